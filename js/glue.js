@@ -1,0 +1,71 @@
+// Browser plumbing that is smaller and clearer in JavaScript than through bindings:
+// the SDK's Error subclass and the wait for a popup's callback. Protocol checks stay in Rust.
+
+/** The one error type the SDK throws or rejects with. `code` is stable; see the README. */
+export class FitConnectError extends Error {
+  constructor(code, message, provider, status, oauthError, description) {
+    super(message);
+    this.name = 'FitConnectError';
+    this.code = code;
+    if (provider != null) this.provider = provider;
+    if (status != null) this.status = status;
+    if (oauthError != null) this.oauthError = oauthError;
+    if (description != null) this.description = description;
+  }
+}
+
+/** Name of the BroadcastChannel a callback page uses when it has no opener to post to. */
+export const CHANNEL = 'fitconnect';
+/** Type tag of callback messages. */
+export const MESSAGE_TYPE = 'fitconnect:callback';
+
+function isCallbackMessage(data) {
+  return data !== null && typeof data === 'object' && data.type === MESSAGE_TYPE &&
+    typeof data.search === 'string' && typeof data.hash === 'string';
+}
+
+// After the popup is seen closed, messages already queued may still arrive (the callback page
+// posts, then closes itself): wait this long before calling it a user close.
+const CLOSE_GRACE_MS = 500;
+const POLL_MS = 200;
+
+/**
+ * Resolves with `{ search, hash }` from the callback page opened in `popup`. Accepts a window
+ * message only from that popup and from this page's own origin, or a BroadcastChannel message
+ * from this origin when the popup had no opener. Rejects with `popup_closed` or `timeout`.
+ */
+export function waitForCallback(popup, timeoutMs, provider) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let closedAt = 0;
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
+    const finish = (error, value) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      if (channel) channel.close();
+      if (error) reject(error); else resolve(value);
+    };
+    const onMessage = (event) => {
+      if (event.origin !== window.location.origin || event.source !== popup) return;
+      if (isCallbackMessage(event.data)) finish(null, event.data);
+    };
+    window.addEventListener('message', onMessage);
+    if (channel) {
+      channel.onmessage = (event) => { if (isCallbackMessage(event.data)) finish(null, event.data); };
+    }
+    const poll = setInterval(() => {
+      if (!popup.closed) { closedAt = 0; return; }
+      closedAt = closedAt || Date.now();
+      if (Date.now() - closedAt >= CLOSE_GRACE_MS) {
+        finish(new FitConnectError('popup_closed', 'The sign-in window was closed before it finished', provider));
+      }
+    }, POLL_MS);
+    const timer = setTimeout(() => {
+      try { popup.close(); } catch (_) { /* already gone */ }
+      finish(new FitConnectError('timeout', 'The sign-in did not finish in time', provider));
+    }, timeoutMs);
+  });
+}

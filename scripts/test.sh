@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (host and wasm32), native tests (core, server),
+# browser tests (wasm-bindgen-test in headless Chromium against the sandbox) and end-to-end tests
+# (Playwright driving the demo against the sandbox). Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lint"
+cargo fmt --all --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests (core and server)"
+cargo test --quiet --workspace 2>&1 | tee target/native-tests.log
+native=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/native-tests.log)
+
+step "build (release package and server)"
+scripts/build.sh
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+port_base=28080
+server_log=target/browser-test-server.log
+target/debug/fitconnect-server --port-base "$port_base" --root . > "$server_log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q '^fitconnect demo:' "$server_log" && break; sleep 0.1; done
+grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "server did not start"; exit 1; }
+FITCONNECT_TEST_FITRANKINGS="http://127.0.0.1:$((port_base + 1))" \
+FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --quiet -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
+kill "$server_pid" 2>/dev/null || true
+browser=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/browser-tests.log)
+
+step "end-to-end tests (Playwright, headless Chromium)"
+node_modules/.bin/playwright test 2>&1 | tee target/e2e-tests.log
+e2e=$(awk '/^e2e: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/e2e-tests.log)
+
+read -r np nf <<< "$native"; read -r bp bf <<< "$browser"; read -r ep ef <<< "${e2e:-0 0}"
+printf '\nnative %s passed, browser %s passed, end-to-end %s passed\n' "$np" "$bp" "$ep"
+echo "$((np + bp + ep)) passed, $((nf + bf + ef)) failed"

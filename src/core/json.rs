@@ -1,0 +1,435 @@
+//! A small strict JSON reader and writer (RFC 8259) for token responses and stored sessions.
+//!
+//! Numbers are kept as their source text and only read back as whole numbers, so no float
+//! parsing or formatting code reaches the wasm. Nesting and input size are bounded.
+
+/// Deepest nesting accepted; token responses are one level deep.
+const MAX_DEPTH: usize = 32;
+/// Largest document accepted: token responses are a few hundred bytes.
+pub const MAX_LEN: usize = 256 * 1024;
+
+/// A parsed JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object, members in order (a repeated name keeps its first value on lookup).
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The member `name` of an object.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A non-negative whole number written as a number (`3600`, `3600.0`) or as a string of
+    /// digits (`"3600"`), as some providers send `expires_in`.
+    pub fn as_u64(&self) -> Option<u64> {
+        let text = match self {
+            Value::Number(n) => n.as_str(),
+            Value::String(s) => s.trim(),
+            _ => return None,
+        };
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty() || !fraction.bytes().all(|b| b == b'0') {
+            return None;
+        }
+        whole.bytes().try_fold(0u64, |acc, b| {
+            if b.is_ascii_digit() {
+                acc.checked_mul(10)?.checked_add((b - b'0') as u64)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Parses a whole document. `None` for anything that is not exactly one JSON value
+/// (an HTML error page, truncated output, trailing garbage, too deep, too long).
+pub fn parse(text: &str) -> Option<Value> {
+    if text.len() > MAX_LEN {
+        return None;
+    }
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+    };
+    let v = p.value(0)?;
+    p.ws();
+    (p.i == p.s.len()).then_some(v)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.ws();
+        if self.s.get(self.i) == Some(&b) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
+        if self.s[self.i..].starts_with(word) {
+            self.i += word.len();
+            Some(v)
+        } else {
+            None
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match *self.s.get(self.i)? {
+            b'{' => {
+                self.i += 1;
+                let mut members = Vec::new();
+                if self.eat(b'}') {
+                    return Some(Value::Object(members));
+                }
+                loop {
+                    self.ws();
+                    let name = self.string()?;
+                    if !self.eat(b':') {
+                        return None;
+                    }
+                    members.push((name, self.value(depth + 1)?));
+                    if self.eat(b'}') {
+                        return Some(Value::Object(members));
+                    }
+                    if !self.eat(b',') {
+                        return None;
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                if self.eat(b']') {
+                    return Some(Value::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    if self.eat(b']') {
+                        return Some(Value::Array(items));
+                    }
+                    if !self.eat(b',') {
+                        return None;
+                    }
+                }
+            }
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal(b"true", Value::Bool(true)),
+            b'f' => self.literal(b"false", Value::Bool(false)),
+            b'n' => self.literal(b"null", Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        if self.s.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        let int_start = self.i;
+        let n = self.digits();
+        if n == 0 || (n > 1 && self.s[int_start] == b'0') {
+            return None;
+        }
+        if self.s.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        // The slice is ASCII by construction.
+        let text = core::str::from_utf8(&self.s[start..self.i]).ok()?;
+        Some(Value::Number(text.into()))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = (*self.s.get(self.i)? as char).to_digit(16)?;
+            v = v << 4 | d;
+            self.i += 1;
+        }
+        Some(v)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = *self.s.get(self.i)?;
+            self.i += 1;
+            match b {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = *self.s.get(self.i)?;
+                    self.i += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
+                                    return None;
+                                }
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return None;
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code)?
+                        }
+                        _ => return None,
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                0..=0x1f => return None,
+                _ => out.push(b),
+            }
+        }
+    }
+}
+
+/// Builds a JSON object, member by member.
+#[derive(Default)]
+pub struct ObjectWriter {
+    out: String,
+}
+
+impl ObjectWriter {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty object written into `buffer` (cleared first), to control its allocation.
+    pub fn with_buffer(mut buffer: String) -> Self {
+        buffer.clear();
+        ObjectWriter { out: buffer }
+    }
+
+    fn name(&mut self, name: &str) {
+        self.out.push(if self.out.is_empty() { '{' } else { ',' });
+        write_string(&mut self.out, name);
+        self.out.push(':');
+    }
+
+    /// Adds a string member.
+    pub fn string(&mut self, name: &str, value: &str) -> &mut Self {
+        self.name(name);
+        write_string(&mut self.out, value);
+        self
+    }
+
+    /// Adds a string member when `value` is present.
+    pub fn opt_string(&mut self, name: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.string(name, v);
+        }
+        self
+    }
+
+    /// Adds a whole-number member when `value` is present.
+    pub fn opt_u64(&mut self, name: &str, value: Option<u64>) -> &mut Self {
+        if let Some(v) = value {
+            self.name(name);
+            push_u64(&mut self.out, v);
+        }
+        self
+    }
+
+    /// The finished object text.
+    pub fn finish(mut self) -> String {
+        if self.out.is_empty() {
+            self.out.push('{');
+        }
+        self.out.push('}');
+        self.out
+    }
+}
+
+/// Appends the decimal digits of `v` (without the formatting machinery of `core::fmt`).
+pub fn push_u64(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_token_response() {
+        let v =
+            parse(r#" {"access_token":"a\"b","expires_in":3600,"x":[1,{"y":null}],"ok":true} "#)
+                .unwrap();
+        assert_eq!(v.get("access_token").unwrap().as_str(), Some("a\"b"));
+        assert_eq!(v.get("expires_in").unwrap().as_u64(), Some(3600));
+        assert_eq!(v.get("ok"), Some(&Value::Bool(true)));
+        assert!(v.get("missing").is_none());
+    }
+
+    #[test]
+    fn reads_whole_numbers_from_numbers_and_strings() {
+        let n = |s: &str| parse(s).unwrap().as_u64();
+        assert_eq!(n("\"3600\""), Some(3600));
+        assert_eq!(n("7775999.0"), Some(7775999));
+        assert_eq!(n("1.5"), None);
+        assert_eq!(n("-1"), None);
+        assert_eq!(n("1e3"), None);
+        assert_eq!(n("\"soon\""), None);
+        assert_eq!(n("99999999999999999999999"), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            "",
+            "<html><body>502 Bad Gateway</body></html>",
+            "{\"a\":1",
+            "{\"a\":1}x",
+            "{'a':1}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "\"\u{1}\"",
+            "\"\\ud800\"",
+            "[1,]",
+            "{\"a\" 1}",
+            "nul",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(parse(&deep), None);
+    }
+
+    #[test]
+    fn unescapes_unicode_and_surrogates() {
+        let v = parse(r#""\u00e9\ud83d\ude00\n\/""#).unwrap();
+        assert_eq!(v.as_str(), Some("é😀\n/"));
+    }
+
+    #[test]
+    fn writes_and_reads_back() {
+        let mut w = ObjectWriter::new();
+        w.string("a", "quote\" back\\ nl\n ctl\u{1} é")
+            .opt_string("none", None)
+            .opt_u64("n", Some(18446744073709551615))
+            .opt_u64("z", Some(0));
+        let text = w.finish();
+        assert_eq!(
+            text,
+            r#"{"a":"quote\" back\\ nl\n ctl\u0001 é","n":18446744073709551615,"z":0}"#
+        );
+        let v = parse(&text).unwrap();
+        assert_eq!(
+            v.get("a").unwrap().as_str(),
+            Some("quote\" back\\ nl\n ctl\u{1} é")
+        );
+        assert_eq!(v.get("n").unwrap().as_u64(), Some(u64::MAX));
+        assert_eq!(ObjectWriter::new().finish(), "{}");
+    }
+}

@@ -1,0 +1,11 @@
+//! The pure core: everything that needs no browser. Compiles and is tested on the host.
+
+pub mod error;
+pub mod flow;
+pub mod json;
+pub mod pkce;
+pub mod provider;
+pub mod query;
+pub mod session;
+
+pub use error::{Error, ErrorCode, Result};

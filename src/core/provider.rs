@@ -1,0 +1,293 @@
+//! What differs between providers, as data: ids, default hosts, authorise endpoints, which flow
+//! each uses and what it supports. The flows themselves live in [`super::flow`].
+
+use super::error::{invalid_config, Result};
+use super::query;
+
+/// How a provider's users sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// A popup on the provider's page that redirects to the app's callback with the token in the
+    /// query (FitRankings): no code, no `state` echo, no refresh.
+    PopupToken {
+        /// Path of the sign-in page on the base URL.
+        authorize_path: &'static str,
+        /// Query parameter that names the callback page.
+        callback_param: &'static str,
+        /// Query parameter that carries the user token back.
+        token_param: &'static str,
+        /// Query parameter that carries the user id back.
+        user_id_param: &'static str,
+    },
+    /// The OAuth 2.0 authorisation-code redirect (RFC 6749 §4.1), the code exchanged by the app's
+    /// server (FitBark).
+    AuthorizationCode {
+        /// Path of the authorise endpoint on the base URL.
+        authorize_path: &'static str,
+    },
+    /// The resource-owner password grant (RFC 6749 §4.3), a legacy flow that RFC 9700 §2.4 says
+    /// must not be used; supported only for providers that offer nothing else.
+    Password {
+        /// Path of the token endpoint on the identity base URL, when the browser calls it itself.
+        token_path: &'static str,
+        /// `scope` to request, if the provider wants one.
+        scope: Option<&'static str>,
+    },
+}
+
+/// A provider's description.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Provider {
+    /// Stable id, used in sessions, storage keys and errors.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// API origin used when the options give no `baseUrl` (`None`: one host per customer).
+    pub default_base_url: Option<&'static str>,
+    /// The sign-in flow.
+    pub flow: Flow,
+    /// A token this close to expiry is treated as expired (ms), unless the options say otherwise.
+    pub refresh_skew_ms: u64,
+}
+
+/// FitRankings: popup to `/iq/oauth2/`, token and user id in the callback query.
+pub const FITRANKINGS: Provider = Provider {
+    id: "fitrankings",
+    name: "FitRankings",
+    default_base_url: Some("https://api.fitrankings.com"),
+    flow: Flow::PopupToken {
+        authorize_path: "/iq/oauth2/",
+        callback_param: "callback_uri",
+        token_param: "token",
+        user_id_param: "user_id",
+    },
+    refresh_skew_ms: 0,
+};
+
+/// FitBark: Doorkeeper authorisation-code flow; code exchange and refresh through the app's server.
+pub const FITBARK: Provider = Provider {
+    id: "fitbark",
+    name: "FitBark",
+    default_base_url: Some("https://app.fitbark.com"),
+    flow: Flow::AuthorizationCode {
+        authorize_path: "/oauth/authorize",
+    },
+    refresh_skew_ms: 30_000,
+};
+
+/// PerfectGym API v1: password (or Facebook token) grant on the club's own host; no refresh token.
+pub const PERFECTGYM: Provider = Provider {
+    id: "perfectgym",
+    name: "PerfectGym",
+    default_base_url: None,
+    flow: Flow::Password {
+        token_path: "/Api/oauth/authorize",
+        scope: None,
+    },
+    refresh_skew_ms: 0,
+};
+
+/// OpenFIT: password grant on its identity server, rotating refresh tokens; the provider advises
+/// refreshing when about five minutes of life remain.
+pub const OPENFIT: Provider = Provider {
+    id: "openfit",
+    name: "OpenFIT",
+    default_base_url: Some("https://api.openfit.care"),
+    flow: Flow::Password {
+        token_path: "/connect/token",
+        scope: Some("OpenFitApi offline_access"),
+    },
+    refresh_skew_ms: 300_000,
+};
+
+/// Fisikal: password grant that needs the client secret, so it goes through the app's server.
+pub const FISIKAL: Provider = Provider {
+    id: "fisikal",
+    name: "Fisikal",
+    default_base_url: None,
+    flow: Flow::Password {
+        token_path: "/oauth/token",
+        scope: None,
+    },
+    refresh_skew_ms: 30_000,
+};
+
+/// OpenFIT's hosts: identity server and API.
+pub struct OpenFitHosts {
+    /// Identity server (token endpoint).
+    pub identity_url: &'static str,
+    /// API base.
+    pub api_url: &'static str,
+}
+
+/// OpenFIT production hosts.
+pub const OPENFIT_PRODUCTION: OpenFitHosts = OpenFitHosts {
+    identity_url: "https://ids.openfit.care",
+    api_url: "https://api.openfit.care",
+};
+
+/// OpenFIT's test hosts (same client id as production).
+pub const OPENFIT_TEST: OpenFitHosts = OpenFitHosts {
+    identity_url: "https://of-identity-internal.azurewebsites.net",
+    api_url: "https://of-api-internal.azurewebsites.net",
+};
+
+/// Checks a base URL option and drops trailing slashes: it must be an absolute `https:` URL
+/// (or `http:` for a local sandbox) without query or fragment.
+pub fn normalize_base_url(url: &str) -> Result<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| invalid_config("baseUrl must be an absolute http(s) URL"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', '@', ' ', '\\']) {
+        return Err(invalid_config(
+            "baseUrl must be an origin with an optional path",
+        ));
+    }
+    Ok(url.trim_end_matches('/').into())
+}
+
+/// Checks an option that must be a non-empty string.
+pub fn require_option<'a>(value: Option<&'a str>, message: &'static str) -> Result<&'a str> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| invalid_config(message))
+}
+
+impl Provider {
+    fn endpoint(base_url: &str, path: &str) -> String {
+        let mut url = String::from(base_url);
+        url.push_str(path);
+        url
+    }
+
+    /// The popup page URL: `{base}{path}?client_id=…&callback_uri=…`.
+    pub fn popup_url(&self, base_url: &str, client_id: &str, callback_uri: &str) -> String {
+        let (path, callback_param) = match self.flow {
+            Flow::PopupToken {
+                authorize_path,
+                callback_param,
+                ..
+            } => (authorize_path, callback_param),
+            Flow::AuthorizationCode { authorize_path } => (authorize_path, "redirect_uri"),
+            Flow::Password { token_path, .. } => (token_path, "redirect_uri"),
+        };
+        query::append_to_url(
+            &Self::endpoint(base_url, path),
+            &[("client_id", client_id), (callback_param, callback_uri)],
+        )
+    }
+
+    /// The token endpoint of a password-grant provider on its (identity) base URL.
+    pub fn token_url(&self, base_url: &str) -> Option<String> {
+        match self.flow {
+            Flow::Password { token_path, .. } => Some(Self::endpoint(base_url, token_path)),
+            _ => None,
+        }
+    }
+
+    /// The authorisation request URL (RFC 6749 §4.1.1, RFC 7636 §4.3): `response_type=code`,
+    /// `client_id`, `redirect_uri`, `state`, the S256 challenge when given, and `scope` when given.
+    pub fn authorization_code_url(
+        &self,
+        base_url: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        state: &str,
+        challenge: Option<&str>,
+        scope: Option<&str>,
+    ) -> String {
+        let mut pairs = vec![
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", redirect_uri),
+            ("state", state),
+        ];
+        if let Some(c) = challenge {
+            pairs.push(("code_challenge", c));
+            pairs.push(("code_challenge_method", "S256"));
+        }
+        if let Some(s) = scope {
+            pairs.push(("scope", s));
+        }
+        let path = match self.flow {
+            Flow::AuthorizationCode { authorize_path }
+            | Flow::PopupToken { authorize_path, .. } => authorize_path,
+            Flow::Password { token_path, .. } => token_path,
+        };
+        query::append_to_url(&Self::endpoint(base_url, path), &pairs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+
+    #[test]
+    fn fitrankings_popup_url() {
+        assert_eq!(
+            FITRANKINGS.popup_url(
+                "https://api.fitrankings.com",
+                "my app",
+                "https://app.example/cb.html?x=1"
+            ),
+            "https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1"
+        );
+    }
+
+    #[test]
+    fn fitbark_authorize_url_with_and_without_pkce() {
+        let url = FITBARK.authorization_code_url(
+            "https://app.fitbark.com",
+            "cid",
+            "https://app.example/",
+            "st",
+            Some("ch"),
+            Some("public"),
+        );
+        assert_eq!(url, "https://app.fitbark.com/oauth/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fapp.example%2F&state=st&code_challenge=ch&code_challenge_method=S256&scope=public");
+        let url =
+            FITBARK.authorization_code_url("http://127.0.0.1:8082", "c", "r", "s", None, None);
+        assert_eq!(
+            url,
+            "http://127.0.0.1:8082/oauth/authorize?response_type=code&client_id=c&redirect_uri=r&state=s"
+        );
+    }
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(
+            normalize_base_url("https://api.fitrankings.com/").unwrap(),
+            "https://api.fitrankings.com"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8081").unwrap(),
+            "http://127.0.0.1:8081"
+        );
+        for bad in [
+            "",
+            "api.fitrankings.com",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://a/?q",
+            "https://a#f",
+            "https://user@evil",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(
+                normalize_base_url(bad).unwrap_err().code,
+                ErrorCode::InvalidConfig,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn required_options() {
+        assert_eq!(require_option(Some("x"), "m").unwrap(), "x");
+        assert!(require_option(Some("  "), "m").is_err());
+        assert!(require_option(None, "m").is_err());
+    }
+}

@@ -1,0 +1,296 @@
+//! `application/x-www-form-urlencoded` encoding and strict decoding (WHATWG URL §5), used for
+//! authorise URLs, callback query strings and form bodies.
+
+use super::error::{Error, ErrorCode, Result};
+
+/// Longest query or fragment the callback parser accepts. Real callbacks are well under 2 KiB;
+/// the bound keeps hostile input from costing memory.
+pub const MAX_QUERY_LEN: usize = 16 * 1024;
+
+/// Appends `s` percent-encoded so that it survives as one form value: unreserved characters stay,
+/// space becomes `%20` (not `+`, which some providers mishandle), everything else is `%XX`.
+pub fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Length of `s` once percent-encoded by [`encode_into`].
+pub fn encoded_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| if is_unreserved(b) { 1 } else { 3 })
+        .sum()
+}
+
+/// Exact length of [`encode_pairs`]' output, so a buffer holding a secret can be sized once.
+pub fn encoded_pairs_len(pairs: &[(&str, &str)]) -> usize {
+    pairs
+        .iter()
+        .map(|(n, v)| encoded_len(n) + 1 + encoded_len(v))
+        .sum::<usize>()
+        + pairs.len().saturating_sub(1)
+}
+
+/// Builds `a=1&b=2` from pairs, each percent-encoded.
+pub fn encode_pairs(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(encoded_pairs_len(pairs));
+    encode_pairs_into(&mut out, pairs);
+    out
+}
+
+/// Appends `a=1&b=2` to `out`.
+pub fn encode_pairs_into(out: &mut String, pairs: &[(&str, &str)]) {
+    let start = out.len();
+    for (name, value) in pairs {
+        if out.len() > start {
+            out.push('&');
+        }
+        encode_into(out, name);
+        out.push('=');
+        encode_into(out, value);
+    }
+}
+
+/// Appends encoded pairs to a URL, with `?` or `&` as the URL already has a query or not.
+pub fn append_to_url(url: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = String::from(url);
+    out.push(if url.contains('?') { '&' } else { '?' });
+    out.push_str(&encode_pairs(pairs));
+    out
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes one form component: `+` is a space, `%XX` a byte; the bytes must be UTF-8.
+/// A `%` not followed by two hex digits is an error rather than kept as is: a callback that
+/// arrives mangled should fail loudly, not yield a wrong code.
+pub fn decode_component(s: &str) -> Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hi = bytes.get(i + 1).copied().and_then(hex_value);
+                let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                match (hi, lo) {
+                    (Some(h), Some(l)) => out.push(h << 4 | l),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorCode::InvalidCallback,
+                            "Malformed percent-encoding in the callback",
+                        ))
+                    }
+                }
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidCallback,
+            "The callback is not valid UTF-8 once decoded",
+        )
+    })
+}
+
+/// Parses a query string or fragment (a leading `?` or `#` is ignored) into decoded pairs, in order.
+/// Empty segments (`a=1&&b=2`) are skipped; a name without `=` has an empty value.
+pub fn parse(query: &str) -> Result<Vec<(String, String)>> {
+    let query = query
+        .strip_prefix('?')
+        .or_else(|| query.strip_prefix('#'))
+        .unwrap_or(query);
+    if query.len() > MAX_QUERY_LEN {
+        return Err(Error::new(
+            ErrorCode::InvalidCallback,
+            "The callback's query string is too long",
+        ));
+    }
+    let mut pairs = Vec::new();
+    for segment in query.split('&').filter(|s| !s.is_empty()) {
+        let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+        pairs.push((decode_component(name)?, decode_component(value)?));
+    }
+    Ok(pairs)
+}
+
+/// Decoded parameters with strict single-value lookups.
+#[derive(Debug, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Parses `query` (see [`parse`]).
+    pub fn parse(query: &str) -> Result<Self> {
+        parse(query).map(Params)
+    }
+
+    /// Whether no parameters were present.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `name` occurs at all.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
+    /// The single value of `name`: `None` when absent, an error when it occurs more than once
+    /// (RFC 6749 §3.1: parameters must not be included more than once).
+    pub fn get(&self, name: &str) -> Result<Option<&str>> {
+        let mut found = None;
+        for (n, v) in &self.0 {
+            if n == name {
+                if found.is_some() {
+                    let mut message = String::from("The callback repeats the parameter ");
+                    message.push_str(name);
+                    return Err(Error::new(ErrorCode::InvalidCallback, message));
+                }
+                found = Some(v.as_str());
+            }
+        }
+        Ok(found)
+    }
+
+    /// The single value of `name`, which must be present and non-empty.
+    pub fn require(&self, name: &str) -> Result<&str> {
+        match self.get(name)? {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => {
+                let mut message = String::from("The callback lacks the parameter ");
+                message.push_str(name);
+                Err(Error::new(ErrorCode::InvalidCallback, message))
+            }
+        }
+    }
+}
+
+/// Removes the named parameters from a query string (with or without its `?`), keeping the others
+/// byte for byte. Returns the new query with a leading `?`, or an empty string when none remain.
+pub fn remove_params(query: &str, names: &[&str]) -> String {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut out = String::new();
+    for segment in query.split('&').filter(|s| !s.is_empty()) {
+        let raw_name = segment.split_once('=').map_or(segment, |(n, _)| n);
+        let name = decode_component(raw_name).unwrap_or_default();
+        if names.contains(&name.as_str()) {
+            continue;
+        }
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.push_str(segment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_and_unicode() {
+        assert_eq!(
+            encode_pairs(&[("callback_uri", "https://a.b/c?d=e f"), ("x", "é")]),
+            "callback_uri=https%3A%2F%2Fa.b%2Fc%3Fd%3De%20f&x=%C3%A9"
+        );
+    }
+
+    #[test]
+    fn encoded_lengths_are_exact() {
+        let pairs = [
+            ("user name", "p@ss wörd&"),
+            ("grant_type", "password"),
+            ("", ""),
+        ];
+        assert_eq!(encoded_pairs_len(&pairs), encode_pairs(&pairs).len());
+        assert_eq!(encoded_pairs_len(&[]), 0);
+    }
+
+    #[test]
+    fn appends_with_the_right_separator() {
+        assert_eq!(
+            append_to_url("https://a/p", &[("a", "1")]),
+            "https://a/p?a=1"
+        );
+        assert_eq!(
+            append_to_url("https://a/p?x=1", &[("a", "1")]),
+            "https://a/p?x=1&a=1"
+        );
+    }
+
+    #[test]
+    fn decodes_plus_percent_and_empty() {
+        let p = parse("?a=b+c&d=%41%e2%82%ac&e=&f").unwrap();
+        assert_eq!(
+            p,
+            vec![
+                ("a".into(), "b c".into()),
+                ("d".into(), "A€".into()),
+                ("e".into(), "".into()),
+                ("f".into(), "".into())
+            ]
+        );
+        assert_eq!(parse("#x=1").unwrap(), vec![("x".into(), "1".into())]);
+        assert!(parse("").unwrap().is_empty());
+        assert!(parse("?&&").unwrap().is_empty());
+    }
+
+    #[test]
+    fn rejects_bad_percent_and_invalid_utf8() {
+        assert_eq!(parse("a=%zz").unwrap_err().code, ErrorCode::InvalidCallback);
+        assert_eq!(parse("a=%4").unwrap_err().code, ErrorCode::InvalidCallback);
+        assert_eq!(
+            parse("a=%ff%fe").unwrap_err().code,
+            ErrorCode::InvalidCallback
+        );
+    }
+
+    #[test]
+    fn bounds_the_length() {
+        let long = "a=".to_string() + &"x".repeat(MAX_QUERY_LEN);
+        assert_eq!(parse(&long).unwrap_err().code, ErrorCode::InvalidCallback);
+    }
+
+    #[test]
+    fn duplicated_parameters_are_rejected_on_lookup() {
+        let p = Params::parse("code=a&code=b&state=s").unwrap();
+        assert_eq!(p.get("code").unwrap_err().code, ErrorCode::InvalidCallback);
+        assert_eq!(p.get("state").unwrap(), Some("s"));
+        assert_eq!(p.get("nope").unwrap(), None);
+        assert_eq!(
+            p.require("nope").unwrap_err().code,
+            ErrorCode::InvalidCallback
+        );
+    }
+
+    #[test]
+    fn removes_only_named_params() {
+        assert_eq!(
+            remove_params("?code=1&keep=a%20b&state=2", &["code", "state"]),
+            "?keep=a%20b"
+        );
+        assert_eq!(remove_params("?code=1&state=2", &["code", "state"]), "");
+        assert_eq!(remove_params("", &["code"]), "");
+        assert_eq!(remove_params("c%6Fde=1&x", &["code"]), "?x");
+    }
+}
