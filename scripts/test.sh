@@ -33,7 +33,7 @@ FITCONNECT_TEST_FITRANKINGS="http://127.0.0.1:$((port_base + 1))" \
 FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
+  cargo test -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
 kill "$server_pid" 2>/dev/null || true
 browser=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/browser-tests.log)
 

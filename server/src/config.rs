@@ -1,0 +1,255 @@
+//! Command line and environment configuration.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::sandbox::{fitbark, fitrankings, FITBARK_PORT_OFFSET, FITRANKINGS_PORT_OFFSET};
+
+pub const DEFAULT_PORT_BASE: u16 = 8080;
+/// Ports N..N+6 are taken or reserved (app, FitRankings, FitBark, and later providers).
+const RESERVED_PORTS: u16 = 6;
+
+pub const USAGE: &str = "\
+usage: fitconnect-server [--port-base N] [--root DIR] [--no-sandbox]
+
+  --port-base N   app origin on 127.0.0.1:N, FitRankings sandbox on N+1, FitBark sandbox on N+2
+                  (default 8080, or FITCONNECT_PORT_BASE)
+  --root DIR      serve DIR/www at / and DIR/pkg at /pkg/ (default .)
+  --no-sandbox    do not start the provider sandboxes (the broker then talks to the configured providers)
+
+environment:
+  FITCONNECT_FITRANKINGS_URL, FITCONNECT_FITRANKINGS_CLIENT_ID, FITCONNECT_FITRANKINGS_CLIENT_SECRET
+  FITCONNECT_FITBARK_URL, FITCONNECT_FITBARK_CLIENT_ID, FITCONNECT_FITBARK_CLIENT_SECRET
+  FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
+";
+
+/// A credential that must never appear in logs: `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A provider the broker talks to.
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    /// Origin (and optional path prefix) without a trailing slash.
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub port_base: u16,
+    pub root: PathBuf,
+    pub sandbox: bool,
+    pub sandbox_token_ttl: u64,
+    pub fitrankings: Upstream,
+    pub fitbark: Upstream,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `--help` was given.
+    Help,
+    Invalid(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Help => f.write_str("help requested"),
+            ConfigError::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+/// `http://127.0.0.1:PORT`, the form every origin in this program takes.
+pub fn local_origin(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+impl Config {
+    /// Reads the arguments (without the program name) and the environment through `env`.
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let invalid = |m: String| ConfigError::Invalid(m);
+        let mut port_text = env("FITCONNECT_PORT_BASE").filter(|s| !s.trim().is_empty());
+        let mut root = PathBuf::from(".");
+        let mut sandbox = true;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = |name: &str| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| invalid(format!("{name} needs a value")))
+            };
+            match name.as_str() {
+                "--port-base" => port_text = Some(value("--port-base")?),
+                "--root" => root = PathBuf::from(value("--root")?),
+                "--no-sandbox" => sandbox = false,
+                "-h" | "--help" => return Err(ConfigError::Help),
+                other => return Err(invalid(format!("unknown argument `{other}`"))),
+            }
+        }
+        let port_base = match port_text {
+            None => DEFAULT_PORT_BASE,
+            Some(text) => text
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|&p| p > 0 && p <= u16::MAX - RESERVED_PORTS)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "port base must be a number from 1 to {}, got `{text}`",
+                        u16::MAX - RESERVED_PORTS
+                    ))
+                })?,
+        };
+        let sandbox_token_ttl = match env("FITCONNECT_SANDBOX_TOKEN_TTL") {
+            None => fitbark::DEFAULT_USER_TOKEN_TTL,
+            Some(text) => text.trim().parse::<u64>().map_err(|_| {
+                invalid(format!(
+                    "FITCONNECT_SANDBOX_TOKEN_TTL must be a number of seconds, got `{text}`"
+                ))
+            })?,
+        };
+        let upstream = |prefix: &str, offset: u16, id: &str, secret: &str| {
+            let var = |suffix: &str| env(&format!("{prefix}_{suffix}")).filter(|v| !v.is_empty());
+            Upstream {
+                base_url: var("URL")
+                    .unwrap_or_else(|| local_origin(port_base + offset))
+                    .trim_end_matches('/')
+                    .to_string(),
+                client_id: var("CLIENT_ID").unwrap_or_else(|| id.to_string()),
+                client_secret: Secret::new(
+                    var("CLIENT_SECRET").unwrap_or_else(|| secret.to_string()),
+                ),
+            }
+        };
+        Ok(Config {
+            port_base,
+            root,
+            sandbox,
+            sandbox_token_ttl,
+            fitrankings: upstream(
+                "FITCONNECT_FITRANKINGS",
+                FITRANKINGS_PORT_OFFSET,
+                fitrankings::CLIENT_ID,
+                fitrankings::CLIENT_SECRET,
+            ),
+            fitbark: upstream(
+                "FITCONNECT_FITBARK",
+                FITBARK_PORT_OFFSET,
+                fitbark::CLIENT_ID,
+                fitbark::CLIENT_SECRET,
+            ),
+        })
+    }
+
+    pub fn app_origin(&self) -> String {
+        local_origin(self.port_base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::parse(args.iter().map(|s| s.to_string()), move |k| {
+            env.iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_point_at_the_sandbox() {
+        let c = parse(&[], &[]).unwrap();
+        assert_eq!(c.port_base, 8080);
+        assert!(c.sandbox);
+        assert_eq!(c.fitrankings.base_url, "http://127.0.0.1:8081");
+        assert_eq!(c.fitbark.base_url, "http://127.0.0.1:8082");
+        assert_eq!(c.fitbark.client_secret.expose(), "fitbark-demo-secret");
+        assert_eq!(format!("{:?}", c.fitbark.client_secret), "[redacted]");
+        assert!(!format!("{c:?}").contains("demo-secret"));
+    }
+
+    #[test]
+    fn arguments_override_environment() {
+        let c = parse(
+            &["--port-base", "9000", "--root=/srv", "--no-sandbox"],
+            &[
+                ("FITCONNECT_PORT_BASE", "7000"),
+                ("FITCONNECT_FITBARK_URL", "https://app.fitbark.com/"),
+                ("FITCONNECT_SANDBOX_TOKEN_TTL", "5"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.port_base, 9000);
+        assert_eq!(c.root, PathBuf::from("/srv"));
+        assert!(!c.sandbox);
+        assert_eq!(c.sandbox_token_ttl, 5);
+        assert_eq!(c.fitbark.base_url, "https://app.fitbark.com");
+        assert_eq!(c.fitrankings.base_url, "http://127.0.0.1:9001");
+        assert_eq!(
+            parse(&[], &[("FITCONNECT_PORT_BASE", "7000")])
+                .unwrap()
+                .port_base,
+            7000
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_reported() {
+        assert_eq!(parse(&["--help"], &[]).unwrap_err(), ConfigError::Help);
+        assert!(matches!(
+            parse(&["--port-base"], &[]),
+            Err(ConfigError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse(&["--port-base", "65535"], &[]),
+            Err(ConfigError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse(&["--port-base", "x"], &[]),
+            Err(ConfigError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse(&["--frobnicate"], &[]),
+            Err(ConfigError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,1067 @@
+//! FitBark sandbox, shaped like its Doorkeeper 4.x server: authorise page, `/oauth/token` for
+//! the authorization_code, refresh_token and client_credentials grants (every OAuth error is
+//! HTTP 401), token info, and the `/api/v2` data endpoints with `WWW-Authenticate` on 401.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::from_fn;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::common::{
+    append_query, basic_credentials, bearer_token, control_routes, empty, escape_html, format_date,
+    format_timestamp_millis, found, hidden_inputs, html_page, is_http_url, json_response, lock,
+    no_store, now_secs, open_cors, parse_date, query_map, read_body, request_params, secrets_equal,
+    Core, Provider, TokenStatus, TokenStore, BODY_LIMIT,
+};
+use super::sample_data::{
+    FbDog, FbRelation, Relation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER,
+};
+
+pub const CLIENT_ID: &str = "fitconnect-demo";
+pub const CLIENT_SECRET: &str = "fitbark-demo-secret";
+/// The scope FitBark gives app (client_credentials) tokens, needed for `redirect_urls`.
+pub const APP_SCOPE: &str = "fitbark_open_api_2745H78RVS";
+/// Every new FitBark app starts with only this redirect URI registered.
+pub const OOB_REDIRECT_URI: &str = "urn:ietf:wg:oauth:2.0:oob";
+/// One year, FitBark's user token lifetime.
+pub const DEFAULT_USER_TOKEN_TTL: u64 = 31_536_000;
+const USER_SCOPE: &str = "public";
+const APP_TOKEN_TTL: u64 = 31_557_600;
+/// Authorisation codes live ten minutes.
+const CODE_TTL: u64 = 600;
+const MAX_REDIRECT_URIS: usize = 20;
+const MAX_REDIRECT_URI_LEN: usize = 2000;
+const MAX_DAILY_DAYS: i64 = 42;
+const MAX_HOURLY_DAYS: i64 = 7;
+/// Friends of a dog see only its last 30 days.
+const FRIEND_DAYS: i64 = 30;
+const BRAND: &str = "FitBark";
+const APP_NAME: &str = "FitConnect demo";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PkceMode {
+    /// Doorkeeper before 5.0 knows nothing of PKCE: the parameters are ignored.
+    Ignore,
+    /// RFC 7636: a challenge is required and the code is bound to it.
+    Enforce,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    /// Lifetime of user access tokens issued from now on.
+    pub access_token_ttl_seconds: u64,
+    pub pkce: PkceMode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    User(u64),
+    /// A client_credentials token: the app itself.
+    App,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccessGrant {
+    pub owner: Owner,
+    pub client_id: String,
+    pub scope: String,
+    pub created_at: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ChallengeMethod {
+    Plain,
+    S256,
+}
+
+#[derive(Clone, Debug)]
+struct Challenge {
+    value: String,
+    method: ChallengeMethod,
+}
+
+impl Challenge {
+    /// RFC 7636 §4.6.
+    fn verify(&self, verifier: &str) -> bool {
+        if !is_pkce_string(verifier) {
+            return false;
+        }
+        let expected = match self.method {
+            ChallengeMethod::Plain => verifier.to_string(),
+            ChallengeMethod::S256 => base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(Sha256::digest(verifier.as_bytes())),
+        };
+        secrets_equal(&expected, &self.value)
+    }
+}
+
+/// 43 to 128 unreserved characters, the shape RFC 7636 §4.1–4.2 gives verifiers and challenges.
+fn is_pkce_string(s: &str) -> bool {
+    (43..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+#[derive(Clone, Debug)]
+struct CodeGrant {
+    client_id: String,
+    redirect_uri: String,
+    user_id: u64,
+    scope: String,
+    challenge: Option<Challenge>,
+}
+
+#[derive(Clone, Debug)]
+struct RefreshGrant {
+    client_id: String,
+    user_id: u64,
+    scope: String,
+    /// Doorkeeper keeps a refresh token on its access token's row: spending one revokes both.
+    access_token: String,
+}
+
+pub struct FitBark {
+    core: Core<Settings, AccessGrant>,
+    codes: TokenStore<CodeGrant>,
+    refresh_tokens: TokenStore<RefreshGrant>,
+    redirect_uris: Mutex<Vec<String>>,
+    default_redirect_uris: Vec<String>,
+}
+
+impl FitBark {
+    /// `redirect_uris`: registered at start (and again on reset); `user_token_ttl`: the default
+    /// `accessTokenTtlSeconds`.
+    pub fn new(redirect_uris: Vec<String>, user_token_ttl: u64) -> Self {
+        FitBark {
+            core: Core::new(
+                &["authorization_code", "refresh_token", "client_credentials"],
+                Settings {
+                    access_token_ttl_seconds: user_token_ttl,
+                    pkce: PkceMode::Ignore,
+                },
+            ),
+            codes: TokenStore::new(),
+            refresh_tokens: TokenStore::new(),
+            redirect_uris: Mutex::new(redirect_uris.clone()),
+            default_redirect_uris: redirect_uris,
+        }
+    }
+
+    fn is_registered(&self, redirect_uri: &str) -> bool {
+        lock(&self.redirect_uris).iter().any(|r| r == redirect_uri)
+    }
+
+    /// A user access token plus its refresh token, answered in Doorkeeper's token shape.
+    fn issue_user_tokens(&self, client_id: &str, user_id: u64, scope: &str) -> Response {
+        let ttl = self.core.settings.get().access_token_ttl_seconds;
+        let created_at = now_secs();
+        let access_token = self.core.access_tokens.issue(
+            AccessGrant {
+                owner: Owner::User(user_id),
+                client_id: client_id.to_string(),
+                scope: scope.to_string(),
+                created_at,
+            },
+            Some(ttl),
+        );
+        let refresh_token = self.refresh_tokens.issue(
+            RefreshGrant {
+                client_id: client_id.to_string(),
+                user_id,
+                scope: scope.to_string(),
+                access_token: access_token.clone(),
+            },
+            None,
+        );
+        no_store(Json(json!({
+            "access_token": access_token,
+            "token_type": "bearer",
+            "expires_in": ttl,
+            "refresh_token": refresh_token,
+            "scope": scope,
+            "created_at": created_at,
+        })))
+    }
+
+    fn authenticate(&self, headers: &HeaderMap) -> Result<AccessGrant, Response> {
+        self.authenticate_with_expiry(headers)
+            .map(|(grant, _)| grant)
+    }
+
+    /// The grant behind the bearer token and its remaining lifetime in seconds.
+    fn authenticate_with_expiry(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<(AccessGrant, Option<u64>), Response> {
+        let Some(token) = bearer_token(headers) else {
+            return Err(invalid_token("The access token is invalid"));
+        };
+        match self.core.access_tokens.check(token) {
+            TokenStatus::Valid { grant, expires_in } => Ok((grant, expires_in)),
+            TokenStatus::Expired => Err(invalid_token("The access token expired")),
+            TokenStatus::Revoked => Err(invalid_token("The access token was revoked")),
+            TokenStatus::Unknown => Err(invalid_token("The access token is invalid")),
+        }
+    }
+
+    /// Endpoints about a user need a user token; an app token has no resource owner.
+    fn authenticate_user(&self, headers: &HeaderMap) -> Result<u64, Response> {
+        match self.authenticate(headers)? {
+            AccessGrant {
+                owner: Owner::User(id),
+                ..
+            } => Ok(id),
+            _ => Err(insufficient_scope()),
+        }
+    }
+}
+
+impl Provider for FitBark {
+    type Settings = Settings;
+    type Grant = AccessGrant;
+
+    fn core(&self) -> &Core<Settings, AccessGrant> {
+        &self.core
+    }
+
+    /// Registered redirect URIs are app configuration that tests change; reset restores them.
+    fn reset_extra(&self) {
+        *lock(&self.redirect_uris) = self.default_redirect_uris.clone();
+    }
+}
+
+pub fn app(state: Arc<FitBark>) -> Router {
+    let api = Router::new()
+        .route("/oauth/token/info", get(token_info))
+        .route("/api/v2/user", get(user))
+        .route("/api/v2/dog_relations", get(dog_relations))
+        .route("/api/v2/dog/{slug}", get(dog))
+        .route("/api/v2/activity_series", post(activity_series))
+        .route("/api/v2/picture/dog/{slug}", get(dog_picture))
+        .route(
+            "/api/v2/redirect_urls",
+            get(redirect_urls).post(replace_redirect_urls),
+        )
+        .layer(from_fn(open_cors));
+    Router::new()
+        .route(
+            "/oauth/authorize",
+            get(authorize_page).post(authorize_decision),
+        )
+        // No CORS: the token endpoint takes the client secret and is called by servers only.
+        .route("/oauth/token", post(token))
+        .merge(api)
+        .merge(control_routes())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    json_response(StatusCode::NOT_FOUND, json!({ "error": "Not found" }))
+}
+
+fn api_error(status: StatusCode, message: &str) -> Response {
+    json_response(status, json!({ "error": message }))
+}
+
+/// Doorkeeper's answer to a bad token on a protected resource: 401, no body, the reason in
+/// `WWW-Authenticate` (RFC 6750 §3).
+fn invalid_token(description: &str) -> Response {
+    bearer_challenge(StatusCode::UNAUTHORIZED, "invalid_token", description)
+}
+
+fn insufficient_scope() -> Response {
+    bearer_challenge(
+        StatusCode::FORBIDDEN,
+        "insufficient_scope",
+        "The access token does not have the scope this resource requires",
+    )
+}
+
+fn bearer_challenge(status: StatusCode, error: &str, description: &str) -> Response {
+    let mut response = empty(status);
+    let value =
+        format!(r#"Bearer realm="Doorkeeper", error="{error}", error_description="{description}""#);
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth errors
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OAuthError {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    InvalidScope,
+    UnsupportedGrantType,
+    UnsupportedResponseType,
+    AccessDenied,
+}
+
+impl OAuthError {
+    fn code(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest => "invalid_request",
+            OAuthError::InvalidClient => "invalid_client",
+            OAuthError::InvalidGrant => "invalid_grant",
+            OAuthError::InvalidScope => "invalid_scope",
+            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthError::UnsupportedResponseType => "unsupported_response_type",
+            OAuthError::AccessDenied => "access_denied",
+        }
+    }
+
+    /// Doorkeeper's English messages.
+    fn description(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest => "The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.",
+            OAuthError::InvalidClient => "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
+            OAuthError::InvalidGrant => "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+            OAuthError::InvalidScope => "The requested scope is invalid, unknown, or malformed.",
+            OAuthError::UnsupportedGrantType => "The authorization grant type is not supported by the authorization server.",
+            OAuthError::UnsupportedResponseType => "The authorization server does not support this response type.",
+            OAuthError::AccessDenied => "The resource owner or authorization server denied the request.",
+        }
+    }
+
+    /// Doorkeeper 4.x answers every token-endpoint error with 401.
+    fn token_response(self) -> Response {
+        let mut response =
+            bearer_challenge(StatusCode::UNAUTHORIZED, self.code(), self.description());
+        let body = json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({ "error": self.code(), "error_description": self.description() }),
+        );
+        let (parts, body) = body.into_parts();
+        response.headers_mut().extend(parts.headers);
+        *response.body_mut() = body;
+        no_store(response)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorise page
+// ---------------------------------------------------------------------------------------------
+
+/// A validated authorisation request.
+struct AuthRequest {
+    client_id: String,
+    redirect_uri: String,
+    state: Option<String>,
+    scope: String,
+    challenge: Option<Challenge>,
+}
+
+impl AuthRequest {
+    /// Where the browser goes with `pairs` (plus `state`). The out-of-band URI has nowhere to
+    /// go: the result is shown on a page, as Doorkeeper's native flow does.
+    fn respond(&self, pairs: &[(&str, &str)]) -> Response {
+        if self.redirect_uri == OOB_REDIRECT_URI {
+            let items: String = pairs
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "<li>{}: <code>{}</code></li>",
+                        escape_html(k),
+                        escape_html(v)
+                    )
+                })
+                .collect();
+            return html_page(
+                StatusCode::OK,
+                BRAND,
+                "Authorization result",
+                &format!("<p>Copy this into your application:</p><ul>{items}</ul>"),
+            );
+        }
+        let mut all: Vec<(&str, &str)> = pairs.to_vec();
+        if let Some(state) = &self.state {
+            all.push(("state", state));
+        }
+        found(&append_query(&self.redirect_uri, &all))
+    }
+
+    fn error(&self, error: OAuthError, description: Option<&str>) -> Response {
+        self.respond(&[
+            ("error", error.code()),
+            (
+                "error_description",
+                description.unwrap_or(error.description()),
+            ),
+        ])
+    }
+}
+
+fn authorize_error_page(message: &str) -> Response {
+    html_page(
+        StatusCode::BAD_REQUEST,
+        BRAND,
+        "An error has occurred",
+        &format!("<p>{}</p>", escape_html(message)),
+    )
+}
+
+/// Checks an authorisation request the way Doorkeeper orders it: client and redirect URI
+/// problems are shown on a page (redirecting to an unverified address would be an open
+/// redirect); everything after that is reported to the redirect URI.
+fn validate_authorization(
+    fb: &FitBark,
+    params: &HashMap<String, String>,
+) -> Result<AuthRequest, Response> {
+    let get = |name: &str| params.get(name).map(String::as_str);
+    if get("client_id") != Some(CLIENT_ID) {
+        return Err(authorize_error_page(
+            OAuthError::InvalidClient.description(),
+        ));
+    }
+    let redirect_uri = get("redirect_uri").unwrap_or("");
+    if redirect_uri.is_empty() || !fb.is_registered(redirect_uri) {
+        return Err(authorize_error_page(
+            "The requested redirect uri is malformed or doesn't match client redirect URI.",
+        ));
+    }
+    let mut request = AuthRequest {
+        client_id: CLIENT_ID.to_string(),
+        redirect_uri: redirect_uri.to_string(),
+        state: get("state").map(str::to_string),
+        scope: USER_SCOPE.to_string(),
+        challenge: None,
+    };
+    if get("response_type") != Some("code") {
+        return Err(request.error(OAuthError::UnsupportedResponseType, None));
+    }
+    if !matches!(get("scope"), None | Some("") | Some(USER_SCOPE)) {
+        return Err(request.error(OAuthError::InvalidScope, None));
+    }
+    if fb.core.settings.get().pkce == PkceMode::Enforce {
+        let method = match get("code_challenge_method") {
+            None | Some("plain") => ChallengeMethod::Plain,
+            Some("S256") => ChallengeMethod::S256,
+            Some(_) => {
+                return Err(request.error(
+                    OAuthError::InvalidRequest,
+                    Some("Transform algorithm not supported."),
+                ))
+            }
+        };
+        match get("code_challenge") {
+            Some(value) if is_pkce_string(value) => {
+                request.challenge = Some(Challenge {
+                    value: value.to_string(),
+                    method,
+                });
+            }
+            _ => {
+                return Err(
+                    request.error(OAuthError::InvalidRequest, Some("Code challenge required."))
+                )
+            }
+        }
+    }
+    Ok(request)
+}
+
+async fn authorize_page(State(fb): State<Arc<FitBark>>, RawQuery(query): RawQuery) -> Response {
+    let params = query_map(query.as_deref());
+    let request = match validate_authorization(&fb, &params) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    // The form repeats the original parameters; the decision handler validates them again.
+    let carried: Vec<(&str, &str)> = [
+        "client_id",
+        "redirect_uri",
+        "state",
+        "response_type",
+        "scope",
+        "code_challenge",
+        "code_challenge_method",
+    ]
+    .iter()
+    .filter_map(|name| params.get(*name).map(|v| (*name, v.as_str())))
+    .collect();
+    let body = format!(
+        r#"<p><strong>{app}</strong> wants to use your FitBark account.</p>
+<p class="muted">Signed in as {name} ({email}, sandbox user)</p>
+<p>This application will be able to:</p>
+<ul><li>read your profile</li><li>read your dogs and their activity</li></ul>
+<form method="post" action="/oauth/authorize">
+{hidden}
+<div class="buttons">
+<button type="submit" name="decision" value="deny">Deny</button>
+<button type="submit" name="decision" value="authorize" class="primary">Authorize</button>
+</div>
+</form>
+<p class="muted">Returns to <code>{redirect}</code></p>"#,
+        app = escape_html(APP_NAME),
+        name = escape_html(&format!("{} {}", FB_USER.first_name, FB_USER.last_name)),
+        email = escape_html(FB_USER.username),
+        hidden = hidden_inputs(&carried),
+        redirect = escape_html(&request.redirect_uri),
+    );
+    html_page(StatusCode::OK, BRAND, "Authorization required", &body)
+}
+
+async fn authorize_decision(
+    State(fb): State<Arc<FitBark>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match read_body(body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let params: HashMap<String, String> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let request = match validate_authorization(&fb, &params) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    match params.get("decision").map(String::as_str) {
+        Some("authorize") => {
+            let code = fb.codes.issue(
+                CodeGrant {
+                    client_id: request.client_id.clone(),
+                    redirect_uri: request.redirect_uri.clone(),
+                    user_id: FB_USER.id,
+                    scope: request.scope.clone(),
+                    challenge: request.challenge.clone(),
+                },
+                Some(CODE_TTL),
+            );
+            request.respond(&[("code", &code)])
+        }
+        Some("deny") => request.error(OAuthError::AccessDenied, None),
+        _ => authorize_error_page("Choose Authorize or Deny."),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token endpoint
+// ---------------------------------------------------------------------------------------------
+
+async fn token(
+    State(fb): State<Arc<FitBark>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match read_body(body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let params = match request_params(&headers, query.as_deref(), &body) {
+        Ok(params) => params,
+        Err(_) => return OAuthError::InvalidRequest.token_response(),
+    };
+    let get = |name: &str| {
+        params
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let grant_type = get("grant_type").unwrap_or("");
+    fb.core.counters.incr(grant_type);
+    if !matches!(
+        grant_type,
+        "authorization_code" | "refresh_token" | "client_credentials"
+    ) {
+        return OAuthError::UnsupportedGrantType.token_response();
+    }
+    // Client authentication: HTTP Basic or parameters (RFC 6749 §2.3.1).
+    let (client_id, client_secret) = match basic_credentials(&headers) {
+        Some(pair) => pair,
+        None => (
+            get("client_id").unwrap_or("").to_string(),
+            get("client_secret").unwrap_or("").to_string(),
+        ),
+    };
+    if client_id != CLIENT_ID || !secrets_equal(&client_secret, CLIENT_SECRET) {
+        return OAuthError::InvalidClient.token_response();
+    }
+    match grant_type {
+        "authorization_code" => {
+            let Some(code) = get("code") else {
+                return OAuthError::InvalidRequest.token_response();
+            };
+            let redirect_uri = get("redirect_uri").unwrap_or("");
+            let verifier = get("code_verifier");
+            // Spent only when everything matches, so a failed attempt does not burn the code.
+            let grant = fb.codes.consume_if(code, |g| {
+                g.client_id == client_id
+                    && g.redirect_uri == redirect_uri
+                    && match (&g.challenge, verifier) {
+                        (None, _) => true,
+                        (Some(challenge), Some(verifier)) => challenge.verify(verifier),
+                        (Some(_), None) => false,
+                    }
+            });
+            match grant {
+                Some(g) => fb.issue_user_tokens(&client_id, g.user_id, &g.scope),
+                None => OAuthError::InvalidGrant.token_response(),
+            }
+        }
+        "refresh_token" => {
+            let Some(refresh_token) = get("refresh_token") else {
+                return OAuthError::InvalidRequest.token_response();
+            };
+            match fb
+                .refresh_tokens
+                .consume_if(refresh_token, |g| g.client_id == client_id)
+            {
+                Some(g) => {
+                    fb.core.access_tokens.revoke(&g.access_token);
+                    fb.issue_user_tokens(&client_id, g.user_id, &g.scope)
+                }
+                None => OAuthError::InvalidGrant.token_response(),
+            }
+        }
+        _ => {
+            if !matches!(get("scope"), None | Some(APP_SCOPE)) {
+                return OAuthError::InvalidScope.token_response();
+            }
+            let created_at = now_secs();
+            let access_token = fb.core.access_tokens.issue(
+                AccessGrant {
+                    owner: Owner::App,
+                    client_id: client_id.clone(),
+                    scope: APP_SCOPE.to_string(),
+                    created_at,
+                },
+                Some(APP_TOKEN_TTL),
+            );
+            no_store(Json(json!({
+                "access_token": access_token,
+                "token_type": "bearer",
+                "expires_in": APP_TOKEN_TTL,
+                "scope": APP_SCOPE,
+                "created_at": created_at,
+            })))
+        }
+    }
+}
+
+async fn token_info(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
+    let (grant, expires_in) = match fb.authenticate_with_expiry(&headers) {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let owner = match grant.owner {
+        Owner::User(id) => json!(id.to_string()),
+        Owner::App => Value::Null,
+    };
+    no_store(Json(json!({
+        "resource_owner_id": owner,
+        "scopes": [grant.scope],
+        "expires_in_seconds": expires_in,
+        "application": { "uid": grant.client_id },
+        "created_at": grant.created_at,
+    })))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirect URI registration (app token)
+// ---------------------------------------------------------------------------------------------
+
+fn authenticate_app(fb: &FitBark, headers: &HeaderMap) -> Result<(), Response> {
+    match fb.authenticate(headers)? {
+        AccessGrant {
+            owner: Owner::App,
+            scope,
+            ..
+        } if scope == APP_SCOPE => Ok(()),
+        _ => Err(insufficient_scope()),
+    }
+}
+
+fn redirect_urls_body(uris: &[String]) -> Response {
+    no_store(Json(json!({ "redirect_uri": uris.join("\r") })))
+}
+
+async fn redirect_urls(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
+    if let Err(response) = authenticate_app(&fb, &headers) {
+        return response;
+    }
+    let uris = lock(&fb.redirect_uris).clone();
+    redirect_urls_body(&uris)
+}
+
+async fn replace_redirect_urls(
+    State(fb): State<Arc<FitBark>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Err(response) = authenticate_app(&fb, &headers) {
+        return response;
+    }
+    let body = match read_body(body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let params = match request_params(&headers, None, &body) {
+        Ok(params) => params,
+        Err(message) => return api_error(StatusCode::BAD_REQUEST, &message),
+    };
+    let Some(joined) = params.get("redirect_uri") else {
+        return api_error(StatusCode::BAD_REQUEST, "redirect_uri is required");
+    };
+    // FitBark separates entries with `\r`; a `\n` from a hand-written list is accepted too.
+    let uris: Vec<String> = joined
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .collect();
+    if uris.is_empty() || uris.len() > MAX_REDIRECT_URIS {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            &format!("between 1 and {MAX_REDIRECT_URIS} redirect URIs are required"),
+        );
+    }
+    if let Some(bad) = uris.iter().find(|u| {
+        u.len() > MAX_REDIRECT_URI_LEN
+            || (u.as_str() != OOB_REDIRECT_URI && (!is_http_url(u) || u.contains('#')))
+    }) {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            &format!("invalid redirect URI: {bad}"),
+        );
+    }
+    *lock(&fb.redirect_uris) = uris.clone();
+    redirect_urls_body(&uris)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+fn relation_for(user_id: u64, slug: &str) -> Option<(&'static FbRelation, &'static FbDog)> {
+    let relation = FB_RELATIONS
+        .iter()
+        .find(|r| r.user_id == user_id && r.dog_slug == slug)?;
+    let dog = FB_DOGS.iter().find(|d| d.slug == relation.dog_slug)?;
+    Some((relation, dog))
+}
+
+async fn user(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
+    if let Err(response) = fb.authenticate_user(&headers) {
+        return response;
+    }
+    let u = &FB_USER;
+    no_store(Json(json!({
+        "user": {
+            "slug": u.slug,
+            "username": u.username,
+            "name": format!("{} {}", u.first_name, u.last_name),
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "picture_hash": u.picture_hash,
+        }
+    })))
+}
+
+async fn dog_relations(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
+    let user_id = match fb.authenticate_user(&headers) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let now = now_secs() as i64;
+    let list: Vec<Value> = FB_RELATIONS
+        .iter()
+        .filter(|r| r.user_id == user_id)
+        .filter_map(|r| relation_for(user_id, r.dog_slug))
+        .map(|(r, dog)| {
+            json!({
+                "id": r.id,
+                "status": r.status.as_str(),
+                "date": r.date,
+                "dog": dog_json(dog, now),
+            })
+        })
+        .collect();
+    no_store(Json(json!({ "dog_relations": list })))
+}
+
+async fn dog(
+    State(fb): State<Arc<FitBark>>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    let user_id = match fb.authenticate_user(&headers) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match relation_for(user_id, &slug) {
+        Some((_, dog)) => no_store(Json(json!({ "dog": dog_json(dog, now_secs() as i64) }))),
+        None => api_error(StatusCode::NOT_FOUND, "Dog not found"),
+    }
+}
+
+async fn dog_picture(
+    State(fb): State<Arc<FitBark>>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Response {
+    let user_id = match fb.authenticate_user(&headers) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match relation_for(user_id, &slug) {
+        Some(_) => Json(json!({ "image": { "data": DOG_PICTURE_BASE64.trim() } })).into_response(),
+        None => api_error(StatusCode::NOT_FOUND, "Dog not found"),
+    }
+}
+
+fn dog_json(dog: &FbDog, now: i64) -> Value {
+    let local_now = now + dog.tzoffset;
+    let today = day_record(dog, local_now.div_euclid(86_400));
+    json!({
+        "slug": dog.slug,
+        "name": dog.name,
+        "bluetooth_id": dog.bluetooth_id,
+        // FitBark sends some numbers as strings; this is one of them.
+        "activity_value": format!("{}.0", today.activity_value),
+        "birth": dog.birth,
+        "breed1": { "id": dog.breed_id, "name": dog.breed },
+        "breed2": null,
+        "gender": dog.gender,
+        "weight": dog.weight,
+        "weight_unit": dog.weight_unit,
+        "country": "US",
+        "zip": "",
+        "tzoffset": dog.tzoffset,
+        "tzname": dog.tzname,
+        "min_play": today.min_play,
+        "min_active": today.min_active,
+        "min_rest": today.min_rest,
+        "medical_conditions": [],
+        "hourly_average": dog.daily_goal / 24,
+        "picture_hash": dog.picture_hash,
+        "neutered": dog.neutered,
+        "last_min_time": format_timestamp_millis(now - now.rem_euclid(60)),
+        "last_min_activity": 0,
+        "daily_goal": dog.daily_goal,
+        "battery_level": dog.battery_level,
+        "last_sync": format_timestamp_millis(now - now.rem_euclid(900)),
+    })
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    activity_value: u64,
+    min_play: u64,
+    min_active: u64,
+    min_rest: u64,
+}
+
+/// SplitMix64: a fixed, well-mixed function of the seed, so series are deterministic.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn dog_seed(dog: &FbDog) -> u64 {
+    // FNV-1a over the slug.
+    dog.slug.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+fn day_record(dog: &FbDog, day: i64) -> Record {
+    let r = mix(dog_seed(dog) ^ (day as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let min_play = 25 + r % 90;
+    let min_active = 150 + (r >> 8) % 220;
+    Record {
+        activity_value: min_play * 95 + min_active * 38 + (r >> 20) % 1500,
+        min_play,
+        min_active,
+        min_rest: 1440 - min_play - min_active,
+    }
+}
+
+fn hour_record(dog: &FbDog, day: i64, hour: i64) -> Record {
+    let r = mix(dog_seed(dog) ^ ((day * 24 + hour) as u64).wrapping_mul(0xA076_1D64_78BD_642F));
+    // Dogs sleep at night.
+    let (min_play, min_active) = if (7..22).contains(&hour) {
+        (r % 9, 6 + (r >> 8) % 25)
+    } else {
+        (0, (r >> 8) % 4)
+    };
+    Record {
+        activity_value: min_play * 95 + min_active * 38 + (r >> 20) % 60,
+        min_play,
+        min_active,
+        min_rest: 60 - min_play - min_active,
+    }
+}
+
+#[derive(Deserialize)]
+struct SeriesRequest {
+    activity_series: SeriesParams,
+}
+
+#[derive(Deserialize)]
+struct SeriesParams {
+    slug: String,
+    from: String,
+    to: String,
+    resolution: String,
+}
+
+async fn activity_series(
+    State(fb): State<Arc<FitBark>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let user_id = match fb.authenticate_user(&headers) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let body = match read_body(body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+    if !is_json {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "Content-Type must be application/json",
+        );
+    }
+    let Ok(SeriesRequest { activity_series: p }) = serde_json::from_slice(&body) else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"activity_series\": {\"slug\", \"from\", \"to\", \"resolution\"}}",
+        );
+    };
+    let Some((relation, dog)) = relation_for(user_id, &p.slug) else {
+        return api_error(StatusCode::NOT_FOUND, "Dog not found");
+    };
+    let (Some(from), Some(to)) = (parse_date(&p.from), parse_date(&p.to)) else {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "from and to must be dates (YYYY-MM-DD)",
+        );
+    };
+    if to < from {
+        return api_error(StatusCode::BAD_REQUEST, "to must not be before from");
+    }
+    let hourly = match p.resolution.to_ascii_uppercase().as_str() {
+        "DAILY" => false,
+        "HOURLY" => true,
+        _ => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "resolution must be DAILY or HOURLY",
+            )
+        }
+    };
+    let days = to - from + 1;
+    let (limit, name) = if hourly {
+        (MAX_HOURLY_DAYS, "HOURLY")
+    } else {
+        (MAX_DAILY_DAYS, "DAILY")
+    };
+    if days > limit {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            &format!("the range is limited to {limit} days for {name} resolution"),
+        );
+    }
+    // Dates are the dog's local dates; nothing is recorded before birth or after now.
+    let local_now = now_secs() as i64 + dog.tzoffset;
+    let today = local_now.div_euclid(86_400);
+    let current_hour = local_now.rem_euclid(86_400) / 3600;
+    let mut first = from.max(parse_date(dog.birth).unwrap_or(from));
+    if relation.status == Relation::Friend {
+        first = first.max(today - (FRIEND_DAYS - 1));
+    }
+    let last = to.min(today);
+    let mut records = Vec::new();
+    for day in first..=last {
+        if hourly {
+            let last_hour = if day == today { current_hour } else { 23 };
+            for hour in 0..=last_hour {
+                let r = hour_record(dog, day, hour);
+                records.push(json!({
+                    "date": format!("{} {:02}:00:00", format_date(day), hour),
+                    "activity_value": r.activity_value,
+                    "min_play": r.min_play,
+                    "min_active": r.min_active,
+                    "min_rest": r.min_rest,
+                    "daily_target": dog.daily_goal / 24,
+                    "has_trophy": 0,
+                }));
+            }
+        } else {
+            let r = day_record(dog, day);
+            records.push(json!({
+                "date": format_date(day),
+                "activity_value": r.activity_value,
+                "min_play": r.min_play,
+                "min_active": r.min_active,
+                "min_rest": r.min_rest,
+                "daily_target": dog.daily_goal,
+                "has_trophy": u8::from(r.activity_value >= dog.daily_goal),
+            }));
+        }
+    }
+    no_store(Json(json!({
+        "activity_series": { "slug": dog.slug, "records": records }
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7636_appendix_b_vector() {
+        let challenge = Challenge {
+            value: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
+            method: ChallengeMethod::S256,
+        };
+        assert!(challenge.verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        assert!(!challenge.verify("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"));
+        assert!(!challenge.verify("short"));
+    }
+
+    #[test]
+    fn series_are_deterministic_and_consistent() {
+        let dog = &FB_DOGS[0];
+        let a = day_record(dog, 20_000);
+        let b = day_record(dog, 20_000);
+        assert_eq!(a.activity_value, b.activity_value);
+        assert_eq!(a.min_play + a.min_active + a.min_rest, 1440);
+        for hour in 0..24 {
+            let h = hour_record(dog, 20_000, hour);
+            assert_eq!(h.min_play + h.min_active + h.min_rest, 60);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Offline stand-ins for the providers' services, one origin (port) each.
+//!
+//! Each provider is one module exposing `app(state) -> Router`; [`origins`] lists them with
+//! their port offsets, so adding a provider means adding its module and one entry there.
+
+pub mod common;
+pub mod fitbark;
+pub mod fitrankings;
+pub mod sample_data;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+/// What the sandboxes need to know about the deployment.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// The demo app's origin, e.g. `http://127.0.0.1:8080` (no trailing slash); its root is a
+    /// registered FitBark redirect URI.
+    pub app_origin: String,
+    /// Default lifetime of FitBark user access tokens, in seconds.
+    pub user_token_ttl: u64,
+}
+
+/// One provider origin to serve.
+pub struct Origin {
+    pub name: &'static str,
+    /// Port relative to the base port (the app origin is offset 0).
+    pub port_offset: u16,
+    pub router: Router,
+}
+
+pub const FITRANKINGS_PORT_OFFSET: u16 = 1;
+pub const FITBARK_PORT_OFFSET: u16 = 2;
+
+pub fn origins(config: &SandboxConfig) -> Vec<Origin> {
+    vec![
+        Origin {
+            name: "FitRankings",
+            port_offset: FITRANKINGS_PORT_OFFSET,
+            router: fitrankings::app(Arc::new(fitrankings::FitRankings::new())),
+        },
+        Origin {
+            name: "FitBark",
+            port_offset: FITBARK_PORT_OFFSET,
+            router: fitbark::app(Arc::new(fitbark::FitBark::new(
+                vec![
+                    fitbark::OOB_REDIRECT_URI.to_string(),
+                    format!("{}/", config.app_origin),
+                ],
+                config.user_token_ttl,
+            ))),
+        },
+    ]
+}

@@ -1,0 +1,389 @@
+//! The broker against the sandbox served on ephemeral loopback ports (the broker's HTTP client
+//! needs real sockets); the broker itself is still driven with `oneshot`.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::routing::post;
+use axum::Router;
+use fitconnect_server::broker::{self, Broker};
+use fitconnect_server::config::{Secret, Upstream};
+use fitconnect_server::sandbox::fitbark::{self, FitBark};
+use fitconnect_server::sandbox::fitrankings::{self, FitRankings};
+use serde_json::json;
+use support::*;
+
+const REDIRECT: &str = "http://127.0.0.1:8080/";
+
+struct Fixture {
+    broker: Router,
+    fitbark: Router,
+    fitrankings: Router,
+}
+
+fn upstream(base_url: &str, secret: &str) -> Upstream {
+    Upstream {
+        base_url: base_url.to_string(),
+        client_id: "fitconnect-demo".to_string(),
+        client_secret: Secret::new(secret),
+    }
+}
+
+fn broker_for(fr: Upstream, fb: Upstream, timeout: Duration) -> Router {
+    broker::router(Arc::new(Broker::new(fr, fb, timeout).unwrap()))
+}
+
+async fn fixture_with_secrets(fr_secret: &str, fb_secret: &str) -> Fixture {
+    let fitbark = fitbark::app(Arc::new(FitBark::new(
+        vec![REDIRECT.to_string()],
+        fitbark::DEFAULT_USER_TOKEN_TTL,
+    )));
+    let fitrankings = fitrankings::app(Arc::new(FitRankings::new()));
+    let fb_url = spawn(fitbark.clone()).await;
+    let fr_url = spawn(fitrankings.clone()).await;
+    Fixture {
+        broker: broker_for(
+            upstream(&fr_url, fr_secret),
+            upstream(&fb_url, fb_secret),
+            Duration::from_secs(5),
+        ),
+        fitbark,
+        fitrankings,
+    }
+}
+
+async fn fixture() -> Fixture {
+    fixture_with_secrets("fitrankings-demo-secret", "fitbark-demo-secret").await
+}
+
+/// A fresh authorisation code from the sandbox (the same state the served copy uses).
+async fn code(fitbark: &Router) -> String {
+    let answer = send(
+        fitbark,
+        post_form(
+            "/oauth/authorize",
+            &[
+                ("response_type", "code"),
+                ("client_id", "fitconnect-demo"),
+                ("redirect_uri", REDIRECT),
+                ("state", "s"),
+                ("decision", "authorize"),
+            ],
+        ),
+    )
+    .await;
+    answer.location_query()["code"].clone()
+}
+
+#[tokio::test]
+async fn code_exchange_adds_the_secret_and_relays_the_tokens() {
+    let f = fixture().await;
+    let c = code(&f.fitbark).await;
+    let answer = send(
+        &f.broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let tokens = answer.json();
+    assert_eq!(tokens["token_type"], "bearer");
+    assert!(tokens["refresh_token"].is_string());
+    assert!(!answer.text().contains("fitbark-demo-secret"));
+
+    // The same code again: FitBark's own error, status and body unchanged.
+    let answer = send(
+        &f.broker,
+        post_form(
+            "/broker/fitbark/token",
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &c),
+                ("redirect_uri", REDIRECT),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert!(answer.json()["error_description"]
+        .as_str()
+        .unwrap()
+        .starts_with("The provided authorization grant"));
+
+    let counters = send(&f.fitbark, get("/__sandbox/counters")).await.json();
+    assert_eq!(counters["authorization_code"], 2);
+}
+
+#[tokio::test]
+async fn pkce_verifier_is_forwarded() {
+    let f = fixture().await;
+    send(
+        &f.fitbark,
+        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
+    )
+    .await;
+    let answer = send(
+        &f.fitbark,
+        post_form(
+            "/oauth/authorize",
+            &[
+                ("response_type", "code"),
+                ("client_id", "fitconnect-demo"),
+                ("redirect_uri", REDIRECT),
+                (
+                    "code_challenge",
+                    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                ),
+                ("code_challenge_method", "S256"),
+                ("decision", "authorize"),
+            ],
+        ),
+    )
+    .await;
+    let c = answer.location_query()["code"].clone();
+    let answer = send(
+        &f.broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({
+                "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT,
+                "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+}
+
+#[tokio::test]
+async fn refresh_goes_through_the_broker() {
+    let f = fixture().await;
+    let c = code(&f.fitbark).await;
+    let first = send(
+        &f.broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
+        ),
+    )
+    .await
+    .json();
+    let refresh = json!({ "grant_type": "refresh_token", "refresh_token": first["refresh_token"] });
+    let answer = send(&f.broker, post_json("/broker/fitbark/token", &refresh)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_ne!(answer.json()["access_token"], first["access_token"]);
+    // Rotated: the old refresh token is now refused by FitBark, and the refusal is relayed.
+    let answer = send(&f.broker, post_json("/broker/fitbark/token", &refresh)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn wrong_configured_secret_surfaces_as_invalid_client() {
+    let f = fixture_with_secrets("fitrankings-demo-secret", "wrong").await;
+    let c = code(&f.fitbark).await;
+    let answer = send(
+        &f.broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"], "invalid_client");
+}
+
+#[tokio::test]
+async fn bad_requests_never_reach_the_provider() {
+    let f = fixture().await;
+    for grant in ["client_credentials", "password", ""] {
+        let answer = send(
+            &f.broker,
+            post_json("/broker/fitbark/token", &json!({ "grant_type": grant })),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
+    }
+    let answer = send(
+        &f.broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "authorization_code" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json()["error"], "invalid_request");
+    let bad = axum::http::Request::post("/broker/fitbark/token")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("[[["))
+        .unwrap();
+    assert_eq!(send(&f.broker, bad).await.status, StatusCode::BAD_REQUEST);
+    let huge = axum::http::Request::post("/broker/fitbark/token")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!(
+            "grant_type=refresh_token&refresh_token={}",
+            "a".repeat(17_000)
+        )))
+        .unwrap();
+    assert_eq!(
+        send(&f.broker, huge).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let counters = send(&f.fitbark, get("/__sandbox/counters")).await.json();
+    assert_eq!(
+        counters,
+        json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
+    );
+}
+
+#[tokio::test]
+async fn unreachable_provider_is_502_json() {
+    // A port that was just free: nothing listens there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let broker = broker_for(
+        upstream(&dead, "s"),
+        upstream(&dead, "s"),
+        Duration::from_secs(5),
+    );
+    let answer = send(
+        &broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(answer.json()["error"], "temporarily_unavailable");
+    assert!(answer.json()["error_description"].is_string());
+
+    let answer = send(&broker, get("/broker/fitrankings/iq/users/")).await;
+    assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(answer.json()["error"], "temporarily_unavailable");
+}
+
+#[tokio::test]
+async fn slow_provider_is_504_json() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let broker = broker_for(
+        upstream(&slow, "s"),
+        upstream(&slow, "s"),
+        Duration::from_millis(300),
+    );
+    let answer = send(
+        &broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(answer.json()["error"], "temporarily_unavailable");
+}
+
+#[tokio::test]
+async fn non_json_upstream_answer_is_502() {
+    let html = Router::new().route(
+        "/oauth/token",
+        post(|| async {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html("<h1>Maintenance</h1>"),
+            )
+        }),
+    );
+    let url = spawn(html).await;
+    let broker = broker_for(
+        upstream(&url, "s"),
+        upstream(&url, "s"),
+        Duration::from_secs(5),
+    );
+    let answer = send(
+        &broker,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(answer.json()["error"], "temporarily_unavailable");
+}
+
+#[tokio::test]
+async fn master_token_proxy_caches_and_refetches_after_401() {
+    let f = fixture().await;
+    let answer = send(&f.broker, get("/broker/fitrankings/iq/users/")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.json().as_array().unwrap().len(), 3);
+    let answer = send(
+        &f.broker,
+        get("/broker/fitrankings/iq/activities/?page=1&page_size=2"),
+    )
+    .await;
+    assert_eq!(answer.json().as_array().unwrap().len(), 2);
+    let counters = send(&f.fitrankings, get("/__sandbox/counters"))
+        .await
+        .json();
+    assert_eq!(counters["master_token"], 1);
+
+    // An expired master token is replaced once, transparently.
+    send(&f.fitrankings, post_empty("/__sandbox/expire-tokens")).await;
+    let answer = send(
+        &f.broker,
+        get("/broker/fitrankings/iq/groups/stat-summary/"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["user_count"], 3);
+    let counters = send(&f.fitrankings, get("/__sandbox/counters"))
+        .await
+        .json();
+    assert_eq!(counters["master_token"], 2);
+
+    // Provider errors pass through as they are.
+    let answer = send(&f.broker, get("/broker/fitrankings/iq/activities/1/")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.json(), json!({ "detail": "Not found." }));
+
+    for bad in [
+        "/broker/fitrankings/iq/../__sandbox/counters",
+        "/broker/fitrankings/iq/%2e%2e/x",
+    ] {
+        let status = send(&f.broker, get(bad)).await.status;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
+            "{bad}: {status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn master_token_refused_is_502() {
+    let f = fixture_with_secrets("wrong", "fitbark-demo-secret").await;
+    let answer = send(&f.broker, get("/broker/fitrankings/iq/users/")).await;
+    assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(answer.json()["error"], "temporarily_unavailable");
+    assert!(!answer.text().contains("wrong"));
+}
