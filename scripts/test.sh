@@ -31,6 +31,7 @@ for _ in $(seq 1 100); do grep -q '^fitconnect demo:' "$server_log" && break; sl
 grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "server did not start"; exit 1; }
 FITCONNECT_TEST_FITRANKINGS="http://127.0.0.1:$((port_base + 1))" \
 FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
+FITCONNECT_TEST_PERFECTGYM="http://127.0.0.1:$((port_base + 3))" \
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log

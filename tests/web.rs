@@ -280,3 +280,89 @@ fn fitbark_authorize_url_carries_state_and_pkce() {
         params.get("code_challenge")
     );
 }
+
+const PERFECTGYM: &str = match option_env!("FITCONNECT_TEST_PERFECTGYM") {
+    Some(url) => url,
+    None => "http://127.0.0.1:28083",
+};
+
+fn credentials(username: &str, password: &str) -> JsValue {
+    options(&[("username", username), ("password", password)])
+}
+
+fn perfectgym() -> fitconnect::PerfectGym {
+    fitconnect::PerfectGym::new(options(&[("baseUrl", PERFECTGYM)])).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn perfectgym_password_login_and_fetch() {
+    storage().clear().unwrap();
+    let gym = perfectgym();
+    let session =
+        JsFuture::from(gym.login(credentials("member@perfectgym.test", "gym-member-pass")))
+            .await
+            .unwrap();
+    assert_eq!(
+        get(&session, "provider").as_string().as_deref(),
+        Some("perfectgym")
+    );
+    assert!(
+        get(&session, "refreshToken").is_undefined(),
+        "PerfectGym issues none"
+    );
+    let expires_at = get(&session, "expiresAt").as_f64().unwrap();
+    let ninety_days_ms = 7_775_999_000.0;
+    assert!((expires_at - js_sys::Date::now() - ninety_days_ms).abs() < 60_000.0);
+    // Stored, and nothing of the password anywhere in storage.
+    let stored = storage()
+        .get_item("fitconnect:session:perfectgym")
+        .unwrap()
+        .unwrap();
+    assert!(!stored.contains("gym-member-pass"));
+    let response: web_sys::Response =
+        JsFuture::from(gym.fetch("/Api/Classes/Classes".into(), None))
+            .await
+            .unwrap()
+            .unchecked_into();
+    assert_eq!(response.status(), 200);
+    let body = JsFuture::from(response.json().unwrap()).await.unwrap();
+    assert!(get(&body, "elements").is_instance_of::<js_sys::Array>());
+}
+
+#[wasm_bindgen_test]
+async fn perfectgym_wrong_password_is_a_readable_oauth_error() {
+    storage().clear().unwrap();
+    let error =
+        rejection(perfectgym().login(credentials("member@perfectgym.test", "wrong-Pa55"))).await;
+    assert_sdk_error(&error, "oauth_error");
+    assert_eq!(
+        get(&error, "oauthError").as_string().as_deref(),
+        Some("invalid_grant")
+    );
+    assert_eq!(get(&error, "status").as_f64(), Some(400.0));
+    assert!(get(&error, "description").as_string().is_some());
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(!message.contains("wrong-Pa55"), "{message}");
+    assert!(
+        perfectgym().session().is_null(),
+        "no session after a failed login"
+    );
+    // Missing fields are refused before any request.
+    let error = rejection(perfectgym().login(credentials("member@perfectgym.test", ""))).await;
+    assert_sdk_error(&error, "invalid_config");
+}
+
+#[wasm_bindgen_test]
+async fn expired_session_without_refresh_token_is_cleared() {
+    storage().clear().unwrap();
+    storage()
+        .set_item(
+            "fitconnect:session:perfectgym",
+            r#"{"provider":"perfectgym","accessToken":"old","tokenType":"bearer","expiresAt":1000}"#,
+        )
+        .unwrap();
+    let gym = perfectgym();
+    let error = rejection(gym.fetch("/Api/Classes/Classes".into(), None)).await;
+    assert_sdk_error(&error, "not_connected");
+    assert!(gym.session().is_null());
+}

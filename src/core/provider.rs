@@ -161,21 +161,20 @@ impl Provider {
         url
     }
 
-    /// The popup page URL: `{base}{path}?client_id=…&callback_uri=…`.
-    pub fn popup_url(&self, base_url: &str, client_id: &str, callback_uri: &str) -> String {
-        let (path, callback_param) = match self.flow {
-            Flow::PopupToken {
-                authorize_path,
-                callback_param,
-                ..
-            } => (authorize_path, callback_param),
-            Flow::AuthorizationCode { authorize_path } => (authorize_path, "redirect_uri"),
-            Flow::Password { token_path, .. } => (token_path, "redirect_uri"),
+    /// The popup page URL: `{base}{path}?client_id=…&callback_uri=…`; `None` for other flows.
+    pub fn popup_url(&self, base_url: &str, client_id: &str, callback_uri: &str) -> Option<String> {
+        let Flow::PopupToken {
+            authorize_path,
+            callback_param,
+            ..
+        } = self.flow
+        else {
+            return None;
         };
-        query::append_to_url(
-            &Self::endpoint(base_url, path),
+        Some(query::append_to_url(
+            &Self::endpoint(base_url, authorize_path),
             &[("client_id", client_id), (callback_param, callback_uri)],
-        )
+        ))
     }
 
     /// The token endpoint of a password-grant provider on its (identity) base URL.
@@ -187,7 +186,8 @@ impl Provider {
     }
 
     /// The authorisation request URL (RFC 6749 §4.1.1, RFC 7636 §4.3): `response_type=code`,
-    /// `client_id`, `redirect_uri`, `state`, the S256 challenge when given, and `scope` when given.
+    /// `client_id`, `redirect_uri`, `state`, the S256 challenge when given, and `scope` when given;
+    /// `None` for other flows.
     pub fn authorization_code_url(
         &self,
         base_url: &str,
@@ -196,7 +196,10 @@ impl Provider {
         state: &str,
         challenge: Option<&str>,
         scope: Option<&str>,
-    ) -> String {
+    ) -> Option<String> {
+        let Flow::AuthorizationCode { authorize_path } = self.flow else {
+            return None;
+        };
         let mut pairs = vec![
             ("response_type", "code"),
             ("client_id", client_id),
@@ -210,17 +213,16 @@ impl Provider {
         if let Some(s) = scope {
             pairs.push(("scope", s));
         }
-        let path = match self.flow {
-            Flow::AuthorizationCode { authorize_path }
-            | Flow::PopupToken { authorize_path, .. } => authorize_path,
-            Flow::Password { token_path, .. } => token_path,
-        };
-        query::append_to_url(&Self::endpoint(base_url, path), &pairs)
+        Some(query::append_to_url(
+            &Self::endpoint(base_url, authorize_path),
+            &pairs,
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::OPENFIT;
     use super::*;
     use crate::core::error::ErrorCode;
 
@@ -232,7 +234,13 @@ mod tests {
                 "my app",
                 "https://app.example/cb.html?x=1"
             ),
-            "https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1"
+            Some("https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1".to_string())
+        );
+        assert_eq!(FITBARK.popup_url("https://a", "c", "r"), None);
+        assert_eq!(FITBARK.token_url("https://a"), None);
+        assert_eq!(
+            OPENFIT.token_url("https://ids.openfit.care").as_deref(),
+            Some("https://ids.openfit.care/connect/token")
         );
     }
 
@@ -246,12 +254,16 @@ mod tests {
             Some("ch"),
             Some("public"),
         );
-        assert_eq!(url, "https://app.fitbark.com/oauth/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fapp.example%2F&state=st&code_challenge=ch&code_challenge_method=S256&scope=public");
+        assert_eq!(url.as_deref(), Some("https://app.fitbark.com/oauth/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fapp.example%2F&state=st&code_challenge=ch&code_challenge_method=S256&scope=public"));
         let url =
             FITBARK.authorization_code_url("http://127.0.0.1:8082", "c", "r", "s", None, None);
         assert_eq!(
-            url,
-            "http://127.0.0.1:8082/oauth/authorize?response_type=code&client_id=c&redirect_uri=r&state=s"
+            url.as_deref(),
+            Some("http://127.0.0.1:8082/oauth/authorize?response_type=code&client_id=c&redirect_uri=r&state=s")
+        );
+        assert_eq!(
+            FITRANKINGS.authorization_code_url("https://a", "c", "r", "s", None, None),
+            None
         );
     }
 

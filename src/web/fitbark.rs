@@ -107,14 +107,21 @@ impl FitBark {
         );
         storage::save_transaction(provider, &tx)?;
         let challenge = tx.verifier.as_ref().map(|v| v.challenge_s256());
-        Ok(provider.authorization_code_url(
-            &self.client.base_url,
-            &self.client.client_id,
-            &self.redirect_uri,
-            &tx.state,
-            challenge.as_deref(),
-            self.scope.as_deref(),
-        ))
+        provider
+            .authorization_code_url(
+                &self.client.base_url,
+                &self.client.client_id,
+                &self.redirect_uri,
+                &tx.state,
+                challenge.as_deref(),
+                self.scope.as_deref(),
+            )
+            .ok_or_else(|| {
+                super::error(
+                    crate::core::ErrorCode::InvalidConfig,
+                    "This provider does not use the authorisation-code flow",
+                )
+            })
     }
 
     /// Starts an authorisation and sends the browser to the provider's authorise page.

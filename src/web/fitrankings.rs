@@ -115,11 +115,16 @@ impl FitRankings {
             Ok(w) => w,
             Err(e) => return super::rejected(e),
         };
-        let url = provider.popup_url(
+        let Some(url) = provider.popup_url(
             &self.client.base_url,
             &self.client.client_id,
             &self.callback_uri,
-        );
+        ) else {
+            return super::rejected(super::error(
+                ErrorCode::InvalidConfig,
+                "This provider does not sign in with a popup",
+            ));
+        };
         let mut target = String::from("fitconnect-");
         target.push_str(provider.id);
         let popup =
