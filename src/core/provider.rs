@@ -72,7 +72,9 @@ pub const FITBARK: Provider = Provider {
     flow: Flow::AuthorizationCode {
         authorize_path: "/oauth/authorize",
     },
-    refresh_skew_ms: 30_000,
+    // Tokens live a year; a token that the server already considers expired gets a 401, which
+    // leads to a refresh anyway. A margin would only make short-lived tokens refresh on every call.
+    refresh_skew_ms: 0,
 };
 
 /// PerfectGym API v1: password (or Facebook token) grant on the club's own host; no refresh token.

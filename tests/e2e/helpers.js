@@ -1,0 +1,131 @@
+// Shared fixtures and steps for the end-to-end tests.
+const path = require('node:path');
+const base = require('@playwright/test');
+
+const { expect } = base;
+
+const APP = 'http://127.0.0.1:18080';
+const FITRANKINGS = 'http://127.0.0.1:18081';
+const FITBARK = 'http://127.0.0.1:18082';
+const SESSION_KEY = { fitrankings: 'fitconnect:session:fitrankings', fitbark: 'fitconnect:session:fitbark' };
+
+// Every test starts from default sandbox settings and zero counters; uncaught page errors fail the test.
+const test = base.test.extend({
+  sandbox: [
+    async ({ request }, use) => {
+      for (const origin of [FITRANKINGS, FITBARK]) {
+        const res = await request.post(`${origin}/__sandbox/reset`);
+        expect(res.ok(), `reset ${origin}`).toBeTruthy();
+      }
+      await use({
+        async settings(origin, values) {
+          const res = await request.post(`${origin}/__sandbox/settings`, { data: values });
+          expect(res.ok(), `settings ${origin}`).toBeTruthy();
+          return res.json();
+        },
+        async counters(origin) {
+          const res = await request.get(`${origin}/__sandbox/counters`);
+          expect(res.ok(), `counters ${origin}`).toBeTruthy();
+          return res.json();
+        },
+        async expireTokens(origin) {
+          const res = await request.post(`${origin}/__sandbox/expire-tokens`);
+          expect(res.ok(), `expire-tokens ${origin}`).toBeTruthy();
+        },
+      });
+    },
+    { auto: true },
+  ],
+  page: async ({ page }, use) => {
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err));
+    await use(page);
+    expect(errors.map(String), 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+// Screenshots for people to look at, next to Playwright's own output.
+function screenshotPath(name) {
+  return path.join(__dirname, '..', '..', 'test-results', name);
+}
+
+function card(page, provider) {
+  return page.locator(`[data-provider="${provider}"]`);
+}
+
+async function gotoDemo(page, path = '/') {
+  await page.goto(`${APP}${path}`);
+  await waitReady(page);
+}
+
+async function waitReady(page) {
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+}
+
+async function storedSession(page, provider) {
+  const raw = await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY[provider]);
+  return raw == null ? null : JSON.parse(raw);
+}
+
+// Clicks Connect FitRankings and returns the pop-up once its consent page has loaded.
+async function openFitRankingsPopup(page) {
+  const popupEvent = page.waitForEvent('popup');
+  await card(page, 'fitrankings').getByRole('button', { name: 'Connect FitRankings' }).click();
+  const popup = await popupEvent;
+  await popup.waitForLoadState('domcontentloaded');
+  return popup;
+}
+
+async function connectFitRankings(page) {
+  const popup = await openFitRankingsPopup(page);
+  const closed = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: 'Allow' }).click();
+  await closed;
+  await expect(card(page, 'fitrankings')).toHaveAttribute('data-state', 'connected');
+}
+
+// Clicks Connect FitBark and waits on the provider's authorise page.
+async function openFitBarkAuthorize(page) {
+  await card(page, 'fitbark').getByRole('button', { name: 'Connect FitBark' }).click();
+  await page.waitForURL((url) => url.origin === FITBARK && url.pathname === '/oauth/authorize');
+}
+
+async function connectFitBark(page) {
+  await openFitBarkAuthorize(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await page.waitForURL((url) => url.origin === APP);
+  await waitReady(page);
+  await expect(card(page, 'fitbark')).toHaveAttribute('data-state', 'connected');
+  await expect(card(page, 'fitbark').getByTestId('dog').first()).toBeVisible();
+}
+
+// Resolves once the stored FitBark access token is past its expiry time, by the page's own clock.
+async function waitUntilExpired(page) {
+  await page.waitForFunction(
+    (key) => {
+      const s = JSON.parse(sessionStorage.getItem(key) || 'null');
+      return s && typeof s.expiresAt === 'number' && Date.now() > s.expiresAt + 200;
+    },
+    SESSION_KEY.fitbark,
+    { timeout: 5_000, polling: 100 },
+  );
+}
+
+module.exports = {
+  test,
+  expect,
+  APP,
+  FITRANKINGS,
+  FITBARK,
+  SESSION_KEY,
+  card,
+  screenshotPath,
+  gotoDemo,
+  waitReady,
+  storedSession,
+  openFitRankingsPopup,
+  connectFitRankings,
+  openFitBarkAuthorize,
+  connectFitBark,
+  waitUntilExpired,
+};
