@@ -3,7 +3,7 @@
 
 /** The one error type the SDK throws or rejects with. `code` is stable; see the README. */
 export class FitConnectError extends Error {
-  constructor(code, message, provider, status, oauthError, description) {
+  constructor(code, message, provider, status, oauthError, description, scope) {
     super(message);
     this.name = 'FitConnectError';
     this.code = code;
@@ -11,6 +11,7 @@ export class FitConnectError extends Error {
     if (status != null) this.status = status;
     if (oauthError != null) this.oauthError = oauthError;
     if (description != null) this.description = description;
+    if (scope != null) this.scope = scope;
   }
 }
 

@@ -21,6 +21,13 @@ native=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/native
 step "build (release package and server)"
 scripts/build.sh
 
+step "no secret handling in the browser package"
+# The broker adds client secrets; the wasm and its JS must not even know the parameter names.
+if grep -a -i -l -E 'client_secret|x-client-secret|master-token' pkg/*.wasm pkg/*.js; then
+  echo "secret-handling strings found in the browser package"; exit 1
+fi
+echo "ok: no client_secret, X-Client-Secret or master-token in pkg/"
+
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 port_base=28080
 server_log=target/browser-test-server.log
@@ -34,7 +41,7 @@ FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
 FITCONNECT_TEST_PERFECTGYM="http://127.0.0.1:$((port_base + 3))" \
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
+  cargo test -p fitconnect --target wasm32-unknown-unknown --test web --test web_storage 2>&1 | tee target/browser-tests.log
 kill "$server_pid" 2>/dev/null || true
 browser=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/browser-tests.log)
 

@@ -75,6 +75,8 @@ pub struct Error {
     pub oauth_error: Option<String>,
     /// The provider's `error_description` value.
     pub description: Option<String>,
+    /// The scope a resource asked for in an `insufficient_scope` challenge.
+    pub scope: Option<String>,
 }
 
 impl Error {
@@ -87,6 +89,7 @@ impl Error {
             status: None,
             oauth_error: None,
             description: None,
+            scope: None,
         }
     }
 
@@ -129,6 +132,7 @@ impl Error {
             status: None,
             oauth_error: Some(error),
             description,
+            scope: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use web_sys::{Request, RequestInit, Response};
 
 use super::http::{self, BodyStyle};
 use super::{error, now_ms, storage};
+use crate::core::challenge::{self, Reaction};
 use crate::core::flow;
 use crate::core::provider::{normalize_base_url, Provider};
 use crate::core::session::{parse_token_response, Secret, Session};
@@ -233,7 +234,18 @@ impl Client {
         };
         authorize(&request, &session);
         let response = http::send(&request, self.provider.id).await?;
-        let Some(retry) = retry.filter(|_| response.status() == 401) else {
+        let status = response.status();
+        if status != 401 && status != 403 {
+            return Ok(response);
+        }
+        let header = response.headers().get("WWW-Authenticate").ok().flatten();
+        let retry = match challenge::react(status, header.as_deref()) {
+            Reaction::Fail(e) => return Err(e.for_provider(self.provider.id).into()),
+            Reaction::Return => None,
+            // Only a request whose body could be copied before sending is sent again.
+            Reaction::RefreshAndRetry => retry,
+        };
+        let Some(retry) = retry else {
             return Ok(response);
         };
         // Another call may have refreshed while this one was in flight.

@@ -34,6 +34,7 @@ extern "C" {
         status: Option<u16>,
         oauth_error: Option<&str>,
         description: Option<&str>,
+        scope: Option<&str>,
     ) -> JsFitConnectError;
 
     #[wasm_bindgen(js_name = waitForCallback)]
@@ -54,6 +55,7 @@ impl From<Error> for JsValue {
             e.status,
             e.oauth_error.as_deref(),
             e.description.as_deref(),
+            e.scope.as_deref(),
         )
         .into()
     }

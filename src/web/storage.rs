@@ -7,11 +7,9 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::Storage;
 
-use super::{error, window};
 use crate::core::flow::Transaction;
 use crate::core::provider::Provider;
 use crate::core::session::Session;
-use crate::core::ErrorCode;
 
 const PREFIX: &str = "fitconnect:";
 
@@ -23,31 +21,88 @@ fn key(kind: &str, provider: &Provider) -> String {
     k
 }
 
-fn storage() -> Result<Storage, JsValue> {
-    window()?.session_storage().ok().flatten().ok_or_else(|| {
-        error(
-            ErrorCode::StorageUnavailable,
-            "sessionStorage is not available",
-        )
+/// Keys written (`Some`) or removed (`None`) while storage was failing.
+type Overlay = Vec<(String, Option<String>)>;
+
+thread_local! {
+    /// Set once sessionStorage has failed (blocked site data, quota, private modes): from then on
+    /// this page keeps the SDK's values in memory, for its own lifetime.
+    /// Entries written or removed (`None`) since then; other keys are still read from storage.
+    static MEMORY: RefCell<Option<Overlay>> = const { RefCell::new(None) };
+}
+
+fn storage() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn in_memory() -> bool {
+    MEMORY.with(|m| m.borrow().is_some())
+}
+
+/// Switches to memory and says so once, with a `fitconnect:storagefallback` event on `window`.
+fn fall_back() {
+    if in_memory() {
+        return;
+    }
+    MEMORY.with(|m| *m.borrow_mut() = Some(Vec::new()));
+    if let Some(w) = web_sys::window() {
+        if let Ok(event) = web_sys::Event::new("fitconnect:storagefallback") {
+            let _ = w.dispatch_event(&event);
+        }
+    }
+}
+
+/// `Some(value)` when memory has an entry (or a removal) for the key.
+fn memory_get(key: &str) -> Option<Option<String>> {
+    MEMORY.with(|m| {
+        m.borrow()
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+fn memory_set(key: &str, value: Option<&str>) {
+    MEMORY.with(|m| {
+        if let Some(entries) = m.borrow_mut().as_mut() {
+            entries.retain(|(k, _)| k != key);
+            entries.push((key.into(), value.map(String::from)));
+        }
     })
 }
 
 fn read(key: &str) -> Option<String> {
-    storage().ok()?.get_item(key).ok().flatten()
+    if let Some(value) = memory_get(key) {
+        return value;
+    }
+    match storage().map(|s| s.get_item(key)) {
+        Some(Ok(value)) => value,
+        _ => {
+            fall_back();
+            None
+        }
+    }
 }
 
+/// Writes a value; a storage that throws does not lose it: it goes to memory instead.
 fn write(key: &str, value: &str) -> Result<(), JsValue> {
-    storage()?.set_item(key, value).map_err(|_| {
-        error(
-            ErrorCode::StorageUnavailable,
-            "sessionStorage refused the write",
-        )
-    })
+    if !in_memory() {
+        match storage().map(|s| s.set_item(key, value)) {
+            Some(Ok(())) => return Ok(()),
+            _ => fall_back(),
+        }
+    }
+    memory_set(key, Some(value));
+    Ok(())
 }
 
 fn remove(key: &str) {
-    if let Ok(s) = storage() {
+    if let Some(s) = storage() {
         let _ = s.remove_item(key);
+    }
+    if in_memory() {
+        memory_set(key, None);
     }
 }
 

@@ -94,5 +94,7 @@ export declare class FitConnectError extends Error {
   readonly status?: number;
   readonly oauthError?: string;
   readonly description?: string;
+  /** The scope a resource asked for (with `oauthError` "insufficient_scope"). */
+  readonly scope?: string;
 }
 "#;

@@ -1,0 +1,237 @@
+//! Bearer challenges in `WWW-Authenticate` (RFC 6750 §3, syntax from RFC 9110 §11.6.1) and what a
+//! client should do about them.
+
+use super::error::{Error, ErrorCode};
+
+/// Longest header parsed; real challenges are a few hundred bytes.
+const MAX_HEADER_LEN: usize = 8 * 1024;
+
+/// The parameters of a `Bearer` challenge.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct BearerChallenge {
+    /// `error`: `invalid_request`, `invalid_token`, `insufficient_scope` or another value.
+    pub error: Option<String>,
+    /// `error_description`
+    pub error_description: Option<String>,
+    /// `scope`: the scope the resource needs.
+    pub scope: Option<String>,
+}
+
+struct Cursor<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+impl Cursor<'_> {
+    fn skip(&mut self, set: &[u8]) {
+        while self.s.get(self.i).is_some_and(|b| set.contains(b)) {
+            self.i += 1;
+        }
+    }
+
+    fn token(&mut self) -> Option<&str> {
+        let start = self.i;
+        while self.s.get(self.i).copied().is_some_and(is_tchar) {
+            self.i += 1;
+        }
+        (self.i > start)
+            .then(|| core::str::from_utf8(&self.s[start..self.i]).ok())
+            .flatten()
+    }
+
+    fn quoted(&mut self) -> Option<String> {
+        self.i += 1; // opening quote
+        let mut out = Vec::new();
+        loop {
+            match *self.s.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return String::from_utf8(out).ok();
+                }
+                b'\\' => {
+                    out.push(*self.s.get(self.i + 1)?);
+                    self.i += 2;
+                }
+                b => {
+                    out.push(b);
+                    self.i += 1;
+                }
+            }
+        }
+    }
+
+    fn value(&mut self) -> Option<String> {
+        if self.s.get(self.i) == Some(&b'"') {
+            self.quoted()
+        } else {
+            // token68 characters ('/' and '=') are accepted too: some servers leave values unquoted.
+            let start = self.i;
+            while self
+                .s
+                .get(self.i)
+                .is_some_and(|&b| is_tchar(b) || b == b'/' || b == b'=')
+            {
+                self.i += 1;
+            }
+            core::str::from_utf8(&self.s[start..self.i])
+                .ok()
+                .map(String::from)
+        }
+    }
+}
+
+/// Finds the `Bearer` challenge in a `WWW-Authenticate` value, which may hold several challenges
+/// (`Basic realm="a", Bearer error="invalid_token"`). `None` when there is none or the header is
+/// malformed.
+pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
+    if header.len() > MAX_HEADER_LEN {
+        return None;
+    }
+    let mut c = Cursor {
+        s: header.as_bytes(),
+        i: 0,
+    };
+    let mut in_bearer = false;
+    let mut found: Option<BearerChallenge> = None;
+    loop {
+        c.skip(b" \t,");
+        if c.i >= c.s.len() {
+            return found;
+        }
+        let word = c.token()?.to_string();
+        c.skip(b" \t");
+        if c.s.get(c.i) == Some(&b'=') {
+            c.i += 1;
+            c.skip(b" \t");
+            let value = c.value()?;
+            if in_bearer {
+                let challenge = found.get_or_insert_with(Default::default);
+                let slot = match word.to_ascii_lowercase().as_str() {
+                    "error" => &mut challenge.error,
+                    "error_description" => &mut challenge.error_description,
+                    "scope" => &mut challenge.scope,
+                    _ => continue,
+                };
+                slot.get_or_insert(value);
+            }
+        } else {
+            // A new challenge starts; only the first Bearer one counts.
+            if found.is_some() {
+                return found;
+            }
+            in_bearer = word.eq_ignore_ascii_case("bearer");
+            if in_bearer {
+                found = Some(BearerChallenge::default());
+            }
+        }
+    }
+}
+
+/// What to do with a 401 or 403 answer to a Bearer request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reaction {
+    /// The token is not (or no longer) accepted: refresh once and retry once, where possible.
+    RefreshAndRetry,
+    /// The token lacks scope: refreshing will not help; fail with this error.
+    Fail(Error),
+    /// Hand the response to the caller as it is (a malformed request, or nothing to act on).
+    Return,
+}
+
+/// Decides how to react to `status` with the `WWW-Authenticate` value `header` (RFC 6750 §3.1).
+pub fn react(status: u16, header: Option<&str>) -> Reaction {
+    let challenge = header.and_then(parse_bearer);
+    let error = challenge.as_ref().and_then(|c| c.error.as_deref());
+    match (status, error) {
+        (_, Some("insufficient_scope")) => {
+            let c = challenge.unwrap_or_default();
+            let mut e = Error::new(
+                ErrorCode::HttpError,
+                "The token lacks the scope this request needs",
+            )
+            .with_status(status);
+            e.oauth_error = c.error;
+            e.description = c.error_description;
+            e.scope = c.scope;
+            Reaction::Fail(e)
+        }
+        (_, Some("invalid_request")) => Reaction::Return,
+        // No challenge, `invalid_token`, or an unknown error code on a 401: the token is the problem.
+        (401, _) => Reaction::RefreshAndRetry,
+        _ => Reaction::Return,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rfc6750_examples() {
+        let c = parse_bearer(r#"Bearer realm="example""#).unwrap();
+        assert_eq!(c, BearerChallenge::default());
+        let c = parse_bearer(
+            r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#,
+        )
+        .unwrap();
+        assert_eq!(c.error.as_deref(), Some("invalid_token"));
+        assert_eq!(
+            c.error_description.as_deref(),
+            Some("The access token expired")
+        );
+    }
+
+    #[test]
+    fn finds_bearer_among_challenges_and_unescapes() {
+        let c = parse_bearer(
+            r#"Basic realm="x", Bearer error=insufficient_scope, scope="read \"dogs\"", Newauth realm="y""#,
+        )
+        .unwrap();
+        assert_eq!(c.error.as_deref(), Some("insufficient_scope"));
+        assert_eq!(c.scope.as_deref(), Some("read \"dogs\""));
+        assert!(parse_bearer(r#"Basic realm="x""#).is_none());
+        assert!(parse_bearer("").is_none());
+        assert!(parse_bearer(r#"Bearer error="unterminated"#).is_none());
+        assert!(parse_bearer(&"Bearer a=b,".repeat(2000)).is_none());
+    }
+
+    #[test]
+    fn doorkeeper_header() {
+        let c = parse_bearer(r#"Bearer realm="Doorkeeper", error="invalid_token", error_description="The access token is invalid""#).unwrap();
+        assert_eq!(c.error.as_deref(), Some("invalid_token"));
+    }
+
+    #[test]
+    fn reactions() {
+        assert_eq!(react(401, None), Reaction::RefreshAndRetry);
+        assert_eq!(
+            react(401, Some(r#"Bearer error="invalid_token""#)),
+            Reaction::RefreshAndRetry
+        );
+        assert_eq!(
+            react(400, Some(r#"Bearer error="invalid_request""#)),
+            Reaction::Return
+        );
+        assert_eq!(
+            react(401, Some(r#"Bearer error="invalid_request""#)),
+            Reaction::Return
+        );
+        assert_eq!(react(403, None), Reaction::Return);
+        match react(
+            403,
+            Some(r#"Bearer error="insufficient_scope", scope="admin""#),
+        ) {
+            Reaction::Fail(e) => {
+                assert_eq!(e.code, ErrorCode::HttpError);
+                assert_eq!(e.status, Some(403));
+                assert_eq!(e.scope.as_deref(), Some("admin"));
+                assert_eq!(e.oauth_error.as_deref(), Some("insufficient_scope"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

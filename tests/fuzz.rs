@@ -1,0 +1,153 @@
+//! Hostile input for the parsers a provider or an attacker controls: callback query strings and
+//! fragments, token responses, stored values and `WWW-Authenticate` headers. Property tests with
+//! random input (cases per property: `PROPTEST_CASES`, 2,000 by default here), large inputs, and
+//! the regression corpus in `tests/corpus/`, replayed on every run.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::time::{Duration, Instant};
+
+use fitconnect::core::challenge::{parse_bearer, react};
+use fitconnect::core::flow::{parse_code_callback, parse_popup_callback, Transaction};
+use fitconnect::core::json;
+use fitconnect::core::provider::{FITBARK, FITRANKINGS};
+use fitconnect::core::query::Params;
+use fitconnect::core::session::{parse_token_response, Session};
+use proptest::prelude::*;
+
+const NOW: u64 = 1_700_000_000_000;
+
+fn tx() -> Transaction {
+    Transaction::start(
+        &FITBARK,
+        "https://app.example/",
+        true,
+        &[3; 32],
+        &[4; 32],
+        NOW,
+    )
+}
+
+/// Runs every parser on one input; none may panic, each must answer quickly.
+fn exercise(input: &str) {
+    let started = Instant::now();
+    let t = tx();
+    let _ = Params::parse(input);
+    let _ = parse_popup_callback(&FITRANKINGS, input, input);
+    let _ = parse_code_callback(&FITBARK, input, Some(&t));
+    let _ = parse_code_callback(&FITBARK, input, None);
+    for status in [200, 400, 401, 502] {
+        let _ = parse_token_response(status, input, NOW);
+    }
+    let _ = json::parse(input);
+    let _ = Session::from_json(input, "fitbark");
+    let _ = Transaction::from_json(input, &FITBARK, NOW);
+    let _ = parse_bearer(input);
+    let _ = react(401, Some(input));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{} bytes took {:?}",
+        input.len(),
+        started.elapsed()
+    );
+}
+
+/// Characters that matter to these parsers, so random strings hit their branches often.
+fn interesting() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("&".to_string()),
+        Just("=".to_string()),
+        Just("%".to_string()),
+        Just("%zz".to_string()),
+        Just("%ff".to_string()),
+        Just("%e2%82".to_string()),
+        Just("+".to_string()),
+        Just("?".to_string()),
+        Just("#".to_string()),
+        Just("code".to_string()),
+        Just("state".to_string()),
+        Just("token".to_string()),
+        Just("user_id".to_string()),
+        Just("error".to_string()),
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("\"".to_string()),
+        Just("\\u".to_string()),
+        Just(":".to_string()),
+        Just(",".to_string()),
+        Just("Bearer ".to_string()),
+        Just("access_token".to_string()),
+        Just("expires_in".to_string()),
+        "[0-9]{1,25}",
+        "\\PC{0,8}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000)
+    ))]
+
+    #[test]
+    fn parsers_never_panic_on_structured_noise(input in interesting()) {
+        exercise(&input);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_any_string(input in "\\PC{0,200}") {
+        exercise(&input);
+    }
+
+    #[test]
+    fn a_valid_code_callback_survives_extra_parameters(extra in "[a-z]{1,8}", value in "\\PC{0,20}") {
+        prop_assume!(!["code", "state", "error", "error_description"].contains(&extra.as_str()));
+        let t = tx();
+        let mut query = String::from("?code=abc&state=");
+        query.push_str(&t.state);
+        query.push('&');
+        fitconnect::core::query::encode_into(&mut query, &extra);
+        query.push('=');
+        fitconnect::core::query::encode_into(&mut query, &value);
+        prop_assert_eq!(parse_code_callback(&FITBARK, &query, Some(&t)).unwrap(), "abc");
+    }
+
+    #[test]
+    fn json_strings_round_trip(value in "\\PC{0,64}") {
+        let mut w = json::ObjectWriter::new();
+        w.string("v", &value);
+        let text = w.finish();
+        let parsed = json::parse(&text).unwrap();
+        prop_assert_eq!(parsed.get("v").unwrap().as_str(), Some(value.as_str()));
+    }
+}
+
+#[test]
+fn megabyte_inputs_are_bounded() {
+    let mut long_query = String::from("?code=");
+    long_query.push_str(&"a".repeat(1 << 20));
+    exercise(&long_query);
+    exercise(&"&".repeat(1 << 20));
+    exercise(&"%".repeat(1 << 20));
+    exercise(&"[".repeat(1 << 20));
+    exercise(&"{\"a\":".repeat(200_000));
+    let mut big_token = String::from("{\"access_token\":\"");
+    big_token.push_str(&"x".repeat(1 << 20));
+    big_token.push_str("\",\"token_type\":\"bearer\"}");
+    exercise(&big_token);
+    exercise(&"Bearer a=\"b\", ".repeat(100_000));
+}
+
+#[test]
+fn regression_corpus_replays() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/corpus exists") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        // The corpus keeps raw bytes; the parsers take text, as the browser hands them text.
+        exercise(&String::from_utf8_lossy(&bytes));
+        count += 1;
+    }
+    assert!(count >= 10, "corpus has {count} entries");
+}
