@@ -70,3 +70,19 @@ export function waitForCallback(popup, timeoutMs, provider) {
     }, timeoutMs);
   });
 }
+
+/**
+ * Runs `task(acquired)` holding the Web Lock `name` (shared by every tab of this origin).
+ * With `ifAvailable`, `acquired` is false when another holder has it. Without the Web Locks
+ * API the task runs at once, as if it held the lock.
+ */
+export function withLock(name, ifAvailable, task) {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return Promise.resolve(task(true));
+  return locks.request(name, { ifAvailable }, (lock) => task(lock !== null));
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

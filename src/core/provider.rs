@@ -114,6 +114,9 @@ pub const FISIKAL: Provider = Provider {
     refresh_skew_ms: 30_000,
 };
 
+/// Every provider, for lookups by id.
+pub const ALL: [&Provider; 5] = [&FITRANKINGS, &FITBARK, &PERFECTGYM, &OPENFIT, &FISIKAL];
+
 /// OpenFIT's hosts: identity server and API.
 pub struct OpenFitHosts {
     /// Identity server (token endpoint).

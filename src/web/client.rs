@@ -10,7 +10,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Request, RequestInit, Response};
 
 use super::http::{self, BodyStyle};
-use super::{error, now_ms, storage};
+use super::{error, now_ms, sleep, storage, tabs, with_lock};
 use crate::core::challenge::{self, Reaction};
 use crate::core::flow;
 use crate::core::provider::{normalize_base_url, Provider};
@@ -61,6 +61,7 @@ impl Client {
                 )
             })?;
         }
+        tabs::listen();
         Ok(Rc::new(Client {
             provider,
             base_url,
@@ -147,8 +148,50 @@ impl Client {
         JsFuture::from(promise).await.map(|_| ())
     }
 
+    /// Refreshes under the cross-tab lock. If another tab holds it, that tab is refreshing the
+    /// same session: wait for it, then adopt its result rather than spend the token again.
     async fn refresh_now(self: &Rc<Self>) -> Result<(), JsValue> {
+        let spent = self.current()?.refresh_token;
+        let name = tabs::lock_name(self.provider);
+        for if_available in [true, false] {
+            let this = Rc::clone(self);
+            let before = spent.clone();
+            let task = Closure::once_into_js(move |acquired: bool| -> Promise {
+                if !acquired {
+                    return Promise::resolve(&JsValue::FALSE);
+                }
+                future_to_promise(async move {
+                    this.refresh_holding_lock(before, !if_available).await?;
+                    Ok(JsValue::TRUE)
+                })
+            });
+            if JsFuture::from(with_lock(&name, if_available, &task)).await? == JsValue::TRUE {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    async fn refresh_holding_lock(
+        self: &Rc<Self>,
+        spent: Option<Secret>,
+        contended: bool,
+    ) -> Result<(), JsValue> {
+        if contended {
+            // The other tab announces its result just before it releases the lock; give the
+            // message a moment to arrive (bounded: 15 x 20 ms).
+            for _ in 0..15 {
+                if self.current()?.refresh_token != spent {
+                    return Ok(());
+                }
+                JsFuture::from(sleep(20)).await?;
+            }
+        }
         let session = self.current()?;
+        if session.refresh_token != spent {
+            // Adopted from another tab meanwhile.
+            return Ok(());
+        }
         let (Some(endpoint), Some(refresh_token)) = (&self.token, session.refresh_token.clone())
         else {
             storage::clear_session(self.provider);
@@ -166,9 +209,11 @@ impl Client {
                     self.provider.id,
                     tokens,
                     session.user_id,
-                    Some(refresh_token),
+                    Some(refresh_token.clone()),
                 );
-                storage::save_session(self.provider, &renewed)
+                storage::save_session(self.provider, &renewed)?;
+                tabs::announce(self.provider, &refresh_token, &renewed);
+                Ok(())
             }
             Err(e) => {
                 // The provider refused the refresh token: the session is over. Other failures

@@ -9,6 +9,7 @@ mod http;
 mod options;
 mod password;
 mod storage;
+mod tabs;
 mod types;
 
 use js_sys::Promise;
@@ -39,6 +40,11 @@ extern "C" {
 
     #[wasm_bindgen(js_name = waitForCallback)]
     fn wait_for_callback(popup: &web_sys::Window, timeout_ms: f64, provider: &str) -> Promise;
+
+    #[wasm_bindgen(js_name = withLock)]
+    fn with_lock(name: &str, if_available: bool, task: &JsValue) -> Promise;
+
+    fn sleep(ms: u32) -> Promise;
 
     #[wasm_bindgen(thread_local_v2, js_name = CHANNEL)]
     static CHANNEL: String;
