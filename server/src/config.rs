@@ -3,16 +3,22 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::sandbox::{fitbark, fitrankings, FITBARK_PORT_OFFSET, FITRANKINGS_PORT_OFFSET};
+use crate::sandbox::{
+    fisikal, fitbark, fitrankings, openfit, perfectgym, FISIKAL_PORT_OFFSET, FITBARK_PORT_OFFSET,
+    FITRANKINGS_PORT_OFFSET, OPENFIT_API_PORT_OFFSET, OPENFIT_IDENTITY_PORT_OFFSET,
+    PERFECTGYM_PORT_OFFSET,
+};
 
 pub const DEFAULT_PORT_BASE: u16 = 8080;
-/// Ports N..N+6 are taken or reserved (app, FitRankings, FitBark, and later providers).
+/// Ports N..N+6 are taken: app, FitRankings, FitBark, PerfectGym, OpenFIT identity and API,
+/// Fisikal.
 const RESERVED_PORTS: u16 = 6;
 
 pub const USAGE: &str = "\
 usage: fitconnect-server [--port-base N] [--root DIR] [--no-sandbox]
 
-  --port-base N   app origin on 127.0.0.1:N, FitRankings sandbox on N+1, FitBark sandbox on N+2
+  --port-base N   app origin on 127.0.0.1:N; sandboxes: FitRankings N+1, FitBark N+2,
+                  PerfectGym N+3, OpenFIT identity N+4, OpenFIT API N+5, Fisikal N+6
                   (default 8080, or FITCONNECT_PORT_BASE)
   --root DIR      serve DIR/www at / and DIR/pkg at /pkg/ (default .)
   --no-sandbox    do not start the provider sandboxes (the broker then talks to the configured providers)
@@ -20,6 +26,9 @@ usage: fitconnect-server [--port-base N] [--root DIR] [--no-sandbox]
 environment:
   FITCONNECT_FITRANKINGS_URL, FITCONNECT_FITRANKINGS_CLIENT_ID, FITCONNECT_FITRANKINGS_CLIENT_SECRET
   FITCONNECT_FITBARK_URL, FITCONNECT_FITBARK_CLIENT_ID, FITCONNECT_FITBARK_CLIENT_SECRET
+  FITCONNECT_PERFECTGYM_URL, FITCONNECT_PERFECTGYM_CLIENT_ID, FITCONNECT_PERFECTGYM_CLIENT_SECRET
+  FITCONNECT_FISIKAL_URL, FITCONNECT_FISIKAL_CLIENT_ID, FITCONNECT_FISIKAL_CLIENT_SECRET
+  FITCONNECT_OPENFIT_IDENTITY_URL, FITCONNECT_OPENFIT_API_URL, FITCONNECT_OPENFIT_CLIENT_ID
   FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
 ";
 
@@ -58,6 +67,14 @@ pub struct Upstream {
     pub client_secret: Secret,
 }
 
+/// OpenFIT: a public client (no secret); the browser talks to it directly.
+#[derive(Clone, Debug)]
+pub struct OpenFitConfig {
+    pub identity_url: String,
+    pub api_url: String,
+    pub client_id: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     pub port_base: u16,
@@ -66,6 +83,10 @@ pub struct Config {
     pub sandbox_token_ttl: u64,
     pub fitrankings: Upstream,
     pub fitbark: Upstream,
+    /// `client_id` / `client_secret` are the v2 API's `X-Client-Id` / `X-Client-Secret`.
+    pub perfectgym: Upstream,
+    pub fisikal: Upstream,
+    pub openfit: OpenFitConfig,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -141,16 +162,20 @@ impl Config {
                 ))
             })?,
         };
+        let var = |name: String| env(&name).filter(|v| !v.is_empty());
+        let url = |name: &str, offset: u16| {
+            var(name.to_string())
+                .unwrap_or_else(|| local_origin(port_base + offset))
+                .trim_end_matches('/')
+                .to_string()
+        };
         let upstream = |prefix: &str, offset: u16, id: &str, secret: &str| {
-            let var = |suffix: &str| env(&format!("{prefix}_{suffix}")).filter(|v| !v.is_empty());
+            let setting = |suffix: &str| var(format!("{prefix}_{suffix}"));
             Upstream {
-                base_url: var("URL")
-                    .unwrap_or_else(|| local_origin(port_base + offset))
-                    .trim_end_matches('/')
-                    .to_string(),
-                client_id: var("CLIENT_ID").unwrap_or_else(|| id.to_string()),
+                base_url: url(&format!("{prefix}_URL"), offset),
+                client_id: setting("CLIENT_ID").unwrap_or_else(|| id.to_string()),
                 client_secret: Secret::new(
-                    var("CLIENT_SECRET").unwrap_or_else(|| secret.to_string()),
+                    setting("CLIENT_SECRET").unwrap_or_else(|| secret.to_string()),
                 ),
             }
         };
@@ -171,6 +196,27 @@ impl Config {
                 fitbark::CLIENT_ID,
                 fitbark::CLIENT_SECRET,
             ),
+            perfectgym: upstream(
+                "FITCONNECT_PERFECTGYM",
+                PERFECTGYM_PORT_OFFSET,
+                perfectgym::CLIENT_ID,
+                perfectgym::CLIENT_SECRET,
+            ),
+            fisikal: upstream(
+                "FITCONNECT_FISIKAL",
+                FISIKAL_PORT_OFFSET,
+                fisikal::CLIENT_ID,
+                fisikal::CLIENT_SECRET,
+            ),
+            openfit: OpenFitConfig {
+                identity_url: url(
+                    "FITCONNECT_OPENFIT_IDENTITY_URL",
+                    OPENFIT_IDENTITY_PORT_OFFSET,
+                ),
+                api_url: url("FITCONNECT_OPENFIT_API_URL", OPENFIT_API_PORT_OFFSET),
+                client_id: var("FITCONNECT_OPENFIT_CLIENT_ID".to_string())
+                    .unwrap_or_else(|| openfit::CLIENT_ID.to_string()),
+            },
         })
     }
 
@@ -205,6 +251,12 @@ mod tests {
         assert_eq!(c.fitbark.client_secret.expose(), "fitbark-demo-secret");
         assert_eq!(format!("{:?}", c.fitbark.client_secret), "[redacted]");
         assert!(!format!("{c:?}").contains("demo-secret"));
+        assert_eq!(c.perfectgym.base_url, "http://127.0.0.1:8083");
+        assert_eq!(c.openfit.identity_url, "http://127.0.0.1:8084");
+        assert_eq!(c.openfit.api_url, "http://127.0.0.1:8085");
+        assert_eq!(c.openfit.client_id, "openfit-demo");
+        assert_eq!(c.fisikal.base_url, "http://127.0.0.1:8086");
+        assert_eq!(c.fisikal.client_secret.expose(), "fisikal-demo-secret");
     }
 
     #[test]
@@ -215,6 +267,11 @@ mod tests {
                 ("FITCONNECT_PORT_BASE", "7000"),
                 ("FITCONNECT_FITBARK_URL", "https://app.fitbark.com/"),
                 ("FITCONNECT_SANDBOX_TOKEN_TTL", "5"),
+                (
+                    "FITCONNECT_OPENFIT_IDENTITY_URL",
+                    "https://ids.openfit.care/",
+                ),
+                ("FITCONNECT_FISIKAL_CLIENT_SECRET", "s3"),
             ],
         )
         .unwrap();
@@ -224,6 +281,9 @@ mod tests {
         assert_eq!(c.sandbox_token_ttl, 5);
         assert_eq!(c.fitbark.base_url, "https://app.fitbark.com");
         assert_eq!(c.fitrankings.base_url, "http://127.0.0.1:9001");
+        assert_eq!(c.openfit.identity_url, "https://ids.openfit.care");
+        assert_eq!(c.openfit.api_url, "http://127.0.0.1:9005");
+        assert_eq!(c.fisikal.client_secret.expose(), "s3");
         assert_eq!(
             parse(&[], &[("FITCONNECT_PORT_BASE", "7000")])
                 .unwrap()

@@ -1,15 +1,16 @@
 //! Run with `cargo run -p fitconnect-server -- --root .` from the repository root, then open
 //! the printed address (default http://127.0.0.1:8080/).
 //!
-//! Serves the demo (app origin, port N), the FitRankings sandbox (N+1) and the FitBark sandbox
-//! (N+2), all on 127.0.0.1 only. See `--help` for options and environment variables.
+//! Serves the demo (app origin, port N) and the provider sandboxes (N+1 to N+6: FitRankings,
+//! FitBark, PerfectGym, OpenFIT identity, OpenFIT API, Fisikal), all on 127.0.0.1 only.
+//! See `--help` for options and environment variables.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use fitconnect_server::broker::{Broker, DEFAULT_UPSTREAM_TIMEOUT};
+use fitconnect_server::broker::{Broker, Upstreams, DEFAULT_UPSTREAM_TIMEOUT};
 use fitconnect_server::config::{local_origin, Config, ConfigError, USAGE};
 use fitconnect_server::sandbox::{self, SandboxConfig};
 use fitconnect_server::site;
@@ -63,11 +64,7 @@ async fn run(config: Config) -> Result<(), String> {
             servers.push((format!("{} sandbox", origin.name), listener, origin.router));
         }
     }
-    let broker = Broker::new(
-        config.fitrankings.clone(),
-        config.fitbark.clone(),
-        DEFAULT_UPSTREAM_TIMEOUT,
-    )?;
+    let broker = Broker::new(Upstreams::from_config(&config), DEFAULT_UPSTREAM_TIMEOUT)?;
     let app = site::app(&config.root, site::demo_config(&config), Arc::new(broker));
     let app_listener = bind(config.port_base).await?;
 

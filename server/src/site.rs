@@ -13,10 +13,35 @@ use tower_http::services::ServeDir;
 
 use crate::broker::{self, Broker};
 use crate::config::Config;
+use crate::sandbox::{fisikal, openfit, perfectgym};
 
-/// What the demo page needs to know to talk to the providers (no secrets).
+/// What the demo page needs to know to talk to the providers (no secrets). With the sandbox
+/// running it also shows the sandbox accounts, so the demo's login forms can offer them.
 pub fn demo_config(config: &Config) -> Value {
     let app = config.app_origin();
+    let mut perfectgym = json!({
+        "baseUrl": config.perfectgym.base_url,
+        "v2Proxy": format!("{app}/broker/perfectgym/v2/"),
+    });
+    let mut openfit = json!({
+        "clientId": config.openfit.client_id,
+        "environment": {
+            "identityUrl": config.openfit.identity_url,
+            "apiUrl": config.openfit.api_url,
+        },
+    });
+    let mut fisikal = json!({
+        "baseUrl": config.fisikal.base_url,
+        "tokenEndpoint": format!("{app}/broker/fisikal/token"),
+    });
+    if config.sandbox {
+        let account =
+            |username: &str, password: &str| json!({ "username": username, "password": password });
+        perfectgym["sandboxAccount"] = account(perfectgym::USERNAME, perfectgym::PASSWORD);
+        perfectgym["facebookToken"] = json!(perfectgym::FACEBOOK_TOKEN);
+        openfit["sandboxAccount"] = account(openfit::USERNAME, openfit::PASSWORD);
+        fisikal["sandboxAccount"] = account(fisikal::USERNAME, fisikal::PASSWORD);
+    }
     json!({
         "fitrankings": {
             "baseUrl": config.fitrankings.base_url,
@@ -29,6 +54,9 @@ pub fn demo_config(config: &Config) -> Value {
             "redirectUri": format!("{app}/"),
             "tokenEndpoint": format!("{app}/broker/fitbark/token"),
         },
+        "perfectgym": perfectgym,
+        "openfit": openfit,
+        "fisikal": fisikal,
         "sandbox": config.sandbox,
     })
 }

@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use axum::response::Html;
 use axum::routing::post;
 use axum::Router;
-use fitconnect_server::broker::{self, Broker};
+use fitconnect_server::broker::{self, Broker, Upstreams};
 use fitconnect_server::config::{Secret, Upstream};
+use fitconnect_server::sandbox::fisikal::{self, Fisikal};
 use fitconnect_server::sandbox::fitbark::{self, FitBark};
 use fitconnect_server::sandbox::fitrankings::{self, FitRankings};
+use fitconnect_server::sandbox::perfectgym::{self, PerfectGym};
 use serde_json::json;
 use support::*;
 
@@ -23,18 +25,51 @@ struct Fixture {
     broker: Router,
     fitbark: Router,
     fitrankings: Router,
+    perfectgym: Router,
+    fisikal: Router,
 }
 
 fn upstream(base_url: &str, secret: &str) -> Upstream {
+    upstream_for(base_url, "fitconnect-demo", secret)
+}
+
+fn upstream_for(base_url: &str, client_id: &str, secret: &str) -> Upstream {
     Upstream {
         base_url: base_url.to_string(),
-        client_id: "fitconnect-demo".to_string(),
+        client_id: client_id.to_string(),
         client_secret: Secret::new(secret),
     }
 }
 
+/// FitRankings and FitBark as given; PerfectGym and Fisikal at FitBark's address.
 fn broker_for(fr: Upstream, fb: Upstream, timeout: Duration) -> Router {
-    broker::router(Arc::new(Broker::new(fr, fb, timeout).unwrap()))
+    let others = upstream(&fb.base_url, "s");
+    broker_with(
+        Upstreams {
+            fitrankings: fr,
+            fitbark: fb,
+            perfectgym: others.clone(),
+            fisikal: others,
+        },
+        timeout,
+    )
+}
+
+/// Every provider at `url`, with made-up credentials.
+fn broker_at(url: &str, timeout: Duration) -> Router {
+    broker_for(upstream(url, "s"), upstream(url, "s"), timeout)
+}
+
+/// A port that was just free: nothing listens there.
+fn dead_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    dead
+}
+
+fn broker_with(upstreams: Upstreams, timeout: Duration) -> Router {
+    broker::router(Arc::new(Broker::new(upstreams, timeout).unwrap()))
 }
 
 async fn fixture_with_secrets(fr_secret: &str, fb_secret: &str) -> Fixture {
@@ -43,16 +78,37 @@ async fn fixture_with_secrets(fr_secret: &str, fb_secret: &str) -> Fixture {
         fitbark::DEFAULT_USER_TOKEN_TTL,
     )));
     let fitrankings = fitrankings::app(Arc::new(FitRankings::new()));
+    let perfectgym = perfectgym::app(Arc::new(PerfectGym::new()));
+    let fisikal = fisikal::app(Arc::new(Fisikal::new()));
     let fb_url = spawn(fitbark.clone()).await;
     let fr_url = spawn(fitrankings.clone()).await;
+    let pg_url = spawn(perfectgym.clone()).await;
+    let fk_url = spawn(fisikal.clone()).await;
     Fixture {
-        broker: broker_for(
-            upstream(&fr_url, fr_secret),
-            upstream(&fb_url, fb_secret),
+        broker: broker_with(
+            Upstreams {
+                fitrankings: upstream(&fr_url, fr_secret),
+                fitbark: upstream(&fb_url, fb_secret),
+                perfectgym: upstream_for(&pg_url, perfectgym::CLIENT_ID, perfectgym::CLIENT_SECRET),
+                fisikal: upstream_for(&fk_url, fisikal::CLIENT_ID, fisikal::CLIENT_SECRET),
+            },
             Duration::from_secs(5),
         ),
         fitbark,
         fitrankings,
+        perfectgym,
+        fisikal,
+    }
+}
+
+/// Proxy paths that try to leave the provider's API never reach it.
+async fn assert_paths_refused(broker: &Router, paths: &[&str]) {
+    for bad in paths {
+        let status = send(broker, get(bad)).await.status;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
+            "{bad}: {status}"
+        );
     }
 }
 
@@ -248,15 +304,8 @@ async fn bad_requests_never_reach_the_provider() {
 
 #[tokio::test]
 async fn unreachable_provider_is_502_json() {
-    // A port that was just free: nothing listens there.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let broker = broker_for(
-        upstream(&dead, "s"),
-        upstream(&dead, "s"),
-        Duration::from_secs(5),
-    );
+    let dead = dead_address();
+    let broker = broker_at(&dead, Duration::from_secs(5));
     let answer = send(
         &broker,
         post_json(
@@ -285,11 +334,7 @@ async fn slow_provider_is_504_json() {
             held.push(socket);
         }
     });
-    let broker = broker_for(
-        upstream(&slow, "s"),
-        upstream(&slow, "s"),
-        Duration::from_millis(300),
-    );
+    let broker = broker_at(&slow, Duration::from_millis(300));
     let answer = send(
         &broker,
         post_json(
@@ -314,11 +359,7 @@ async fn non_json_upstream_answer_is_502() {
         }),
     );
     let url = spawn(html).await;
-    let broker = broker_for(
-        upstream(&url, "s"),
-        upstream(&url, "s"),
-        Duration::from_secs(5),
-    );
+    let broker = broker_at(&url, Duration::from_secs(5));
     let answer = send(
         &broker,
         post_json(
@@ -367,16 +408,14 @@ async fn master_token_proxy_caches_and_refetches_after_401() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.json(), json!({ "detail": "Not found." }));
 
-    for bad in [
-        "/broker/fitrankings/iq/../__sandbox/counters",
-        "/broker/fitrankings/iq/%2e%2e/x",
-    ] {
-        let status = send(&f.broker, get(bad)).await.status;
-        assert!(
-            status == StatusCode::BAD_REQUEST || status == StatusCode::NOT_FOUND,
-            "{bad}: {status}"
-        );
-    }
+    assert_paths_refused(
+        &f.broker,
+        &[
+            "/broker/fitrankings/iq/../__sandbox/counters",
+            "/broker/fitrankings/iq/%2e%2e/x",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -386,4 +425,163 @@ async fn master_token_refused_is_502() {
     assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
     assert_eq!(answer.json()["error"], "temporarily_unavailable");
     assert!(!answer.text().contains("wrong"));
+}
+
+#[tokio::test]
+async fn fisikal_login_and_refresh_pass_through() {
+    let f = fixture().await;
+    let login = json!({ "grant_type": "password", "username": "manager@fisikal.test", "password": "fisikal-pass" });
+    let answer = send(&f.broker, post_json("/broker/fisikal/token", &login)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let tokens = answer.json();
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["expires_in"], 7200);
+    assert!(tokens["created_at"].is_u64());
+    assert!(!answer.text().contains("fisikal-demo-secret"));
+    let data = send(
+        &f.fisikal,
+        get_bearer(
+            "/api/unified/clubs/locations",
+            tokens["access_token"].as_str().unwrap(),
+        ),
+    )
+    .await;
+    assert_eq!(data.status, StatusCode::OK);
+
+    // Wrong password: Fisikal's own 401 invalid_grant, and the password is nowhere in it.
+    let answer = send(
+        &f.broker,
+        post_form(
+            "/broker/fisikal/token",
+            &[
+                ("grant_type", "password"),
+                ("username", "manager@fisikal.test"),
+                ("password", "not-the-Pa55word"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert!(!answer.text().contains("not-the-Pa55word"));
+
+    // Refresh rotates; the spent token is refused and the refusal relayed.
+    let refresh =
+        json!({ "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"] });
+    let answer = send(&f.broker, post_json("/broker/fisikal/token", &refresh)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_ne!(answer.json()["refresh_token"], tokens["refresh_token"]);
+    let answer = send(&f.broker, post_json("/broker/fisikal/token", &refresh)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"], "invalid_grant");
+
+    // Grants the broker does not forward never reach Fisikal.
+    for grant in ["client_credentials", "authorization_code", ""] {
+        let answer = send(
+            &f.broker,
+            post_json("/broker/fisikal/token", &json!({ "grant_type": grant })),
+        )
+        .await;
+        assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
+    }
+    let answer = send(
+        &f.broker,
+        post_json(
+            "/broker/fisikal/token",
+            &json!({ "grant_type": "password", "username": "manager@fisikal.test" }),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json()["error"], "invalid_request");
+    let counters = send(&f.fisikal, get("/__sandbox/counters")).await.json();
+    assert_eq!(counters, json!({ "password": 2, "refresh_token": 2 }));
+}
+
+#[tokio::test]
+async fn perfectgym_v2_proxy_adds_the_client_headers() {
+    let f = fixture().await;
+    // Straight to the sandbox without the headers: refused.
+    let answer = send(&f.perfectgym, get("/Api/v2.2/odata/Members?$top=2")).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+
+    let answer = send(
+        &f.broker,
+        get(
+            "/broker/perfectgym/v2/odata/Members?$top=2&$count=true&$filter=isDeleted%20eq%20false",
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let body = answer.json();
+    assert_eq!(body["value"].as_array().unwrap().len(), 2);
+    assert!(body["@odata.count"].as_u64().unwrap() > 500);
+    assert!(body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["isDeleted"] == false));
+    assert!(!answer.text().contains("perfectgym-demo-secret"));
+
+    // POST bodies go through; provider errors come back as they are.
+    let book = json!({ "memberId": 3, "classId": 5, "bookDespiteOtherBookingsAtTheSameTime": false, "comments": "" });
+    let request = || post_json("/broker/perfectgym/v2/ClassBooking/BookClass", &book);
+    let answer = send(&f.broker, request()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let answer = send(&f.broker, request()).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.json()["errors"][0]["code"], "ClassAlreadyBooked");
+
+    let answer = send(
+        &f.broker,
+        get("/broker/perfectgym/v2/odata/Members?$filter=shoeSize%20eq%2042"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.json()["errors"][0]["message"].is_string());
+
+    assert_paths_refused(
+        &f.broker,
+        &[
+            "/broker/perfectgym/v2/../../__sandbox/counters",
+            "/broker/perfectgym/v2/%2e%2e/%2e%2e/__sandbox/counters",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn perfectgym_wrong_configured_secret_is_relayed_as_401() {
+    let pg_url = spawn(perfectgym::app(Arc::new(PerfectGym::new()))).await;
+    let broker = broker_with(
+        Upstreams {
+            fitrankings: upstream(&pg_url, "s"),
+            fitbark: upstream(&pg_url, "s"),
+            perfectgym: upstream_for(&pg_url, perfectgym::CLIENT_ID, "wrong"),
+            fisikal: upstream(&pg_url, "s"),
+        },
+        Duration::from_secs(5),
+    );
+    let answer = send(&broker, get("/broker/perfectgym/v2/odata/Classes")).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        answer.json(),
+        json!({ "Message": "Authorization has been denied for this request." })
+    );
+}
+
+#[tokio::test]
+async fn unreachable_fisikal_and_perfectgym_are_502_json() {
+    let dead = dead_address();
+    let broker = broker_at(&dead, Duration::from_secs(5));
+    let login = json!({ "grant_type": "password", "username": "u", "password": "p" });
+    for request in [
+        post_json("/broker/fisikal/token", &login),
+        get("/broker/perfectgym/v2/odata/Members"),
+    ] {
+        let answer = send(&broker, request).await;
+        assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
+        assert_eq!(answer.json()["error"], "temporarily_unavailable");
+        assert!(!answer.text().contains("\"p\""));
+    }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use fitconnect_server::broker::Broker;
+use fitconnect_server::broker::{Broker, Upstreams};
 use fitconnect_server::config::Config;
 use fitconnect_server::site;
 use serde_json::json;
@@ -33,12 +33,7 @@ fn root() -> &'static Path {
 
 fn app(args: &[&str]) -> axum::Router {
     let config = Config::parse(args.iter().map(|s| s.to_string()), |_| None).unwrap();
-    let broker = Broker::new(
-        config.fitrankings.clone(),
-        config.fitbark.clone(),
-        Duration::from_secs(1),
-    )
-    .unwrap();
+    let broker = Broker::new(Upstreams::from_config(&config), Duration::from_secs(1)).unwrap();
     site::app(root(), site::demo_config(&config), Arc::new(broker))
 }
 
@@ -60,12 +55,40 @@ async fn demo_config_matches_the_contract() {
                 "redirectUri": "http://127.0.0.1:9100/",
                 "tokenEndpoint": "http://127.0.0.1:9100/broker/fitbark/token",
             },
+            "perfectgym": {
+                "baseUrl": "http://127.0.0.1:9103",
+                "v2Proxy": "http://127.0.0.1:9100/broker/perfectgym/v2/",
+                "sandboxAccount": { "username": "member@perfectgym.test", "password": "gym-member-pass" },
+                "facebookToken": "sandbox-facebook-token",
+            },
+            "openfit": {
+                "clientId": "openfit-demo",
+                "environment": {
+                    "identityUrl": "http://127.0.0.1:9104",
+                    "apiUrl": "http://127.0.0.1:9105",
+                },
+                "sandboxAccount": { "username": "clinician@openfit.test", "password": "openfit-pass" },
+            },
+            "fisikal": {
+                "baseUrl": "http://127.0.0.1:9106",
+                "tokenEndpoint": "http://127.0.0.1:9100/broker/fisikal/token",
+                "sandboxAccount": { "username": "manager@fisikal.test", "password": "fisikal-pass" },
+            },
             "sandbox": true,
         })
     );
     assert!(!answer.text().contains("secret"));
     let answer = send(&app(&["--no-sandbox"]), get("/demo-config.json")).await;
-    assert_eq!(answer.json()["sandbox"], false);
+    let config = answer.json();
+    assert_eq!(config["sandbox"], false);
+    // Sandbox accounts only exist in the sandbox.
+    for provider in ["perfectgym", "openfit", "fisikal"] {
+        assert!(
+            config[provider].get("sandboxAccount").is_none(),
+            "{provider}"
+        );
+    }
+    assert!(!answer.text().contains("pass"));
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ const STORE_CAPACITY: usize = 20_000;
 
 /// Setting names defined by the shared contract. A provider that has no use for one of them
 /// accepts and ignores it, so a test can send the same settings object to every origin.
-const CONTRACT_SETTING_KEYS: &[&str] = &["accessTokenTtlSeconds", "pkce", "deny"];
+const CONTRACT_SETTING_KEYS: &[&str] = &["accessTokenTtlSeconds", "pkce", "deny", "corsOrigins"];
 
 pub fn now_secs() -> u64 {
     now_millis() / 1000
@@ -304,6 +304,36 @@ impl<S: Clone + Serialize + DeserializeOwned, G: Clone> Core<S, G> {
             access_tokens: TokenStore::new(),
         }
     }
+
+    /// The grant behind the request's bearer token and its remaining lifetime in seconds.
+    pub fn bearer_grant(&self, headers: &HeaderMap) -> Result<(G, Option<u64>), BearerRejection> {
+        let token = bearer_token(headers).ok_or(BearerRejection::Missing)?;
+        match self.access_tokens.check(token) {
+            TokenStatus::Valid { grant, expires_in } => Ok((grant, expires_in)),
+            TokenStatus::Expired => Err(BearerRejection::Expired),
+            TokenStatus::Revoked => Err(BearerRejection::Revoked),
+            TokenStatus::Unknown => Err(BearerRejection::Unknown),
+        }
+    }
+}
+
+/// Why a bearer token was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BearerRejection {
+    Missing,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl BearerRejection {
+    pub fn description(self) -> &'static str {
+        match self {
+            BearerRejection::Missing | BearerRejection::Unknown => "The access token is invalid",
+            BearerRejection::Expired => "The access token expired",
+            BearerRejection::Revoked => "The access token was revoked",
+        }
+    }
 }
 
 /// Implemented by each provider's state so the control endpoints can be shared.
@@ -383,44 +413,327 @@ async fn expire_tokens<P: Provider>(State(p): State<Arc<P>>) -> Response {
 }
 
 // ---------------------------------------------------------------------------------------------
+// OAuth token endpoints
+// ---------------------------------------------------------------------------------------------
+
+/// The RFC 6749 §5.2 error codes the sandboxes answer with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OAuthError {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    InvalidScope,
+    UnsupportedGrantType,
+    UnsupportedResponseType,
+    AccessDenied,
+}
+
+impl OAuthError {
+    pub fn code(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest => "invalid_request",
+            OAuthError::InvalidClient => "invalid_client",
+            OAuthError::InvalidGrant => "invalid_grant",
+            OAuthError::InvalidScope => "invalid_scope",
+            OAuthError::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthError::UnsupportedResponseType => "unsupported_response_type",
+            OAuthError::AccessDenied => "access_denied",
+        }
+    }
+
+    /// Doorkeeper's English messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            OAuthError::InvalidRequest => "The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed.",
+            OAuthError::InvalidClient => "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
+            OAuthError::InvalidGrant => "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+            OAuthError::InvalidScope => "The requested scope is invalid, unknown, or malformed.",
+            OAuthError::UnsupportedGrantType => "The authorization grant type is not supported by the authorization server.",
+            OAuthError::UnsupportedResponseType => "The authorization server does not support this response type.",
+            OAuthError::AccessDenied => "The resource owner or authorization server denied the request.",
+        }
+    }
+
+    /// `{"error", "error_description"?}` with `status`, uncached.
+    pub fn response(self, status: StatusCode, description: Option<&str>) -> Response {
+        let mut body = json!({ "error": self.code() });
+        if let Some(description) = description {
+            body["error_description"] = json!(description);
+        }
+        no_store(json_response(status, body))
+    }
+
+    /// Doorkeeper 4.x answers every token-endpoint error with 401, its message and a challenge.
+    pub fn doorkeeper_response(self) -> Response {
+        let mut response = self.response(StatusCode::UNAUTHORIZED, Some(self.description()));
+        set_bearer_challenge(
+            &mut response,
+            &[
+                ("realm", "Doorkeeper"),
+                ("error", self.code()),
+                ("error_description", self.description()),
+            ],
+        );
+        response
+    }
+}
+
+/// `WWW-Authenticate: Bearer k="v", ...` (RFC 6750 §3) on `response`.
+pub fn set_bearer_challenge(response: &mut Response, params: &[(&str, &str)]) {
+    let params: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!(r#"{k}="{v}""#))
+        .collect();
+    let value = format!("Bearer {}", params.join(", "));
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+}
+
+/// Doorkeeper's answer to a bad token on a protected resource: no body, the reason in
+/// `WWW-Authenticate`.
+pub fn doorkeeper_challenge(status: StatusCode, error: &str, description: &str) -> Response {
+    let mut response = empty(status);
+    set_bearer_challenge(
+        &mut response,
+        &[
+            ("realm", "Doorkeeper"),
+            ("error", error),
+            ("error_description", description),
+        ],
+    );
+    response
+}
+
+/// The parameters of a token request, read the way Rails apps read them: query parameters,
+/// then a JSON or form body overriding them.
+pub struct TokenParams(HashMap<String, String>);
+
+impl TokenParams {
+    /// `None` when the body is neither a JSON object nor a form.
+    pub fn parse(headers: &HeaderMap, raw_query: Option<&str>, body: &[u8]) -> Option<Self> {
+        request_params(headers, raw_query, body)
+            .ok()
+            .map(TokenParams)
+    }
+
+    /// Form-encoded body only, as ASP.NET token endpoints require.
+    pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Option<Self> {
+        is_form(headers).then(|| {
+            TokenParams(
+                form_urlencoded::parse(body)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            )
+        })
+    }
+
+    /// A parameter, with an empty value treated as missing.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Client id and secret from HTTP Basic or from the parameters (RFC 6749 §2.3.1).
+    pub fn client_credentials(&self, headers: &HeaderMap) -> (String, String) {
+        basic_credentials(headers).unwrap_or_else(|| {
+            (
+                self.get("client_id").unwrap_or("").to_string(),
+                self.get("client_secret").unwrap_or("").to_string(),
+            )
+        })
+    }
+}
+
+/// The checks every Doorkeeper token request goes through before its grant is looked at:
+/// a readable body, the grant type counted and supported, the client authenticated.
+/// Errors are Doorkeeper's (401); `Ok` carries the parameters.
+pub fn doorkeeper_token_request<S, G>(
+    core: &Core<S, G>,
+    client: (&str, &str),
+    grants: &[&str],
+    headers: &HeaderMap,
+    raw_query: Option<&str>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<TokenParams, Response> {
+    let body = read_body(body)?;
+    let params = TokenParams::parse(headers, raw_query, &body)
+        .ok_or_else(|| OAuthError::InvalidRequest.doorkeeper_response())?;
+    let grant_type = params.get("grant_type").unwrap_or("");
+    core.counters.incr(grant_type);
+    if !grants.contains(&grant_type) {
+        return Err(OAuthError::UnsupportedGrantType.doorkeeper_response());
+    }
+    let (client_id, client_secret) = params.client_credentials(headers);
+    if client_id != client.0 || !secrets_equal(&client_secret, client.1) {
+        return Err(OAuthError::InvalidClient.doorkeeper_response());
+    }
+    Ok(params)
+}
+
+/// `Content-Type: application/x-www-form-urlencoded` (parameters such as `charset` allowed).
+pub fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// What a refresh token stands for: the grant its access tokens carry, the client it was
+/// issued to, and the access token issued alongside it.
+#[derive(Clone, Debug)]
+pub struct RefreshGrant<G> {
+    pub grant: G,
+    pub client_id: String,
+    pub access_token: String,
+}
+
+/// Single-use refresh tokens: spending one revokes it, and the caller issues a new pair.
+pub struct RefreshTokens<G> {
+    store: TokenStore<RefreshGrant<G>>,
+}
+
+impl<G: Clone> Default for RefreshTokens<G> {
+    fn default() -> Self {
+        RefreshTokens {
+            store: TokenStore::new(),
+        }
+    }
+}
+
+/// An access token and its refresh token, just issued.
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Access token lifetime in seconds.
+    pub expires_in: u64,
+}
+
+impl TokenPair {
+    /// The fields every token response shares; providers add their own (`scope`, `created_at`).
+    pub fn to_json(&self, token_type: &str) -> Value {
+        json!({
+            "access_token": self.access_token,
+            "token_type": token_type,
+            "expires_in": self.expires_in,
+            "refresh_token": self.refresh_token,
+        })
+    }
+}
+
+impl<G: Clone> RefreshTokens<G> {
+    /// Issues an access token carrying `grant` into `access_tokens` and a refresh token for
+    /// it; `refresh_ttl` of `None` means the refresh token never expires.
+    pub fn issue_pair(
+        &self,
+        access_tokens: &TokenStore<G>,
+        grant: G,
+        client_id: &str,
+        access_ttl: u64,
+        refresh_ttl: Option<u64>,
+    ) -> TokenPair {
+        let access_token = access_tokens.issue(grant.clone(), Some(access_ttl));
+        let refresh_token = self.store.issue(
+            RefreshGrant {
+                grant,
+                client_id: client_id.to_string(),
+                access_token: access_token.clone(),
+            },
+            refresh_ttl,
+        );
+        TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: access_ttl,
+        }
+    }
+
+    /// Spends `token` if it is valid and was issued to `client_id`; `None` otherwise (a reused
+    /// token included). Concurrent requests with the same token: exactly one wins.
+    pub fn spend(&self, token: &str, client_id: &str) -> Option<RefreshGrant<G>> {
+        self.store.consume_if(token, |g| g.client_id == client_id)
+    }
+
+    /// Doorkeeper keeps a refresh token on its access token's row: spending one revokes both.
+    pub fn spend_with_access(
+        &self,
+        access_tokens: &TokenStore<G>,
+        token: &str,
+        client_id: &str,
+    ) -> Option<G> {
+        let spent = self.spend(token, client_id)?;
+        access_tokens.revoke(&spent.access_token);
+        Some(spent.grant)
+    }
+
+    /// Seconds `token` has left, when it is valid and expires.
+    pub fn remaining(&self, token: &str) -> Option<u64> {
+        match self.store.check(token) {
+            TokenStatus::Valid { expires_in, .. } => expires_in,
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTTP helpers
 // ---------------------------------------------------------------------------------------------
 
 /// Open CORS for data endpoints: any origin, `Authorization` and `Content-Type` request headers,
 /// preflights answered here with 204. Tokens travel in a header, never in cookies, so `*` is safe.
 pub async fn open_cors(request: Request, next: Next) -> Response {
-    if request.method() == Method::OPTIONS {
+    cors(request, next, Some(HeaderValue::from_static("*"))).await
+}
+
+/// CORS for one allowed origin (`allow_origin`), or none: then preflights still get 204 but no
+/// `Access-Control-Allow-Origin`, so the browser refuses, as ASP.NET's CORS middleware does.
+pub async fn cors(request: Request, next: Next, allow_origin: Option<HeaderValue>) -> Response {
+    let vary = allow_origin.as_ref().is_none_or(|v| v != "*");
+    let mut response = if request.method() == Method::OPTIONS {
         let mut response = StatusCode::NO_CONTENT.into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Authorization, Content-Type"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        return response;
-    }
-    let mut response = next.run(request).await;
+        if allow_origin.is_some() {
+            let headers = response.headers_mut();
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST, OPTIONS"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("Authorization, Content-Type"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        }
+        response
+    } else {
+        let mut response = next.run(request).await;
+        if allow_origin.is_some() {
+            // Lets browser code tell an expired token from other 401s.
+            response.headers_mut().insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("WWW-Authenticate"),
+            );
+        }
+        response
+    };
     let headers = response.headers_mut();
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    // Lets browser code tell an expired token from other 401s.
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("WWW-Authenticate"),
-    );
+    if let Some(origin) = allow_origin {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    // The answer depends on the Origin header: caches must not share it across origins.
+    if vary {
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
     response
 }
 
@@ -654,15 +967,72 @@ pub fn format_date(days: i64) -> String {
 
 /// `2014-12-24T20:07:24.000Z` from seconds since the epoch.
 pub fn format_timestamp_millis(secs: i64) -> String {
+    format!("{}.000Z", format_date_time(secs))
+}
+
+/// `2025-11-22T19:33:10Z` from seconds since the epoch.
+pub fn format_timestamp(secs: i64) -> String {
+    format!("{}Z", format_date_time(secs))
+}
+
+fn format_date_time(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     format!(
-        "{}T{:02}:{:02}:{:02}.000Z",
+        "{}T{:02}:{:02}:{:02}",
         format_date(days),
         rem / 3600,
         rem / 60 % 60,
         rem % 60
     )
+}
+
+/// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS`, optionally with fractional seconds and
+/// then `Z` or a `+hh:mm` / `-hh:mm` offset (none means UTC).
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let days = parse_date(text)?;
+    let rest = text.get(10..)?;
+    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix('t'))?;
+    let clock = rest.get(..8)?.as_bytes();
+    if clock[2] != b':' || clock[5] != b':' {
+        return None;
+    }
+    let field = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = rest.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (h, m, s) = (field(0..2)?, field(3..5)?, field(6..8)?);
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let mut zone = &rest[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        zone = &fraction[digits..];
+    }
+    let offset = match zone {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let hhmm = &zone[1..];
+            if hhmm.len() != 5 || hhmm.as_bytes()[2] != b':' {
+                return None;
+            }
+            let oh: i64 = hhmm.get(..2)?.parse().ok()?;
+            let om: i64 = hhmm.get(3..)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(days * 86_400 + h * 3600 + m * 60 + s - offset)
 }
 
 #[cfg(test)]
@@ -685,6 +1055,23 @@ mod tests {
             format_timestamp_millis(1_419_451_644),
             "2014-12-24T20:07:24.000Z"
         );
+        assert_eq!(format_timestamp(1_419_451_644), "2014-12-24T20:07:24Z");
+        for text in [
+            "2014-12-24T20:07:24Z",
+            "2014-12-24T20:07:24.250Z",
+            "2014-12-24T21:07:24+01:00",
+            "2014-12-24T20:07:24",
+        ] {
+            assert_eq!(parse_timestamp(text), Some(1_419_451_644), "{text}");
+        }
+        for bad in [
+            "2014-12-24",
+            "2014-12-24T25:00:00Z",
+            "2014-12-24T20:07:24Q",
+            "2014-12-24T2x:07:24Z",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
     }
 
     #[test]

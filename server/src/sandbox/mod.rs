@@ -4,8 +4,13 @@
 //! their port offsets, so adding a provider means adding its module and one entry there.
 
 pub mod common;
+pub mod fisikal;
 pub mod fitbark;
+pub mod fitbark_data;
 pub mod fitrankings;
+pub mod odata;
+pub mod openfit;
+pub mod perfectgym;
 pub mod sample_data;
 
 use std::sync::Arc;
@@ -16,7 +21,7 @@ use axum::Router;
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     /// The demo app's origin, e.g. `http://127.0.0.1:8080` (no trailing slash); its root is a
-    /// registered FitBark redirect URI.
+    /// registered FitBark redirect URI and it is OpenFIT's registered CORS origin.
     pub app_origin: String,
     /// Default lifetime of FitBark user access tokens, in seconds.
     pub user_token_ttl: u64,
@@ -32,8 +37,14 @@ pub struct Origin {
 
 pub const FITRANKINGS_PORT_OFFSET: u16 = 1;
 pub const FITBARK_PORT_OFFSET: u16 = 2;
+pub const PERFECTGYM_PORT_OFFSET: u16 = 3;
+pub const OPENFIT_IDENTITY_PORT_OFFSET: u16 = 4;
+pub const OPENFIT_API_PORT_OFFSET: u16 = 5;
+pub const FISIKAL_PORT_OFFSET: u16 = 6;
 
 pub fn origins(config: &SandboxConfig) -> Vec<Origin> {
+    // The identity server and the API are two origins of one service: they share tokens.
+    let openfit = Arc::new(openfit::OpenFit::new(&config.app_origin));
     vec![
         Origin {
             name: "FitRankings",
@@ -50,6 +61,26 @@ pub fn origins(config: &SandboxConfig) -> Vec<Origin> {
                 ],
                 config.user_token_ttl,
             ))),
+        },
+        Origin {
+            name: "PerfectGym",
+            port_offset: PERFECTGYM_PORT_OFFSET,
+            router: perfectgym::app(Arc::new(perfectgym::PerfectGym::new())),
+        },
+        Origin {
+            name: "OpenFIT identity",
+            port_offset: OPENFIT_IDENTITY_PORT_OFFSET,
+            router: openfit::identity_app(openfit.clone()),
+        },
+        Origin {
+            name: "OpenFIT API",
+            port_offset: OPENFIT_API_PORT_OFFSET,
+            router: openfit::api_app(openfit),
+        },
+        Origin {
+            name: "Fisikal",
+            port_offset: FISIKAL_PORT_OFFSET,
+            router: fisikal::app(Arc::new(fisikal::Fisikal::new())),
         },
     ]
 }

@@ -392,6 +392,14 @@ pub const FB_RELATIONS: &[FbRelation] = &[
 /// A small JPEG (a paw print) shown as every dog's picture.
 pub const DOG_PICTURE_BASE64: &str = include_str!("dog_picture.jpg.b64");
 
+/// SplitMix64: a fixed, well-mixed function of the seed, so series are deterministic.
+pub fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

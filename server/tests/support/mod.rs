@@ -46,6 +46,33 @@ impl Answer {
     }
 }
 
+/// The keys of a JSON object, sorted.
+pub fn sorted_keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Asserts `Access-Control-Allow-Origin: *`.
+pub fn assert_open_cors(answer: &Answer) {
+    assert_eq!(
+        answer.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+}
+
+/// Asserts that `uri` answers a CORS preflight from any origin.
+pub async fn assert_open_preflight(app: &Router, uri: &str) {
+    let answer = send(app, preflight(uri, "GET")).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{uri}");
+    assert_open_cors(&answer);
+}
+
 pub async fn send(app: &Router, request: Request<Body>) -> Answer {
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
