@@ -1,9 +1,14 @@
 // fitconnect demo: one card per provider, built from the PROVIDERS table below.
-import init, { FitRankings, FitBark } from '/pkg/fitconnect.js';
+import init, { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal } from '/pkg/fitconnect.js';
+import { h, dash, relativeTime, shortToken } from './ui.js';
+import { loadFitRankings, loadFitBark, loadPerfectGym, loadOpenFit, loadFisikal } from './views.js';
 
 // ---------------------------------------------------------------------------
 // Providers. Adding one means adding an entry here (and its block in /demo-config.json);
 // the card, status, session and error handling are shared.
+//   connect(client)      OAuth providers: starts the provider's own sign-in page.
+//   signIn               password providers: the card shows a sign-in form instead.
+//   load(client, config) the data sections shown once connected.
 // ---------------------------------------------------------------------------
 
 const PROVIDERS = [
@@ -30,12 +35,66 @@ const PROVIDERS = [
     redirect: true,
     load: loadFitBark,
   },
-  // Later: PerfectGym, OpenFIT, Fisikal.
+  {
+    id: 'perfectgym',
+    name: 'PerfectGym',
+    flowLabel: 'Password sign-in',
+    blurb: 'Classes at your PerfectGym club, and the club’s members through the app’s server.',
+    // Only the options the SDK takes: the config block also carries the sandbox account.
+    create: (cfg) => new PerfectGym({ baseUrl: cfg.baseUrl }),
+    signIn: {
+      usernameLabel: 'E-mail or user name',
+      legacyNote: 'PerfectGym offers only the legacy password grant.',
+      extra: [
+        {
+          label: 'Sign in with Facebook (sandbox token)',
+          available: (cfg) => typeof cfg.facebookToken === 'string' && cfg.facebookToken !== '',
+          run: (client, cfg) => client.loginWithFacebook(cfg.facebookToken),
+        },
+      ],
+    },
+    waitingText: 'Signing in to PerfectGym…',
+    load: loadPerfectGym,
+  },
+  {
+    id: 'openfit',
+    name: 'OpenFIT',
+    flowLabel: 'Password sign-in',
+    blurb: 'Clients and therapy sessions from the OpenFIT outcome-measurement platform.',
+    create: (cfg) =>
+      new OpenFit({
+        clientId: cfg.clientId,
+        environment: cfg.environment,
+        ...(cfg.refreshSkewSeconds != null ? { refreshSkewSeconds: cfg.refreshSkewSeconds } : {}),
+      }),
+    signIn: {
+      usernameLabel: 'E-mail or user name',
+      legacyNote: 'OpenFIT offers only the legacy password grant.',
+    },
+    waitingText: 'Signing in to OpenFIT…',
+    load: loadOpenFit,
+  },
+  {
+    id: 'fisikal',
+    name: 'Fisikal',
+    flowLabel: 'Password sign-in',
+    blurb: 'Club locations and the class schedule of a gym running on Fisikal.',
+    create: (cfg) =>
+      new Fisikal({ baseUrl: cfg.baseUrl, tokenEndpoint: new URL(cfg.tokenEndpoint, window.location.href).href }),
+    signIn: {
+      usernameLabel: 'E-mail or user name',
+      legacyNote: 'Fisikal offers only the legacy password grant.',
+    },
+    waitingText: 'Signing in to Fisikal…',
+    load: loadFisikal,
+  },
 ];
 
 // ---------------------------------------------------------------------------
-// Error messages, per FitConnectError code.
+// Error messages, per FitConnectError code. `during` is 'signin' or 'data'.
 // ---------------------------------------------------------------------------
+
+const again = (provider) => (provider?.signIn ? 'sign in again' : 'connect again');
 
 const ERROR_TEXT = {
   popup_blocked: 'Your browser blocked the sign-in window. Allow pop-ups for this site and try again.',
@@ -45,243 +104,64 @@ const ERROR_TEXT = {
     'The sign-in response did not match the request this page sent, so it was ignored to keep your account safe. Please connect again.',
   invalid_callback: 'The provider sent back an incomplete sign-in response. Please try again.',
   access_denied: 'You declined access.',
-  oauth_error: (e) =>
-    e.description ? `The provider refused the sign-in: ${e.description}` : 'The provider refused the sign-in.',
+  oauth_error: (e, provider, during) => {
+    const name = provider?.name ?? 'The provider';
+    if (e.oauthError === 'temporarily_unavailable') return `${name} is not available right now. Please try again in a moment.`;
+    if (e.oauthError === 'invalid_grant') {
+      // A password login refused for its credentials; later, a refresh token the provider no longer honours.
+      if (provider?.signIn && during === 'signin') return 'Wrong user name or password.';
+      if (during === 'data') return `Your session has ended: ${name} no longer accepts it. Please ${again(provider)}.`;
+    }
+    return `${name} refused the sign-in.`;
+  },
   invalid_response: 'The provider sent an answer this page could not read. Please try again later.',
-  http_error: (e) =>
+  http_error: (e, provider) =>
     e.status === 401
-      ? 'The provider no longer accepts this session. Please connect again.'
+      ? `The provider no longer accepts this session. Please ${again(provider)}.`
       : `The provider answered with an error${e.status ? ` (HTTP ${e.status})` : ''}. Please try again later.`,
   network_error: 'Could not reach the provider. Check your connection and try again.',
   storage_unavailable:
     'This browser does not let the page keep your session (site storage is blocked). Allow site data and try again.',
-  not_connected: 'You are not connected. Connect first.',
+  not_connected: (e, provider) =>
+    provider?.signIn ? 'Your session has expired. Please sign in again.' : 'You are not connected. Connect first.',
   invalid_config: 'The app is set up incorrectly, so the request was stopped.',
   interaction_in_progress: 'A sign-in is already in progress. Finish it in the open window first.',
 };
 
-function describeError(err) {
+function describeError(err, provider, during) {
   const text = ERROR_TEXT[err?.code];
-  if (typeof text === 'function') return text(err);
+  if (typeof text === 'function') return text(err, provider, during);
   if (text) return text;
   return 'Something went wrong. Please try again.';
-}
-
-// ---------------------------------------------------------------------------
-// Small DOM and formatting helpers. Provider data is only ever set as text, never as HTML.
-// ---------------------------------------------------------------------------
-
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === false || value == null) continue;
-    if (key === 'class') el.className = value;
-    else if (key === 'hidden' || key === 'disabled') el[key] = Boolean(value);
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  el.append(...children.flat(Infinity).filter((c) => c != null && c !== false));
-  return el;
-}
-
-const dash = '—';
-
-function num(value) {
-  const n = typeof value === 'number' ? value : Number.parseFloat(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function fmtNumber(value, digits = 0) {
-  const n = num(value);
-  return n == null ? dash : n.toLocaleString('en', { maximumFractionDigits: digits });
-}
-
-function fmtDate(value, withYear = true) {
-  const d = value ? new Date(value) : null;
-  if (!d || Number.isNaN(d.getTime())) return dash;
-  return d.toLocaleDateString('en', { day: 'numeric', month: 'short', year: withYear ? 'numeric' : undefined });
-}
-
-const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
-const UNITS = [
-  ['year', 365 * 86400],
-  ['month', 30 * 86400],
-  ['week', 7 * 86400],
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
-];
-
-// "in 1 year", "in 5 minutes", "3 seconds ago"; a unit is used from 95% of it so 364.9 days reads "1 year".
-function relativeTime(ms) {
-  const seconds = (ms - Date.now()) / 1000;
-  const abs = Math.abs(seconds);
-  for (const [unit, size] of UNITS) {
-    if (abs >= size * 0.95) return relativeFormat.format(Math.round(seconds / size), unit);
-  }
-  return relativeFormat.format(Math.round(seconds), 'second');
-}
-
-function shortToken(token) {
-  return typeof token === 'string' && token.length > 6 ? `${token.slice(0, 6)}…` : token || dash;
-}
-
-function titleCase(word) {
-  return typeof word === 'string' && word ? word[0].toUpperCase() + word.slice(1).toLowerCase() : dash;
-}
-
-function fullName(first, last, fallback) {
-  return [first, last].filter(Boolean).join(' ') || fallback || dash;
-}
-
-function section(title, testId, ...content) {
-  return h('section', { class: 'data-section', 'data-testid': testId }, h('h3', {}, title), ...content);
-}
-
-function details(rows) {
-  return h(
-    'dl',
-    { class: 'details' },
-    rows.filter(([, value]) => value != null && value !== '').map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]),
-  );
-}
-
-// JSON from a provider call; a non-2xx answer becomes an error with the same shape as the SDK's.
-async function getJson(client, path) {
-  const res = await client.fetch(path);
-  if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status} for ${path}`), { code: 'http_error', status: res.status });
-  try {
-    return await res.json();
-  } catch (cause) {
-    throw Object.assign(new Error(`Unreadable JSON for ${path}`, { cause }), { code: 'invalid_response' });
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Provider data views.
-// ---------------------------------------------------------------------------
-
-async function loadFitRankings(client) {
-  const [users, activities] = await Promise.all([
-    getJson(client, '/iq/users/'),
-    getJson(client, '/iq/activities/?page=1&page_size=20'),
-  ]);
-  // A user token only sees its own user, so the list has one entry.
-  const me = Array.isArray(users) ? users[0] : users;
-  const list = Array.isArray(activities) ? activities : [];
-
-  const profile = section(
-    'Profile',
-    'profile',
-    me
-      ? details([
-          ['Name', fullName(me.first_name, me.last_name, me.handle)],
-          ['Handle', me.handle ? `@${me.handle}` : null],
-          ['Email', me.email],
-          ['Member since', me.date_joined ? fmtDate(me.date_joined) : null],
-        ])
-      : h('p', { class: 'muted' }, 'No profile found.'),
-  );
-
-  const rows = list.map((a) =>
-    h(
-      'tr',
-      {},
-      h('th', { scope: 'row' }, a.title || 'Activity'),
-      h('td', {}, fmtDate(a.action_date)),
-      // Yoga and the like have no distance: a dash reads better than "0 km".
-      h('td', { class: 'num' }, num(a.distance) ? `${fmtNumber(num(a.distance) / 1000, 2)} km` : dash),
-      h('td', { class: 'num' }, num(a.duration) == null ? dash : `${fmtNumber(num(a.duration) / 60)} min`),
-      h('td', { class: 'num' }, num(a.calories) == null ? dash : `${fmtNumber(a.calories)} kcal`),
-    ),
-  );
-  const table = list.length
-    ? h(
-        'div',
-        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Recent activities' },
-        h(
-          'table',
-          {},
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, 'Activity'),
-              h('th', { scope: 'col' }, 'Date'),
-              h('th', { scope: 'col', class: 'num' }, 'Distance'),
-              h('th', { scope: 'col', class: 'num' }, 'Duration'),
-              h('th', { scope: 'col', class: 'num' }, 'Calories'),
-            ),
-          ),
-          h('tbody', {}, rows),
-        ),
-      )
-    : h('p', { class: 'muted' }, 'No activities yet.');
-
-  return [profile, section(`Recent activities (${list.length})`, 'activities', table)];
-}
-
-async function loadFitBark(client) {
-  const [me, relations] = await Promise.all([getJson(client, '/api/v2/user'), getJson(client, '/api/v2/dog_relations')]);
-  const user = me?.user ?? {};
-  const dogs = Array.isArray(relations?.dog_relations) ? relations.dog_relations : [];
-
-  const profile = section(
-    'Profile',
-    'profile',
-    details([
-      ['Name', user.name || fullName(user.first_name, user.last_name, user.username)],
-      ['Username', user.username],
-    ]),
-  );
-
-  const items = dogs.map((rel) => {
-    const dog = rel.dog ?? {};
-    const role = String(rel.status || '').toUpperCase();
-    return h(
-      'li',
-      { class: 'dog', 'data-testid': 'dog' },
-      h(
-        'div',
-        { class: 'dog-main' },
-        h('strong', { class: 'dog-name' }, dog.name || 'Unnamed dog'),
-        h('span', { class: `tag ${role === 'OWNER' ? 'tag-owner' : 'tag-friend'}`, title: role }, titleCase(role)),
-      ),
-      h('span', { class: 'dog-breed' }, dog.breed1?.name || 'Breed unknown'),
-      h('span', { class: 'dog-activity' }, 'Activity ', h('strong', {}, fmtNumber(dog.activity_value))),
-    );
-  });
-
-  return [
-    profile,
-    section(
-      `Dogs (${dogs.length})`,
-      'dogs',
-      dogs.length ? h('ul', { class: 'dogs' }, items) : h('p', { class: 'muted' }, 'No dogs yet.'),
-    ),
-  ];
 }
 
 // ---------------------------------------------------------------------------
 // Cards.
 // ---------------------------------------------------------------------------
 
-function buildCard(provider, client) {
+function buildCard(provider, client, config = {}) {
   const titleId = `${provider.id}-title`;
   const card = {
     provider,
     client,
+    config,
     busy: false,
     loaded: false, // data requested for the current session
     generation: 0, // bumps when data is requested or the user disconnects, so stale answers are dropped
-    connectButton: h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, `Connect ${provider.name}`),
+    controls: [], // what starts a sign-in: disabled until the SDK is ready and while one runs
     disconnectButton: h('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, 'Disconnect'),
     status: h('p', { class: 'status', role: 'status', 'data-testid': 'status' }, 'Not connected'),
     error: h('div', { class: 'error', role: 'alert', 'data-testid': 'error', hidden: true }),
     session: h('dl', { class: 'session', 'data-testid': 'session', hidden: true }),
     data: h('div', { class: 'data', 'data-testid': 'data' }),
   };
+  if (provider.signIn) {
+    card.signIn = buildSignInForm(card);
+  } else {
+    card.signIn = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, `Connect ${provider.name}`);
+    card.signIn.addEventListener('click', () => startSignIn(card, () => provider.connect(client)));
+    card.controls.push(card.signIn);
+  }
   card.root = h(
     'article',
     { class: 'card', 'data-provider': provider.id, 'data-state': 'disconnected', 'aria-labelledby': titleId },
@@ -293,13 +173,14 @@ function buildCard(provider, client) {
     ),
     h('p', { class: 'blurb' }, provider.blurb),
     card.status,
-    h('div', { class: 'actions' }, card.connectButton, card.disconnectButton),
+    provider.signIn
+      ? [card.signIn, h('div', { class: 'actions' }, card.disconnectButton)]
+      : h('div', { class: 'actions' }, card.signIn, card.disconnectButton),
     card.error,
     card.session,
     card.data,
   );
 
-  card.connectButton.addEventListener('click', () => onConnect(card));
   card.disconnectButton.addEventListener('click', () => {
     card.generation += 1;
     clearError(card);
@@ -313,32 +194,113 @@ function buildCard(provider, client) {
   return card;
 }
 
-function onConnect(card) {
+// A labelled user name and password form for the password-grant providers, with the sandbox account
+// (when the server runs the sandbox) shown next to it.
+function buildSignInForm(card) {
+  const { provider, config } = card;
+  const ids = { user: `${provider.id}-username`, pass: `${provider.id}-password`, note: `${provider.id}-legacy-note` };
+  const username = h('input', {
+    id: ids.user,
+    name: 'username',
+    type: 'text',
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false',
+    required: true,
+    disabled: true,
+  });
+  const password = h('input', {
+    id: ids.pass,
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+    disabled: true,
+  });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', disabled: true }, `Sign in to ${provider.name}`);
+  const extras = (provider.signIn.extra ?? [])
+    .filter((x) => x.available(config))
+    .map((x) => {
+      const button = h('button', { type: 'button', class: 'btn btn-secondary', disabled: true }, x.label);
+      button.addEventListener('click', () => startSignIn(card, () => x.run(card.client, config)));
+      return button;
+    });
+
+  const account = config.sandboxAccount;
+  let sandbox = null;
+  if (account?.username && account?.password) {
+    const fill = h('button', { type: 'button', class: 'btn btn-small', disabled: true }, 'Fill in');
+    fill.addEventListener('click', () => {
+      username.value = account.username;
+      password.value = account.password;
+      submit.focus();
+    });
+    sandbox = h(
+      'div',
+      { class: 'sandbox-account', role: 'note', 'data-testid': 'sandbox-account' },
+      h('span', { class: 'sandbox-label' }, 'Sandbox account'),
+      h('span', { class: 'sandbox-credentials' }, h('code', {}, account.username), ' / ', h('code', {}, account.password)),
+      fill,
+    );
+    card.controls.push(fill);
+  }
+  card.controls.push(username, password, submit, ...extras);
+
+  const form = h(
+    'form',
+    // POST, so that even a submit the script does not catch never puts the password in a URL.
+    { class: 'signin', method: 'post', 'aria-label': `Sign in to ${provider.name}`, 'aria-describedby': ids.note },
+    h('p', { class: 'legacy-note', id: ids.note }, provider.signIn.legacyNote),
+    sandbox,
+    h(
+      'div',
+      { class: 'fields' },
+      h('div', { class: 'field' }, h('label', { for: ids.user }, provider.signIn.usernameLabel), username),
+      h('div', { class: 'field' }, h('label', { for: ids.pass }, 'Password'), password),
+    ),
+    h('div', { class: 'actions' }, submit, extras),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (card.busy) return;
+    const credentials = { username: username.value.trim(), password: password.value };
+    // The page keeps no copy of the password, whatever the outcome.
+    password.value = '';
+    startSignIn(card, () => card.client.login(credentials));
+  });
+  return form;
+}
+
+function setSignInEnabled(card, enabled) {
+  for (const control of card.controls) control.disabled = !enabled;
+}
+
+function startSignIn(card, start) {
   clearError(card);
   let pending;
   try {
     // No await before this call: the browser only allows the pop-up inside the click.
-    pending = card.provider.connect(card.client);
+    pending = start();
   } catch (err) {
     pending = Promise.reject(err);
   }
   card.busy = true;
-  card.connectButton.disabled = true;
+  setSignInEnabled(card, false);
   setStatus(card, 'busy', card.provider.waitingText);
   if (card.provider.redirect && !(pending instanceof Promise)) return; // the page is navigating away
 
   Promise.resolve(pending)
-    .catch((err) => showError(card, err))
+    .catch((err) => showError(card, err, 'signin'))
     .finally(() => {
       card.busy = false;
-      card.connectButton.disabled = false;
+      setSignInEnabled(card, true);
       sync(card);
     });
 }
 
 function readSession(card) {
   try {
-    return card.client.session ?? null;
+    return card.client?.session ?? null;
   } catch {
     return null;
   }
@@ -354,12 +316,24 @@ function clearError(card) {
   card.error.replaceChildren();
 }
 
-function showError(card, err) {
+function showError(card, err, during = 'data') {
+  // The SDK's errors carry no secrets; this page's own never see the password.
   console.warn(`[${card.provider.id}]`, err);
   const code = typeof err?.code === 'string' ? err.code : 'unexpected_error';
+  const said =
+    code === 'oauth_error' && typeof err.description === 'string' && err.description
+      ? h('p', { class: 'error-detail', 'data-testid': 'error-description' }, `${card.provider.name} said: “${err.description}”`)
+      : null;
   card.error.replaceChildren(
-    h('p', { class: 'error-text' }, describeError(err)),
-    h('p', { class: 'error-code' }, 'Error code: ', h('code', { 'data-testid': 'error-code' }, code)),
+    h('p', { class: 'error-text' }, describeError(err, card.provider, during)),
+    said,
+    h(
+      'p',
+      { class: 'error-code' },
+      'Error code: ',
+      h('code', { 'data-testid': 'error-code' }, code),
+      typeof err?.oauthError === 'string' ? [' · ', h('code', { 'data-testid': 'oauth-error' }, err.oauthError)] : null,
+    ),
   );
   card.error.hidden = false;
 }
@@ -383,9 +357,15 @@ function renderSession(card, session) {
     ['Token', h('code', { 'data-testid': 'session-token', title: 'Access token, shortened' }, shortToken(session.accessToken))],
     session.userId != null ? ['User', h('span', { 'data-testid': 'session-user' }, String(session.userId))] : null,
     ['Expiry', h('span', { 'data-testid': 'session-expiry', title: expiryTitle }, expiry)],
+    // PerfectGym issues no refresh token: its users sign in again when the session runs out.
+    session.refreshToken
+      ? ['Renewal', 'Automatic (refresh token)']
+      : typeof session.expiresAt === 'number'
+        ? ['Renewal', 'Sign in again when it expires']
+        : null,
     session.scope ? ['Scope', session.scope] : null,
   ].filter(Boolean);
-  card.session.replaceChildren(...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)]));
+  card.session.replaceChildren(...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value ?? dash)]));
   card.session.hidden = false;
 }
 
@@ -393,7 +373,7 @@ function renderSession(card, session) {
 function sync(card) {
   const session = readSession(card);
   renderSession(card, session);
-  card.connectButton.hidden = Boolean(session);
+  card.signIn.hidden = Boolean(session);
   card.disconnectButton.hidden = !session;
   if (session) {
     if (!card.busy) setStatus(card, 'connected', `Connected to ${card.provider.name}`);
@@ -414,13 +394,13 @@ async function loadData(card) {
   card.data.replaceChildren(h('p', { class: 'muted' }, 'Loading your data…'));
   card.root.setAttribute('aria-busy', 'true');
   try {
-    const sections = await card.provider.load(card.client);
+    const sections = await card.provider.load(card.client, card.config);
     if (generation === card.generation && readSession(card)) card.data.replaceChildren(...sections);
   } catch (err) {
     // Still reported when the SDK ended the session meanwhile (failed refresh): the user needs the reason.
     if (generation === card.generation) {
       card.data.replaceChildren();
-      showError(card, err);
+      showError(card, err, 'data');
     }
   } finally {
     if (generation === card.generation) card.root.removeAttribute('aria-busy');
@@ -480,13 +460,12 @@ async function main() {
     try {
       client = provider.create(providerConfig);
     } catch (err) {
-      const card = buildCard(provider, null);
+      const card = buildCard(provider, null, providerConfig);
       container.append(card.root);
       showError(card, err);
       continue;
     }
-    const card = buildCard(provider, client);
-    card.config = providerConfig;
+    const card = buildCard(provider, client, providerConfig);
     cards.push(card);
     container.append(card.root);
     client.onSessionChange(() => sync(card));
@@ -498,7 +477,7 @@ async function main() {
 
   for (const card of cards) {
     sync(card);
-    card.connectButton.disabled = false;
+    setSignInEnabled(card, true);
   }
 
   // Keeps "expires in …" honest while the page stays open.
@@ -509,7 +488,7 @@ async function main() {
     if (!event.persisted) return;
     for (const card of cards) {
       card.busy = false;
-      card.connectButton.disabled = false;
+      setSignInEnabled(card, true);
       sync(card);
     }
   });

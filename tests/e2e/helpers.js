@@ -7,13 +7,19 @@ const { expect } = base;
 const APP = 'http://127.0.0.1:18080';
 const FITRANKINGS = 'http://127.0.0.1:18081';
 const FITBARK = 'http://127.0.0.1:18082';
-const SESSION_KEY = { fitrankings: 'fitconnect:session:fitrankings', fitbark: 'fitconnect:session:fitbark' };
+const PERFECTGYM = 'http://127.0.0.1:18083';
+const OPENFIT_IDENTITY = 'http://127.0.0.1:18084';
+const OPENFIT_API = 'http://127.0.0.1:18085';
+const FISIKAL = 'http://127.0.0.1:18086';
+const SANDBOX_ORIGINS = [FITRANKINGS, FITBARK, PERFECTGYM, OPENFIT_IDENTITY, OPENFIT_API, FISIKAL];
+const PROVIDER_IDS = ['fitrankings', 'fitbark', 'perfectgym', 'openfit', 'fisikal'];
+const SESSION_KEY = Object.fromEntries(PROVIDER_IDS.map((id) => [id, `fitconnect:session:${id}`]));
 
 // Every test starts from default sandbox settings and zero counters; uncaught page errors fail the test.
 const test = base.test.extend({
   sandbox: [
     async ({ request }, use) => {
-      for (const origin of [FITRANKINGS, FITBARK]) {
+      for (const origin of SANDBOX_ORIGINS) {
         const res = await request.post(`${origin}/__sandbox/reset`);
         expect(res.ok(), `reset ${origin}`).toBeTruthy();
       }
@@ -99,6 +105,42 @@ async function connectFitBark(page) {
   await expect(card(page, 'fitbark').getByTestId('dog').first()).toBeVisible();
 }
 
+// The sandbox account the demo shows for a password provider (from /demo-config.json).
+async function sandboxAccount(page, provider) {
+  const account = await page.evaluate((id) => window.fitconnectDemo.config[id]?.sandboxAccount ?? null, provider);
+  expect(account, `sandbox account of ${provider} in /demo-config.json`).toBeTruthy();
+  return account;
+}
+
+// Types the credentials into the provider's sign-in form and submits it; answers the card.
+async function submitPasswordForm(page, provider, { username, password }) {
+  const c = card(page, provider);
+  const form = c.locator('form.signin');
+  await form.getByLabel(/user name/i).fill(username);
+  await form.getByLabel('Password', { exact: true }).fill(password);
+  await form.getByRole('button', { name: /^Sign in to / }).click();
+  return c;
+}
+
+// Signs in with the sandbox account through the form and waits for the card's data.
+async function signInWithPassword(page, provider) {
+  const c = await submitPasswordForm(page, provider, await sandboxAccount(page, provider));
+  await expect(c).toHaveAttribute('data-state', 'connected');
+  await expect(c.locator('.data-section').first()).toBeVisible();
+  await expect(c).not.toHaveAttribute('aria-busy', 'true');
+  return c;
+}
+
+// Serves /demo-config.json with some provider settings changed (before the page loads).
+async function patchDemoConfig(page, patch) {
+  await page.route('**/demo-config.json', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    for (const [provider, values] of Object.entries(patch)) Object.assign(config[provider], values);
+    await route.fulfill({ response, json: config });
+  });
+}
+
 // Resolves once the stored FitBark access token is past its expiry time, by the page's own clock.
 async function waitUntilExpired(page) {
   await page.waitForFunction(
@@ -117,6 +159,10 @@ module.exports = {
   APP,
   FITRANKINGS,
   FITBARK,
+  PERFECTGYM,
+  OPENFIT_IDENTITY,
+  OPENFIT_API,
+  FISIKAL,
   SESSION_KEY,
   card,
   screenshotPath,
@@ -128,4 +174,8 @@ module.exports = {
   openFitBarkAuthorize,
   connectFitBark,
   waitUntilExpired,
+  sandboxAccount,
+  submitPasswordForm,
+  signInWithPassword,
+  patchDemoConfig,
 };

@@ -1,4 +1,4 @@
-// Both providers connected in one tab; the screenshot is for people to look at.
+// Providers connected in one tab; the screenshots are for people to look at.
 const { test, expect, card, screenshotPath, gotoDemo, connectFitRankings, connectFitBark } = require('./helpers');
 
 test('both providers connected (screenshot: test-results/demo-connected.png)', async ({ page }) => {
@@ -13,4 +13,27 @@ test('both providers connected (screenshot: test-results/demo-connected.png)', a
   await expect(fr.getByTestId('activities').locator('tbody tr').first()).toBeVisible();
 
   await page.screenshot({ path: screenshotPath('demo-connected.png'), fullPage: true });
+});
+
+test('all five providers connected (screenshot: test-results/demo-all-connected.png)', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await gotoDemo(page);
+  // The redirect first: the other sessions then only have to survive nothing.
+  await connectFitBark(page);
+  await connectFitRankings(page);
+  for (const provider of ['perfectgym', 'openfit', 'fisikal']) {
+    // The sandbox account's "Fill in" button, then the form's own submit button.
+    const c = card(page, provider);
+    await c.getByRole('button', { name: 'Fill in' }).click();
+    await c.locator('form.signin').getByRole('button', { name: /^Sign in to / }).click();
+    await expect(c).toHaveAttribute('data-state', 'connected');
+  }
+  for (const provider of ['fitrankings', 'fitbark', 'perfectgym', 'openfit', 'fisikal']) {
+    const c = card(page, provider);
+    await expect(c, provider).toHaveAttribute('data-state', 'connected');
+    await expect(c.locator('.data-section').first(), provider).toBeVisible();
+    await expect(c, provider).not.toHaveAttribute('aria-busy', 'true');
+    await expect(c.getByTestId('error'), provider).toBeHidden();
+  }
+  await page.screenshot({ path: screenshotPath('demo-all-connected.png'), fullPage: true });
 });

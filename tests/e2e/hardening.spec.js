@@ -1,0 +1,76 @@
+// Hardening: tabs that share a session, a second connect() while one is pending, a replayed callback.
+const { test, expect, APP, FITBARK, card, gotoDemo, storedSession, connectFitBark } = require('./helpers');
+
+test('two tabs with the same session spend the refresh token once; the other adopts the rotation', async ({
+  page,
+  context,
+  sandbox,
+}) => {
+  await gotoDemo(page);
+  await connectFitBark(page);
+  const original = await storedSession(page, 'fitbark');
+
+  // A duplicated tab starts with a copy of the first tab's sessionStorage.
+  const second = await context.newPage();
+  await second.addInitScript((session) => {
+    sessionStorage.setItem('fitconnect:session:fitbark', JSON.stringify(session));
+  }, original);
+  await gotoDemo(second);
+
+  await sandbox.expireTokens(FITBARK); // both tabs' next call gets a 401 at once
+  const call = (p) =>
+    p.evaluate(async () => (await window.fitconnectDemo.fitbark.fetch('/api/v2/user')).status);
+  const statuses = await Promise.all([call(page), call(second), call(page), call(second)]);
+  expect(statuses).toEqual([200, 200, 200, 200]);
+
+  const counters = await sandbox.counters(FITBARK);
+  expect(counters.refresh_token, 'one refresh for both tabs').toBe(1);
+  const a = await storedSession(page, 'fitbark');
+  const b = await storedSession(second, 'fitbark');
+  expect(a.refreshToken).not.toBe(original.refreshToken);
+  expect(b.refreshToken, 'the second tab adopted the rotated tokens').toBe(a.refreshToken);
+  expect(b.accessToken).toBe(a.accessToken);
+  await second.close();
+});
+
+test('a second connect() while the popup is open focuses it and rejects with interaction_in_progress', async ({
+  page,
+}) => {
+  await gotoDemo(page);
+  // Both calls inside one click, as a double-click handler would make them.
+  await page.evaluate(() => {
+    const button = document.createElement('button');
+    button.id = 'twice';
+    button.textContent = 'twice';
+    button.addEventListener('click', () => {
+      const fr = window.fitconnectDemo.fitrankings;
+      window.first = fr.connect().then(() => 'connected', (e) => e.code);
+      window.second = fr.connect().then(() => 'connected', (e) => e.code);
+    });
+    document.body.append(button);
+  });
+  const popups = [];
+  page.on('popup', (p) => popups.push(p));
+  await page.click('#twice');
+  expect(await page.evaluate(() => window.second)).toBe('interaction_in_progress');
+  expect(popups.length, 'only one popup').toBe(1);
+  await popups[0].getByRole('button', { name: 'Allow' }).click();
+  expect(await page.evaluate(() => window.first)).toBe('connected');
+  await expect(card(page, 'fitrankings')).toHaveAttribute('data-state', 'connected');
+});
+
+test('a replayed FitBark callback is rejected and exchanges nothing', async ({ page, sandbox }) => {
+  await gotoDemo(page);
+  let callbackUrl = null;
+  page.on('framenavigated', (frame) => {
+    const url = new URL(frame.url());
+    if (frame === page.mainFrame() && url.origin === APP && url.searchParams.has('code')) callbackUrl = frame.url();
+  });
+  await connectFitBark(page);
+  expect(callbackUrl).not.toBeNull();
+  const before = await sandbox.counters(FITBARK);
+  await page.goto(callbackUrl);
+  await expect(card(page, 'fitbark').getByText('state_mismatch')).toBeVisible();
+  const after = await sandbox.counters(FITBARK);
+  expect(after.authorization_code).toBe(before.authorization_code);
+});
