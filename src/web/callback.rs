@@ -13,6 +13,14 @@ use super::{window, CHANNEL, MESSAGE_TYPE};
 /// can read it. Without an opener (it was cut by `Cross-Origin-Opener-Policy` or `noopener`), it
 /// goes over a BroadcastChannel of this origin instead. The token is removed from this page's
 /// address bar first.
+///
+/// ```html
+/// <script type="module">
+///   import init, { handleCallback } from 'fitconnect';
+///   await init();
+///   await handleCallback();
+/// </script>
+/// ```
 #[wasm_bindgen(js_name = handleCallback, unchecked_return_type = "Promise<void>")]
 pub fn handle_callback() -> Promise {
     match deliver() {

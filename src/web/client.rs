@@ -53,14 +53,19 @@ impl Client {
             .ok_or_else(|| error(ErrorCode::InvalidConfig, "baseUrl is required"))?;
         let base_url = normalize_base_url(base_url)?;
         let api_origin = http::origin_of(&base_url)?;
-        if let Some(t) = &token {
-            http::origin_of(&t.url).map_err(|_| {
-                error(
-                    ErrorCode::InvalidConfig,
-                    "the token endpoint must be an absolute URL",
-                )
-            })?;
-        }
+        // A relative token endpoint (`/broker/...`) is the app's own server: resolve it now.
+        let token = match token {
+            Some(t) => Some(TokenEndpoint {
+                url: http::absolute(&t.url).map_err(|_| {
+                    error(
+                        ErrorCode::InvalidConfig,
+                        "the token endpoint is not a valid URL",
+                    )
+                })?,
+                style: t.style,
+            }),
+            None => None,
+        };
         tabs::listen();
         Ok(Rc::new(Client {
             provider,
@@ -315,18 +320,30 @@ macro_rules! session_methods {
         #[wasm_bindgen]
         impl $class {
             /// The current session, or `null`.
+            ///
+            /// ```js
+            /// if (client.session) console.log('connected until', new Date(client.session.expiresAt));
+            /// ```
             #[wasm_bindgen(getter, unchecked_return_type = "Session | null")]
             pub fn session(&self) -> JsValue {
                 self.client.session()
             }
 
-            /// Forgets the session.
+            /// Forgets the session (and tells `onSessionChange` subscribers).
+            ///
+            /// ```js
+            /// disconnectButton.onclick = () => client.disconnect();
+            /// ```
             pub fn disconnect(&self) {
                 self.client.disconnect()
             }
 
             /// Calls `callback(session | null)` whenever the session changes; returns the
             /// unsubscribe function.
+            ///
+            /// ```js
+            /// const unsubscribe = client.onSessionChange((session) => render(session));
+            /// ```
             #[wasm_bindgen(js_name = onSessionChange, unchecked_return_type = "() => void")]
             pub fn on_session_change(
                 &self,
@@ -340,6 +357,10 @@ macro_rules! session_methods {
             /// resolve against the API base URL; any other origin is refused. An expired token is
             /// refreshed first where the provider issues refresh tokens, and a 401 answer then leads
             /// to one refresh and one retry.
+            ///
+            /// ```js
+            /// const response = await client.fetch('/some/path', { headers: { Accept: 'application/json' } });
+            /// ```
             #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
             pub fn fetch(
                 &self,

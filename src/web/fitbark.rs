@@ -22,7 +22,13 @@ thread_local! {
     static COMPLETION: RefCell<Option<(&'static str, Option<String>, Promise)>> = const { RefCell::new(None) };
 }
 
-/// FitBark client. See the README for a usage example.
+/// FitBark client: the authorisation-code redirect with state and PKCE; your server exchanges the code.
+///
+/// ```js
+/// const fitbark = new FitBark({ clientId: 'abc', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token' });
+/// if (fitbark.hasAuthorizationResponse()) await fitbark.completeAuthorization();
+/// const dogs = await (await fitbark.fetch('/api/v2/dog_relations')).json();
+/// ```
 #[wasm_bindgen]
 pub struct FitBark {
     client: Rc<Client>,
@@ -59,6 +65,10 @@ fn previous_completion(provider: &Provider, state: Option<&str>) -> Option<Promi
 #[wasm_bindgen]
 impl FitBark {
     /// Creates a client. `options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce? }`.
+    ///
+    /// ```js
+    /// const fitbark = new FitBark({ clientId: 'abc', redirectUri: 'https://app.example/', tokenEndpoint: 'https://app.example/broker/fitbark/token' });
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "FitBarkOptions")] options: JsValue,
@@ -94,6 +104,10 @@ impl FitBark {
 
     /// Starts an authorisation: stores a new transaction (state, PKCE verifier) and returns the
     /// provider's authorise URL to navigate to.
+    ///
+    /// ```js
+    /// link.href = fitbark.authorizeUrl();
+    /// ```
     #[wasm_bindgen(js_name = authorizeUrl)]
     pub fn authorize_url(&self) -> Result<String, JsValue> {
         let provider = self.client.provider;
@@ -125,12 +139,20 @@ impl FitBark {
     }
 
     /// Starts an authorisation and sends the browser to the provider's authorise page.
+    ///
+    /// ```js
+    /// connectButton.onclick = () => fitbark.authorize();
+    /// ```
     pub fn authorize(&self) -> Result<(), JsValue> {
         let url = self.authorize_url()?;
         location()?.assign(&url)
     }
 
     /// Whether the current address carries an authorisation response (`state` with `code` or `error`).
+    ///
+    /// ```js
+    /// if (fitbark.hasAuthorizationResponse()) await fitbark.completeAuthorization();
+    /// ```
     #[wasm_bindgen(js_name = hasAuthorizationResponse)]
     pub fn has_authorization_response(&self) -> bool {
         location()
@@ -140,7 +162,13 @@ impl FitBark {
 
     /// On the redirect page: validates the response against the stored transaction, removes it
     /// from the address bar, exchanges the code through `tokenEndpoint`, stores and returns the
-    /// session. Calling it again on the same page returns the same promise.
+    /// session. Calling it again on the same page returns the same promise. Rejects with
+    /// `state_mismatch`, `access_denied`, `oauth_error`, `invalid_callback` or `invalid_response`.
+    ///
+    /// ```js
+    /// try { const session = await fitbark.completeAuthorization(); }
+    /// catch (e) { if (e.code === 'access_denied') showMessage('You declined access.'); }
+    /// ```
     #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<Session>")]
     pub fn complete_authorization(&self) -> Promise {
         let provider = self.client.provider;

@@ -23,7 +23,15 @@ thread_local! {
     static PENDING: RefCell<Vec<(&'static str, web_sys::Window)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// FitRankings client. See the README for a usage example.
+/// FitRankings client: sign-in in a 400x600 popup, the user token delivered to your callback page.
+///
+/// ```js
+/// const fitrankings = new FitRankings({ clientId: 'your-client-id', callbackUri: 'https://app.example/callback.html' });
+/// button.onclick = async () => {
+///   const session = await fitrankings.connect();
+///   const activities = await (await fitrankings.fetch('/iq/activities/?page=1&page_size=20')).json();
+/// };
+/// ```
 #[wasm_bindgen]
 pub struct FitRankings {
     client: Rc<Client>,
@@ -75,7 +83,12 @@ fn set_pending(provider: &'static Provider, popup: Option<web_sys::Window>) {
 
 #[wasm_bindgen]
 impl FitRankings {
-    /// Creates a client. `options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.
+    /// Creates a client. `options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`; throws
+    /// `FitConnectError` (`invalid_config`) for missing options or an option named like a secret.
+    ///
+    /// ```js
+    /// const fitrankings = new FitRankings({ clientId: 'abc', callbackUri: `${location.origin}/callback.html` });
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "FitRankingsOptions")] options: JsValue,
@@ -98,6 +111,14 @@ impl FitRankings {
 
     /// Opens the FitRankings sign-in popup and resolves with the session once the user allowed
     /// access. Call it directly in a click handler: the popup opens before this returns.
+    /// Rejects with `popup_blocked`, `popup_closed`, `timeout`, `interaction_in_progress` or
+    /// `invalid_callback`.
+    ///
+    /// ```js
+    /// button.addEventListener('click', () => {
+    ///   fitrankings.connect().then(showProfile, (e) => { if (e.code !== 'popup_closed') showError(e); });
+    /// });
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn connect(&self) -> Promise {
         let provider = self.client.provider;

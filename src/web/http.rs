@@ -69,6 +69,12 @@ pub async fn post(
     Ok((response.status(), text))
 }
 
+/// `url` made absolute against the page's address.
+pub fn absolute(url: &str) -> Result<String, JsValue> {
+    let page = window()?.location().href()?;
+    Ok(Url::new_with_base(url, &page)?.href())
+}
+
 /// The origin of an absolute URL.
 pub fn origin_of(url: &str) -> Result<String, JsValue> {
     Url::new(url)

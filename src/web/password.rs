@@ -62,6 +62,12 @@ fn provider_token_endpoint(provider: &Provider, base_url: &str) -> Option<TokenE
 
 /// PerfectGym (API v1): password or Facebook-token login on the club's host. No refresh token is
 /// issued: an expired session is cleared and `fetch` rejects with `not_connected`.
+///
+/// ```js
+/// const gym = new PerfectGym({ baseUrl: 'https://yourclub.perfectgym.com' });
+/// await gym.login({ username: 'member@example.com', password: form.password.value });
+/// const { elements } = await (await gym.fetch('/Api/Classes/Classes')).json();
+/// ```
 #[wasm_bindgen]
 pub struct PerfectGym {
     client: Rc<Client>,
@@ -70,6 +76,10 @@ pub struct PerfectGym {
 #[wasm_bindgen]
 impl PerfectGym {
     /// Creates a client. `options`: `{ baseUrl }`, the club's host, e.g. `https://yourclub.perfectgym.com`.
+    ///
+    /// ```js
+    /// const gym = new PerfectGym({ baseUrl: 'https://yourclub.perfectgym.com' });
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "PerfectGymOptions")] options: JsValue,
@@ -82,7 +92,12 @@ impl PerfectGym {
         })
     }
 
-    /// Signs in with a user name (or e-mail) and password (legacy password grant).
+    /// Signs in with a user name (or e-mail) and password (legacy password grant). A wrong
+    /// password rejects with `oauth_error` and `oauthError` `"invalid_grant"`.
+    ///
+    /// ```js
+    /// await gym.login({ username: form.email.value, password: form.password.value });
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn login(
         &self,
@@ -92,6 +107,10 @@ impl PerfectGym {
     }
 
     /// Signs in with a Facebook access token.
+    ///
+    /// ```js
+    /// await gym.loginWithFacebook(facebookAccessToken);
+    /// ```
     #[wasm_bindgen(js_name = loginWithFacebook, unchecked_return_type = "Promise<Session>")]
     pub fn login_with_facebook(
         &self,
@@ -111,6 +130,12 @@ session_methods!(PerfectGym, "PerfectGym");
 
 /// OpenFIT: password login on the identity server, refresh with rotating single-use refresh
 /// tokens, proactively when less than `refreshSkewSeconds` (default 300) of life remain.
+///
+/// ```js
+/// const openfit = new OpenFit({ clientId: 'abc', environment: 'production' });
+/// await openfit.login({ username, password });
+/// const clients = await (await openfit.fetch('/api/clients')).json();
+/// ```
 #[wasm_bindgen]
 pub struct OpenFit {
     client: Rc<Client>,
@@ -138,6 +163,10 @@ fn openfit_hosts(o: &Options) -> Result<(String, String), JsValue> {
 impl OpenFit {
     /// Creates a client. `options`: `{ clientId, environment, refreshSkewSeconds? }` where
     /// `environment` is `"production"`, `"test"` or `{ identityUrl, apiUrl }`.
+    ///
+    /// ```js
+    /// const openfit = new OpenFit({ clientId: 'abc', environment: { identityUrl: 'https://ids.example', apiUrl: 'https://api.example' } });
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "OpenFitOptions")] options: JsValue,
@@ -162,6 +191,10 @@ impl OpenFit {
     }
 
     /// Signs in with user name and password (legacy password grant, `scope=OpenFitApi offline_access`).
+    ///
+    /// ```js
+    /// const session = await openfit.login({ username, password });
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn login(
         &self,
@@ -175,6 +208,12 @@ session_methods!(OpenFit, "OpenFIT");
 
 /// Fisikal: the password grant needs the client id and secret, so login and refresh go through
 /// the app's own server (`tokenEndpoint`); API calls go to the instance with the Bearer token.
+///
+/// ```js
+/// const fisikal = new Fisikal({ baseUrl: 'https://yourgym.fisikal.com', tokenEndpoint: '/broker/fisikal/token' });
+/// await fisikal.login({ username, password });
+/// const { locations } = await (await fisikal.fetch('/api/unified/clubs/locations')).json();
+/// ```
 #[wasm_bindgen]
 pub struct Fisikal {
     client: Rc<Client>,
@@ -184,6 +223,10 @@ pub struct Fisikal {
 impl Fisikal {
     /// Creates a client. `options`: `{ baseUrl, tokenEndpoint }`: the instance host, and your
     /// server's URL that holds the client id and secret.
+    ///
+    /// ```js
+    /// const fisikal = new Fisikal({ baseUrl: 'https://yourgym.fisikal.com', tokenEndpoint: '/broker/fisikal/token' });
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "FisikalOptions")] options: JsValue,
@@ -208,6 +251,10 @@ impl Fisikal {
     }
 
     /// Signs in with user name and password through your server (legacy password grant).
+    ///
+    /// ```js
+    /// await fisikal.login({ username: form.email.value, password: form.password.value });
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn login(
         &self,
