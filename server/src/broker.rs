@@ -25,7 +25,7 @@ use crate::http_util::{json_response, no_store, read_body, request_params};
 
 /// The broker's requests are a few hundred bytes.
 pub const BODY_LIMIT: usize = 16 * 1024;
-/// How long the broker waits for a provider before answering 504.
+/// How long the broker waits for a provider before answering 504 (`FITCONNECT_BROKER_TIMEOUT_MS`).
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 const FITRANKINGS_PREFIX: &str = "/broker/fitrankings";
 const PERFECTGYM_V2_PREFIX: &str = "/broker/perfectgym/v2";
@@ -108,6 +108,9 @@ impl Broker {
             .timeout(timeout)
             // A token endpoint that redirects is misconfigured; never replay credentials elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // Below the servers' usual 30 s idle cut-off (this program's included), so a pooled
+            // connection is not reused just as the other end closes it.
+            .pool_idle_timeout(Duration::from_secs(20))
             .user_agent(concat!("fitconnect-broker/", env!("CARGO_PKG_VERSION")));
         // A proxy from the environment cannot reach this machine's loopback sandbox.
         if upstreams.all().iter().all(|u| is_loopback(&u.base_url)) {
@@ -149,7 +152,12 @@ impl Broker {
             .await
             .map_err(|e| self.unreachable("FitRankings", &e))?;
         let status = response.status();
-        let body: Option<Value> = response.json().await.ok();
+        // The timeout covers the body too: a provider that stalls mid-answer is a 504 as well.
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.unreachable("FitRankings", &e))?;
+        let body: Option<Value> = serde_json::from_slice(&body).ok();
         let token = body
             .as_ref()
             .and_then(|b| b.get("token"))
@@ -245,7 +253,7 @@ pub fn router(broker: Arc<Broker>) -> Router {
 
 /// Passes the provider's status and JSON body through; anything that is not JSON (an HTML
 /// error page from a proxy, say) becomes a 502 the SDK can classify.
-async fn relay(provider: &str, response: reqwest::Response) -> Response {
+async fn relay(broker: &Broker, provider: &str, response: reqwest::Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -257,6 +265,7 @@ async fn relay(provider: &str, response: reqwest::Response) -> Response {
         });
     let body = match response.bytes().await {
         Ok(body) => body,
+        Err(e) if e.is_timeout() => return broker.unreachable(provider, &e),
         Err(e) => {
             eprintln!(
                 "broker: reading the {provider} answer failed: {}",
@@ -377,7 +386,7 @@ async fn forward_token(
         .send()
         .await;
     match sent {
-        Ok(response) => relay(provider, response).await,
+        Ok(response) => relay(broker, provider, response).await,
         Err(e) => broker.unreachable(provider, &e),
     }
 }
@@ -422,7 +431,7 @@ async fn fitrankings_proxy(
             Ok(response) if response.status() == StatusCode::UNAUTHORIZED && attempt == 0 => {
                 stale = Some(token);
             }
-            Ok(response) => return relay("FitRankings", response).await,
+            Ok(response) => return relay(&broker, "FitRankings", response).await,
             Err(e) => return broker.unreachable("FitRankings", &e),
         }
     }
@@ -483,7 +492,7 @@ async fn perfectgym_v2(
             .body(body);
     }
     match request.send().await {
-        Ok(response) => relay("PerfectGym", response).await,
+        Ok(response) => relay(&broker, "PerfectGym", response).await,
         Err(e) => broker.unreachable("PerfectGym", &e),
     }
 }

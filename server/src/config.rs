@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::broker::DEFAULT_UPSTREAM_TIMEOUT;
 
 use crate::sandbox::{
     fisikal, fitbark, fitrankings, openfit, perfectgym, FISIKAL_PORT_OFFSET, FITBARK_PORT_OFFSET,
@@ -13,6 +16,8 @@ pub const DEFAULT_PORT_BASE: u16 = 8080;
 /// Ports N..N+6 are taken: app, FitRankings, FitBark, PerfectGym, OpenFIT identity and API,
 /// Fisikal.
 const RESERVED_PORTS: u16 = 6;
+/// Ten minutes: anything longer is a typo, and browsers give up on a request long before.
+const MAX_BROKER_TIMEOUT_MS: u64 = 600_000;
 
 pub const USAGE: &str = "\
 usage: fitconnect-server [--port-base N] [--root DIR] [--no-sandbox]
@@ -30,6 +35,8 @@ environment:
   FITCONNECT_FISIKAL_URL, FITCONNECT_FISIKAL_CLIENT_ID, FITCONNECT_FISIKAL_CLIENT_SECRET
   FITCONNECT_OPENFIT_IDENTITY_URL, FITCONNECT_OPENFIT_API_URL, FITCONNECT_OPENFIT_CLIENT_ID
   FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
+  FITCONNECT_BROKER_TIMEOUT_MS    how long the broker waits for a provider before answering 504,
+                                  in milliseconds (default 10000)
 ";
 
 /// A credential that must never appear in logs: `Debug` and `Display` print `[redacted]`.
@@ -81,6 +88,8 @@ pub struct Config {
     pub root: PathBuf,
     pub sandbox: bool,
     pub sandbox_token_ttl: u64,
+    /// How long the broker waits for a provider (connecting, sending and the whole answer).
+    pub broker_timeout: Duration,
     pub fitrankings: Upstream,
     pub fitbark: Upstream,
     /// `client_id` / `client_secret` are the v2 API's `X-Client-Id` / `X-Client-Secret`.
@@ -162,6 +171,21 @@ impl Config {
                 ))
             })?,
         };
+        let broker_timeout = match env("FITCONNECT_BROKER_TIMEOUT_MS") {
+            None => DEFAULT_UPSTREAM_TIMEOUT,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (1..=MAX_BROKER_TIMEOUT_MS).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "FITCONNECT_BROKER_TIMEOUT_MS must be a number of milliseconds from 1 to \
+                         {MAX_BROKER_TIMEOUT_MS}, got `{text}`"
+                    ))
+                })?,
+        };
         let var = |name: String| env(&name).filter(|v| !v.is_empty());
         let url = |name: &str, offset: u16| {
             var(name.to_string())
@@ -184,6 +208,7 @@ impl Config {
             root,
             sandbox,
             sandbox_token_ttl,
+            broker_timeout,
             fitrankings: upstream(
                 "FITCONNECT_FITRANKINGS",
                 FITRANKINGS_PORT_OFFSET,
@@ -257,6 +282,22 @@ mod tests {
         assert_eq!(c.openfit.client_id, "openfit-demo");
         assert_eq!(c.fisikal.base_url, "http://127.0.0.1:8086");
         assert_eq!(c.fisikal.client_secret.expose(), "fisikal-demo-secret");
+        assert_eq!(c.broker_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn broker_timeout_comes_from_the_environment() {
+        let c = parse(&[], &[("FITCONNECT_BROKER_TIMEOUT_MS", "300")]).unwrap();
+        assert_eq!(c.broker_timeout, Duration::from_millis(300));
+        for bad in ["0", "-5", "1.5", "ten", "600001"] {
+            assert!(
+                matches!(
+                    parse(&[], &[("FITCONNECT_BROKER_TIMEOUT_MS", bad)]),
+                    Err(ConfigError::Invalid(_))
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -10,5 +10,7 @@
 pub mod broker;
 pub mod config;
 pub mod http_util;
+pub mod load_test;
 pub mod sandbox;
+pub mod serve;
 pub mod site;

@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use fitconnect_server::broker::{Broker, Upstreams, DEFAULT_UPSTREAM_TIMEOUT};
+use fitconnect_server::broker::{Broker, Upstreams};
 use fitconnect_server::config::{local_origin, Config, ConfigError, USAGE};
 use fitconnect_server::sandbox::{self, SandboxConfig};
+use fitconnect_server::serve::{serve, Limits};
 use fitconnect_server::site;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -64,7 +65,8 @@ async fn run(config: Config) -> Result<(), String> {
             servers.push((format!("{} sandbox", origin.name), listener, origin.router));
         }
     }
-    let broker = Broker::new(Upstreams::from_config(&config), DEFAULT_UPSTREAM_TIMEOUT)?;
+    let broker = Broker::new(Upstreams::from_config(&config), config.broker_timeout)?;
+    let limits = Limits::for_upstream_timeout(config.broker_timeout);
     let app = site::app(&config.root, site::demo_config(&config), Arc::new(broker));
     let app_listener = bind(config.port_base).await?;
 
@@ -78,17 +80,13 @@ async fn run(config: Config) -> Result<(), String> {
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let mut tasks = Vec::new();
-    for (name, listener, router) in servers {
+    for (_, listener, router) in servers {
         let mut shutdown = shutdown_rx.clone();
         tasks.push(tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = shutdown.changed().await;
-                })
-                .await;
-            if let Err(e) = served {
-                eprintln!("fitconnect-server: {name} stopped: {e}");
-            }
+            serve(listener, router, limits, async move {
+                let _ = shutdown.changed().await;
+            })
+            .await;
         }));
     }
 

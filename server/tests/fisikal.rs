@@ -253,14 +253,17 @@ async fn locations_and_occurrences() {
 #[tokio::test]
 async fn ttl_setting_applies_to_new_tokens() {
     let app = app();
-    send(
+    // Shared settings other providers use (`pkce`, `coop`) are accepted and ignored.
+    let answer = send(
         &app,
         post_json(
             "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore" }),
+            &json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore", "coop": true }),
         ),
     )
     .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), json!({ "accessTokenTtlSeconds": 30 }));
     assert_eq!(login(&app).await["expires_in"], 30);
     let answer = send(
         &app,

@@ -491,7 +491,7 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
     .await;
     assert_eq!(
         answer.json(),
-        json!({ "accessTokenTtlSeconds": 0, "pkce": "ignore" })
+        json!({ "accessTokenTtlSeconds": 0, "pkce": "ignore", "coop": false })
     );
     let short = user_tokens(&app).await;
     assert_eq!(short["expires_in"], 0);
@@ -716,7 +716,7 @@ async fn counters_reset_and_settings() {
     );
     assert_eq!(
         send(&app, get("/__sandbox/settings")).await.json(),
-        json!({ "accessTokenTtlSeconds": 31_536_000, "pkce": "ignore" })
+        json!({ "accessTokenTtlSeconds": 31_536_000, "pkce": "ignore", "coop": false })
     );
     let answer = send(
         &app,
@@ -726,4 +726,46 @@ async fn counters_reset_and_settings() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     let answer = send(&app, post_json("/__sandbox/settings", &json!([1, 2]))).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn coop_header_only_when_switched_on() {
+    const COOP: &str = "cross-origin-opener-policy";
+    let app = app();
+    let answers = |app: Router| async move {
+        let page = send(
+            &app,
+            get(&format!("/oauth/authorize?{}", authorize_query(&[]))),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let unknown = send(&app, get("/oauth/authorize?client_id=nobody")).await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        let authorized = decide(&app, "authorize", &[]).await;
+        assert_eq!(authorized.status, StatusCode::FOUND);
+        let denied = decide(&app, "deny", &[]).await;
+        assert_eq!(denied.status, StatusCode::FOUND);
+        [page, unknown, authorized, denied]
+    };
+    for answer in answers(app.clone()).await {
+        assert_eq!(answer.header(COOP), None);
+    }
+    let answer = send(
+        &app,
+        post_json("/__sandbox/settings", &json!({ "coop": true })),
+    )
+    .await;
+    assert_eq!(answer.json()["coop"], true);
+    for answer in answers(app.clone()).await {
+        assert_eq!(answer.header(COOP).as_deref(), Some("same-origin"));
+    }
+    // The token endpoint and the API are not pages: no header there.
+    let tokens = user_tokens(&app).await;
+    let user = send(
+        &app,
+        get_bearer("/api/v2/user", tokens["access_token"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(user.status, StatusCode::OK);
+    assert_eq!(user.header(COOP), None);
 }

@@ -155,7 +155,7 @@ async fn deny_closes_the_popup_by_default_and_can_redirect() {
     .await;
     assert_eq!(
         answer.json(),
-        json!({ "accessTokenTtlSeconds": null, "deny": "redirect" })
+        json!({ "accessTokenTtlSeconds": null, "deny": "redirect", "coop": false })
     );
     let answer = send(&app, deny()).await;
     assert_eq!(answer.status, StatusCode::FOUND);
@@ -167,6 +167,84 @@ async fn deny_closes_the_popup_by_default_and_can_redirect() {
     send(&app, post_empty("/__sandbox/reset")).await;
     let answer = send(&app, get("/__sandbox/settings")).await;
     assert_eq!(answer.json()["deny"], "close");
+}
+
+const COOP: &str = "cross-origin-opener-policy";
+
+/// Every answer the consent popup can show: the page, an error page, the deny page, the
+/// redirect after Allow.
+async fn consent_answers(app: &Router) -> Vec<Answer> {
+    let decide = |decision: &str| {
+        post_form(
+            "/iq/oauth2/",
+            &[
+                ("client_id", "fitconnect-demo"),
+                ("callback_uri", CALLBACK),
+                ("decision", decision),
+            ],
+        )
+    };
+    let answers = vec![
+        send(app, get(&consent_uri(CALLBACK))).await,
+        send(app, get("/iq/oauth2/?client_id=nobody")).await,
+        send(app, decide("deny")).await,
+        send(app, decide("allow")).await,
+    ];
+    let statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::BAD_REQUEST,
+            StatusCode::OK,
+            StatusCode::FOUND
+        ]
+    );
+    assert!(answers[2].text().contains("window.close()"));
+    answers
+}
+
+#[tokio::test]
+async fn coop_header_only_when_switched_on() {
+    let app = app();
+    assert_eq!(
+        send(&app, get("/__sandbox/settings")).await.json()["coop"],
+        false
+    );
+    for answer in consent_answers(&app).await {
+        assert_eq!(answer.header(COOP), None, "{}", answer.status);
+    }
+
+    let answer = send(
+        &app,
+        post_json("/__sandbox/settings", &json!({ "coop": true })),
+    )
+    .await;
+    assert_eq!(answer.json()["coop"], true);
+    for answer in consent_answers(&app).await {
+        assert_eq!(
+            answer.header(COOP).as_deref(),
+            Some("same-origin"),
+            "{}",
+            answer.status
+        );
+    }
+    // Only the popup's pages: the data API and the control endpoints are unaffected.
+    let token = user_token(&app, "1042").await;
+    let data = send(&app, get_bearer("/iq/activities/", &token)).await;
+    assert_eq!(data.status, StatusCode::OK);
+    assert_eq!(data.header(COOP), None);
+
+    let answer = send(
+        &app,
+        post_json("/__sandbox/settings", &json!({ "coop": "yes" })),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    send(&app, post_empty("/__sandbox/reset")).await;
+    for answer in consent_answers(&app).await {
+        assert_eq!(answer.header(COOP), None);
+    }
 }
 
 #[tokio::test]
@@ -406,7 +484,7 @@ async fn settings_reject_unknown_keys_and_bad_values() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
         answer.json(),
-        json!({ "accessTokenTtlSeconds": null, "deny": "close" })
+        json!({ "accessTokenTtlSeconds": null, "deny": "close", "coop": false })
     );
 }
 

@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -33,7 +33,13 @@ const STORE_CAPACITY: usize = 20_000;
 
 /// Setting names defined by the shared contract. A provider that has no use for one of them
 /// accepts and ignores it, so a test can send the same settings object to every origin.
-const CONTRACT_SETTING_KEYS: &[&str] = &["accessTokenTtlSeconds", "pkce", "deny", "corsOrigins"];
+const CONTRACT_SETTING_KEYS: &[&str] = &[
+    "accessTokenTtlSeconds",
+    "pkce",
+    "deny",
+    "corsOrigins",
+    "coop",
+];
 
 pub fn now_secs() -> u64 {
     now_millis() / 1000
@@ -905,6 +911,19 @@ pub fn html_page(status: StatusCode, brand: &str, heading: &str, body: &str) -> 
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Adds `Cross-Origin-Opener-Policy: same-origin` when `on`. A page sent with it is put in a
+/// browsing context group of its own, so the window that opened it as a popup loses its handle
+/// (`window.opener` is null, `popup.closed` reads true), as with providers that send it.
+pub fn with_coop(mut response: Response, on: bool) -> Response {
+    if on {
+        response.headers_mut().insert(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     response
 }
 

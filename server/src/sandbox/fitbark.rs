@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use super::common::{
     append_query, control_routes, doorkeeper_challenge, doorkeeper_token_request, escape_html,
     found, hidden_inputs, html_page, is_http_url, json_response, lock, no_store, now_secs,
-    open_cors, parse_date, query_map, read_body, request_params, secrets_equal, Core, OAuthError,
-    Provider, RefreshTokens, TokenStore, BODY_LIMIT,
+    open_cors, parse_date, query_map, read_body, request_params, secrets_equal, with_coop, Core,
+    OAuthError, Provider, RefreshTokens, TokenStore, BODY_LIMIT,
 };
 use super::fitbark_data::{dog_json, series_records};
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
@@ -61,6 +61,8 @@ pub struct Settings {
     /// Lifetime of user access tokens issued from now on.
     pub access_token_ttl_seconds: u64,
     pub pkce: PkceMode,
+    /// Send `Cross-Origin-Opener-Policy: same-origin` with the authorise page and its answers.
+    pub coop: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +141,7 @@ impl FitBark {
                 Settings {
                     access_token_ttl_seconds: user_token_ttl,
                     pkce: PkceMode::Ignore,
+                    coop: false,
                 },
             ),
             codes: TokenStore::new(),
@@ -228,7 +231,9 @@ pub fn app(state: Arc<FitBark>) -> Router {
     Router::new()
         .route(
             "/oauth/authorize",
-            get(authorize_page).post(authorize_decision),
+            get(authorize_page)
+                .post(authorize_decision)
+                .route_layer(from_fn_with_state(state.clone(), authorize_coop)),
         )
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
@@ -310,6 +315,12 @@ impl AuthRequest {
             ),
         ])
     }
+}
+
+/// The COOP header on every answer of `/oauth/authorize` when the setting is on.
+async fn authorize_coop(State(fb): State<Arc<FitBark>>, request: Request, next: Next) -> Response {
+    let coop = fb.core.settings.get().coop;
+    with_coop(next.run(request).await, coop)
 }
 
 fn authorize_error_page(message: &str) -> Response {

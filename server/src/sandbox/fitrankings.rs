@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use super::common::{
     append_query, bearer_token, control_routes, escape_html, found, hidden_inputs, html_page,
     is_http_url, json_response, lock, no_store, open_cors, query_map, read_body, request_params,
-    secrets_equal, Core, Provider, TokenStatus, BODY_LIMIT,
+    secrets_equal, with_coop, Core, Provider, TokenStatus, BODY_LIMIT,
 };
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
 
@@ -46,6 +46,9 @@ pub struct Settings {
     /// Lifetime of tokens issued from now on; `null`: they never expire, as documented.
     pub access_token_ttl_seconds: Option<u64>,
     pub deny: DenyMode,
+    /// Send `Cross-Origin-Opener-Policy: same-origin` with the consent page and every page it
+    /// leads to, which cuts the popup off from the window that opened it.
+    pub coop: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
         Settings {
             access_token_ttl_seconds: None,
             deny: DenyMode::Close,
+            coop: false,
         }
     }
 }
@@ -121,7 +125,12 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(open_cors));
     Router::new()
-        .route("/iq/oauth2/", get(consent_page).post(consent_decision))
+        .route(
+            "/iq/oauth2/",
+            get(consent_page)
+                .post(consent_decision)
+                .route_layer(from_fn_with_state(state.clone(), consent_coop)),
+        )
         // No CORS here: the master token is for servers only.
         .route("/iq/tokens/master-token/", post(master_token))
         .method_not_allowed_fallback(method_not_allowed)
@@ -159,6 +168,17 @@ async fn method_not_allowed(method: Method) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Consent popup
 // ---------------------------------------------------------------------------------------------
+
+/// Every answer of `/iq/oauth2/` (consent page, error pages, the deny page, redirects) carries
+/// the COOP header when the setting is on, as a provider sending it site-wide would.
+async fn consent_coop(
+    State(fr): State<Arc<FitRankings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let coop = fr.core.settings.get().coop;
+    with_coop(next.run(request).await, coop)
+}
 
 fn error_page(message: &str) -> Response {
     html_page(
