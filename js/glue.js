@@ -28,17 +28,36 @@ function isCallbackMessage(data) {
 // After the popup is seen closed, messages already queued may still arrive (the callback page
 // posts, then closes itself): wait this long before calling it a user close.
 const CLOSE_GRACE_MS = 500;
-const POLL_MS = 200;
+const POLL_MS = 100;
+
+// Whether the popup shows a page of another origin while its link to us is intact: reading the
+// location of a cross-origin window throws, reading that of about:blank or our own page does not.
+function showsOtherOrigin(popup) {
+  try {
+    void popup.location.href;
+    return false;
+  } catch (_) {
+    return true;
+  }
+}
 
 /**
  * Resolves with `{ search, hash }` from the callback page opened in `popup`. Accepts a window
  * message only from that popup and from this page's own origin, or a BroadcastChannel message
  * from this origin when the popup had no opener. Rejects with `popup_closed` or `timeout`.
+ *
+ * A provider page sent with `Cross-Origin-Opener-Policy: same-origin` cuts the popup off from
+ * this window: `popup.closed` then reads true while the user is still signing in, and the
+ * callback page reports over the BroadcastChannel instead. The two cases are told apart by what
+ * was seen: `popup_closed` is reported only for a popup that was seen showing the provider's page
+ * with its link intact and then closed. A popup that looks closed before that was cut off; the
+ * wait goes on until the callback page reports or the timeout.
  */
 export function waitForCallback(popup, timeoutMs, provider) {
   return new Promise((resolve, reject) => {
     let settled = false;
     let closedAt = 0;
+    let linkSeenIntact = false;
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
     const finish = (error, value) => {
       if (settled) return;
@@ -58,7 +77,12 @@ export function waitForCallback(popup, timeoutMs, provider) {
       channel.onmessage = (event) => { if (isCallbackMessage(event.data)) finish(null, event.data); };
     }
     const poll = setInterval(() => {
-      if (!popup.closed) { closedAt = 0; return; }
+      if (!popup.closed) {
+        closedAt = 0;
+        linkSeenIntact = linkSeenIntact || showsOtherOrigin(popup);
+        return;
+      }
+      if (!linkSeenIntact) return;
       closedAt = closedAt || Date.now();
       if (Date.now() - closedAt >= CLOSE_GRACE_MS) {
         finish(new FitConnectError('popup_closed', 'The sign-in window was closed before it finished', provider));

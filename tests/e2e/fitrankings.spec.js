@@ -111,6 +111,11 @@ test('closing the pop-up reports popup_closed and allows a new attempt', async (
   const fr = card(page, 'fitrankings');
 
   const popup = await openFitRankingsPopup(page);
+  // As a person would: the consent page is on screen for a moment before they close it. (A popup
+  // that looks closed before the provider's page was ever seen may have been cut off by
+  // Cross-Origin-Opener-Policy; see coop.spec.js.)
+  await popup.getByRole('button', { name: 'Allow' }).waitFor();
+  await page.waitForTimeout(400);
   await popup.close();
   await expect(fr.getByTestId('error-code')).toHaveText('popup_closed');
   await expect(fr.getByTestId('status')).toHaveText('Not connected');
