@@ -74,3 +74,48 @@ test('a replayed FitBark callback is rejected and exchanges nothing', async ({ p
   const after = await sandbox.counters(FITBARK);
   expect(after.authorization_code).toBe(before.authorization_code);
 });
+
+test('the popup opens synchronously inside the click, on the first click after load', async ({ page }) => {
+  await page.goto('/');
+  const button = card(page, 'fitrankings').getByRole('button', { name: 'Connect FitRankings' });
+  // The demo enables the button only once init() has finished: the first click already works.
+  await expect(button).toBeEnabled();
+  await page.evaluate(async () => {
+    // `dispatching` is true from the first to the last listener of a click: a call made after an
+    // await inside a handler happens when it is false again.
+    window.dispatching = false;
+    window.addEventListener('click', () => { window.dispatching = true; }, true);
+    window.addEventListener('click', () => { window.dispatching = false; });
+    const { FitRankings } = await import('/pkg/fitconnect.js');
+    const connect = FitRankings.prototype.connect;
+    FitRankings.prototype.connect = function () {
+      window.connectCalled = window.dispatching ? 'during the click' : 'after the click';
+      window.inConnect = true;
+      try { return connect.call(this); } finally { window.inConnect = false; }
+    };
+    const open = window.open;
+    window.open = function (...args) {
+      window.openCalled = window.inConnect && window.dispatching ? 'inside connect(), during the click' : 'later';
+      return open.apply(this, args);
+    };
+  });
+  const popupEvent = page.waitForEvent('popup');
+  await button.click();
+  const popup = await popupEvent;
+  expect(await page.evaluate(() => window.connectCalled)).toBe('during the click');
+  expect(await page.evaluate(() => window.openCalled)).toBe('inside connect(), during the click');
+  await popup.close();
+});
+
+test('completeAuthorization() called twice (React StrictMode) exchanges the code once', async ({ page, sandbox }) => {
+  await gotoDemo(page);
+  await connectFitBark(page); // the demo completed the redirect on load
+  const [first, second] = await page.evaluate(async () => {
+    const fb = window.fitconnectDemo.fitbark;
+    const [a, b] = await Promise.all([fb.completeAuthorization(), fb.completeAuthorization()]);
+    return [a.accessToken, b.accessToken];
+  });
+  expect(second).toBe(first);
+  expect((await storedSession(page, 'fitbark')).accessToken).toBe(first);
+  expect((await sandbox.counters(FITBARK)).authorization_code).toBe(1);
+});
