@@ -1,0 +1,353 @@
+// The measurements behind scripts/bench.sh: sizes, ready time, fetch overhead and click to popup,
+// the SDK side by side with an oidc-client-ts app. Expects pkg/ built and fitconnect-server
+// running on --port-base; serves the bench pages itself on --static-port.
+//
+// node bench/run.mjs [--port-base 48080] [--static-port 48090] [--loads 40] [--fetches 1000] [--clicks 20]
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zc } from 'node:zlib';
+import { build } from 'esbuild';
+import { startStatic } from './serve.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const PKG = join(ROOT, 'pkg');
+const DIST = join(BENCH, 'dist');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+const PORT_BASE = Number(args['port-base'] ?? 48080);
+const STATIC_PORT = Number(args['static-port'] ?? 48090);
+const LOADS = Math.max(30, Number(args.loads ?? 40));
+const FETCHES = Math.max(1000, Number(args.fetches ?? 1000));
+const CLICKS = Math.max(20, Number(args.clicks ?? 20));
+const FETCH_BLOCK = 50; // fetch pairs per page.evaluate call
+const SANDBOX = `http://127.0.0.1:${PORT_BASE + 1}`;
+const PAGES = `http://127.0.0.1:${STATIC_PORT}`;
+
+// The issue's targets; 16 KB read as 16 KiB.
+const TARGETS = { gzipTotalBytes: 16 * 1024, readyRatio: 1.5, fetchRatio: 1.05, clickMs: 5 };
+
+// Playwright from the repository's own dev dependencies (never a browser download).
+const rootRequire = createRequire(join(ROOT, 'package.json'));
+const { chromium } = (() => {
+  try {
+    return rootRequire('playwright-core');
+  } catch {
+    return rootRequire('@playwright/test');
+  }
+})();
+const LAUNCH = {
+  headless: true,
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+};
+
+const log = (...a) => console.error('[bench]', ...a);
+
+// ---------- statistics ----------
+
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+const median = (v) => quantile(v, 0.5);
+const round = (x, digits = 3) => Number(x.toFixed(digits));
+const summary = (v) => ({ n: v.length, medianMs: round(median(v)), p10Ms: round(quantile(v, 0.1)), p90Ms: round(quantile(v, 0.9)) });
+
+// ---------- sizes ----------
+
+// gzip -9 through the gzip command (-n: no name or time in the header), so the figures match
+// scripts/size-check.sh byte for byte; brotli at its highest quality, as a server would
+// precompress static files.
+function gzipBytes(file) {
+  const r = spawnSync('gzip', ['-9', '-n', '-c', file], { maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`gzip failed on ${file}: ${r.stderr}`);
+  return r.stdout.length;
+}
+function brotliBytes(file) {
+  const data = readFileSync(file);
+  return brotliCompressSync(data, {
+    params: {
+      [zc.BROTLI_PARAM_QUALITY]: zc.BROTLI_MAX_QUALITY,
+      [zc.BROTLI_PARAM_LGWIN]: zc.BROTLI_MAX_WINDOW_BITS,
+      [zc.BROTLI_PARAM_SIZE_HINT]: data.length,
+    },
+  }).length;
+}
+// Each file is compressed on its own: that is how they are served.
+function sizeOf(files) {
+  const out = { raw: 0, gzip: 0, brotli: 0, files: [] };
+  for (const f of files) {
+    const s = { file: relative(ROOT, f), raw: readFileSync(f).length, gzip: gzipBytes(f), brotli: brotliBytes(f) };
+    out.raw += s.raw;
+    out.gzip += s.gzip;
+    out.brotli += s.brotli;
+    out.files.push(s);
+  }
+  return out;
+}
+const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+// What an app ships from the --target web build: the wasm, the entry module, its snippets and the button.
+function sdkFiles() {
+  const js = [join(PKG, 'fitconnect.js'), ...walk(join(PKG, 'snippets')).filter((f) => f.endsWith('.js')).sort(), join(PKG, 'button.js')];
+  return { wasm: [join(PKG, 'fitconnect_bg.wasm')], js };
+}
+
+async function bundles() {
+  mkdirSync(DIST, { recursive: true });
+  const common = { bundle: true, format: 'esm', platform: 'browser', minify: true, treeShaking: true, logLevel: 'error', legalComments: 'none' };
+  // The comparison app.
+  await build({ ...common, entryPoints: [join(BENCH, 'oidc-app.js')], outfile: join(DIST, 'oidc-app.js') });
+  // For reference only: the SDK's JS as an app's bundler would minify it (the wasm stays a separate file).
+  await build({ ...common, entryPoints: [join(PKG, 'fitconnect.js')], outfile: join(DIST, 'fitconnect.min.js') });
+}
+
+async function measureSizes() {
+  await bundles();
+  const { wasm, js } = sdkFiles();
+  const sdkWasm = sizeOf(wasm);
+  const sdkJs = sizeOf(js);
+  const oidc = sizeOf([join(DIST, 'oidc-app.js')]);
+  const sdkJsMinified = sizeOf([join(DIST, 'fitconnect.min.js')]);
+  const total = add(sdkWasm, sdkJs);
+  return {
+    sdk: { wasm: sdkWasm, js: sdkJs, total },
+    oidcClientTs: { ...oidc, version: JSON.parse(readFileSync(join(BENCH, 'node_modules/oidc-client-ts/package.json'), 'utf8')).version },
+    sdkJsMinifiedForReference: sdkJsMinified,
+    gzipRatioSdkToOidc: round(total.gzip / oidc.gzip, 2),
+  };
+}
+
+// ---------- browser measurements ----------
+
+async function issueToken() {
+  const res = await fetch(`${SANDBOX}/__sandbox/issue-token`, { method: 'POST' });
+  if (!res.ok) throw new Error(`issue-token: HTTP ${res.status}`);
+  const { token, user_id: userId } = await res.json();
+  return { provider: 'fitrankings', accessToken: token, tokenType: 'bearer', userId: String(userId) };
+}
+
+// One cold page load in a fresh context (own cache, own storage): the ready time it reports.
+async function loadOnce(browser, page) {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`${PAGES}/${page}?sandbox=${encodeURIComponent(SANDBOX)}`, { timeout: 15_000 });
+    await tab.waitForFunction(() => window.benchReady, null, { timeout: 15_000 });
+    const r = await tab.evaluate(() => window.benchReady);
+    if (r.error) throw new Error(`${page}: ${r.error}`);
+    return r.ms;
+  } finally {
+    await context.close();
+  }
+}
+
+async function measureReady(browser) {
+  const pages = { sdk: 'ready-sdk.html', oidc: 'ready-oidc.html' };
+  for (let i = 0; i < 2; i++) for (const p of Object.values(pages)) await loadOnce(browser, p); // warm-up, discarded
+  const samples = { sdk: [], oidc: [] };
+  // Alternating, and swapping which goes first, so drift on a shared machine hits both alike.
+  for (let i = 0; i < LOADS; i++) {
+    const order = i % 2 ? ['oidc', 'sdk'] : ['sdk', 'oidc'];
+    for (const k of order) samples[k].push(await loadOnce(browser, pages[k]));
+  }
+  const sdk = summary(samples.sdk);
+  const oidc = summary(samples.oidc);
+  return {
+    loads: LOADS,
+    sdk: { step: 'import + await init() + new FitRankings()', ...sdk, samplesMs: samples.sdk.map((x) => round(x, 2)) },
+    oidcClientTs: { step: 'import + new UserManager()', ...oidc, samplesMs: samples.oidc.map((x) => round(x, 2)) },
+    ratio: round(sdk.medianMs / oidc.medianMs, 3),
+    // Each SDK load against the oidc load next to it in time: less exposed to load spikes.
+    medianPairRatio: round(median(samples.sdk.map((x, i) => x / samples.oidc[i])), 3),
+  };
+}
+
+async function measureFetch(browser, session) {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`${PAGES}/fetch.html?sandbox=${encodeURIComponent(SANDBOX)}`, { timeout: 15_000 });
+    await tab.waitForFunction(() => window.benchLoaded, null, { timeout: 15_000 });
+    const setup = await tab.evaluate((s) => window.bench.setup(s), session);
+    if (!setup.connected) throw new Error('fetch page: the SDK did not pick up the session');
+    const pairs = (n, offset) => tab.evaluate(([m, o]) => window.bench.pairs(m, o), [n, offset]);
+    await pairs(20, 0); // warm-up: connection, preflight cache, JIT
+    const samples = { sdk: [], plain: [] };
+    for (let done = 0; done < FETCHES; done += FETCH_BLOCK) {
+      const r = await pairs(Math.min(FETCH_BLOCK, FETCHES - done), done);
+      samples.sdk.push(...r.sdk);
+      samples.plain.push(...r.plain);
+    }
+    const pairRatios = samples.sdk.map((x, i) => x / samples.plain[i]);
+    const sdk = summary(samples.sdk);
+    const plain = summary(samples.plain);
+    return {
+      url: `${SANDBOX}/iq/users/`,
+      perKind: samples.sdk.length,
+      interleaving: 'pairs, order alternating',
+      crossOriginIsolated: setup.isolated,
+      sdk: { call: "fitrankings.fetch('/iq/users/')", ...sdk },
+      plain: { call: 'fetch(url, { headers: { Authorization } })', ...plain },
+      ratio: round(sdk.medianMs / plain.medianMs, 3),
+      medianPairRatio: round(median(pairRatios), 3),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function measureClick(browser) {
+  const context = await browser.newContext();
+  try {
+    const tab = await context.newPage();
+    await tab.goto(`${PAGES}/click.html?sandbox=${encodeURIComponent(SANDBOX)}`, { timeout: 15_000 });
+    await tab.waitForFunction(() => window.benchLoaded, null, { timeout: 15_000 });
+    // The button inside the element's shadow root: the element's own box also holds its status line.
+    const button = tab.locator('fitconnect-button button');
+    const clickOnce = async () => {
+      const before = await tab.evaluate(() => window.bench.count());
+      await button.click({ timeout: 5_000 }); // a real (trusted) mouse click
+      await tab.waitForFunction((n) => window.bench.count() > n, before, { timeout: 5_000 });
+      const r = await tab.evaluate(() => window.bench.last());
+      if (!(await tab.evaluate(() => window.bench.closeLast()))) throw new Error('click page: the popup did not close');
+      return r;
+    };
+    for (let i = 0; i < 2; i++) await clickOnce(); // warm-up, discarded
+    const clicks = [];
+    for (let i = 0; i < CLICKS; i++) clicks.push(await clickOnce());
+    const synthetic = await tab.evaluate(() => window.bench.syntheticClick());
+    // Not isolated (a popup needs its opener), so performance.now() moves in 0.1 ms steps here.
+    const isolated = await tab.evaluate(() => self.crossOriginIsolated);
+    await tab.evaluate(() => window.bench.closeLast());
+    const ms = clicks.map((c) => c.ms);
+    const duringDispatch = clicks.filter((c) => c.duringDispatch).length;
+    const insideConnect = clicks.filter((c) => c.insideConnect).length;
+    return {
+      element: '<fitconnect-button provider="fitrankings">',
+      clicks: CLICKS,
+      ...summary(ms),
+      maxMs: round(Math.max(...ms)),
+      clockStepMs: isolated ? 0.005 : 0.1,
+      samplesMs: ms.map((x) => round(x, 2)),
+      openedDuringClickDispatch: duringDispatch,
+      openedInsideConnectCall: insideConnect,
+      scriptClickOpenedBeforeReturn: synthetic.openedBeforeClickReturned,
+      // Zero only when every proof holds; null when one fails.
+      awaitsBetweenClickAndOpen:
+        duringDispatch === CLICKS && insideConnect === CLICKS && synthetic.openedBeforeClickReturned ? 0 : null,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------- report ----------
+
+function git(...a) {
+  const r = spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+const ok = (pass) => (pass ? 'meets target' : 'misses target');
+
+function table(r) {
+  const { size, ready, fetch: f, click: c } = r;
+  const row = (name, s) => `  ${pad(name, 46)}${lpad(s.raw, 9)}${lpad(s.gzip, 9)}${lpad(s.brotli, 9)}`;
+  const lines = [
+    `fitconnect bench  ${r.timestamp}  commit ${r.commit ?? '?'}${r.dirty ? ' (uncommitted changes)' : ''}  ${r.machine.browser}  ${r.machine.cpus} CPUs`,
+    '',
+    `  ${pad('size, bytes', 46)}${lpad('raw', 9)}${lpad('gzip -9', 9)}${lpad('brotli', 9)}`,
+    row('SDK wasm (fitconnect_bg.wasm)', size.sdk.wasm),
+    row(`SDK JS (fitconnect.js, snippets, button.js)`, size.sdk.js),
+    row('SDK total (what an app ships)', size.sdk.total),
+    row(`oidc-client-ts ${size.oidcClientTs.version} app (esbuild, minified)`, size.oidcClientTs),
+    row('SDK JS minified by esbuild (reference only)', size.sdkJsMinifiedForReference),
+    `  SDK/oidc gzip ${size.gzipRatioSdkToOidc}x; target ${TARGETS.gzipTotalBytes} B gzip: ${ok(r.targets.size)}`,
+    '',
+    `ready time, median of ${ready.loads} cold loads each (fresh context per load)`,
+    `  ${pad('SDK: ' + ready.sdk.step, 52)}${lpad(ready.sdk.medianMs.toFixed(2), 8)} ms  (p10 ${ready.sdk.p10Ms.toFixed(2)}, p90 ${ready.sdk.p90Ms.toFixed(2)})`,
+    `  ${pad('oidc-client-ts: ' + ready.oidcClientTs.step, 52)}${lpad(ready.oidcClientTs.medianMs.toFixed(2), 8)} ms  (p10 ${ready.oidcClientTs.p10Ms.toFixed(2)}, p90 ${ready.oidcClientTs.p90Ms.toFixed(2)})`,
+    `  ratio of medians ${ready.ratio.toFixed(2)} (median of per-pair ratios ${ready.medianPairRatio.toFixed(2)}); target <= ${TARGETS.readyRatio}: ${ok(r.targets.ready)}`,
+    '',
+    `fetch overhead, ${f.perKind} + ${f.perKind} sequential GET /iq/users/, interleaved (SDK, plain / plain, SDK)${f.crossOriginIsolated ? '' : ' (coarse clock: page not cross-origin isolated)'}`,
+    `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
+    `  ${pad('plain fetch with the same header', 52)}${lpad(f.plain.medianMs.toFixed(3), 8)} ms  (p10 ${f.plain.p10Ms.toFixed(3)}, p90 ${f.plain.p90Ms.toFixed(3)})`,
+    `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
+    '',
+    `click to popup, ${c.clicks} trusted clicks on ${c.element}`,
+    `  median ${c.medianMs.toFixed(2)} ms, max ${c.maxMs.toFixed(2)} ms (clock step ${c.clockStepMs} ms); target < ${TARGETS.clickMs} ms: ${ok(r.targets.click)}`,
+    `  opened while the click was being dispatched ${c.openedDuringClickDispatch}/${c.clicks}, inside the connect() call ${c.openedInsideConnectCall}/${c.clicks};`,
+    `  script click(): popup open before click() returned: ${c.scriptClickOpenedBeforeReturn ? 'yes' : 'NO'}  =>  awaits between click and open: ${c.awaitsBetweenClickAndOpen ?? 'NOT PROVEN'}`,
+  ];
+  return lines.join('\n');
+}
+
+// ---------- main ----------
+
+const started = Date.now();
+const server = await startStatic(STATIC_PORT);
+let browser;
+try {
+  log('sizes');
+  const size = await measureSizes();
+  browser = await chromium.launch(LAUNCH);
+  const session = await issueToken();
+  log(`ready time: ${LOADS} + ${LOADS} page loads`);
+  const ready = await measureReady(browser);
+  log(`fetch overhead: ${FETCHES} + ${FETCHES} fetches`);
+  const fetchResult = await measureFetch(browser, session);
+  log(`click to popup: ${CLICKS} clicks`);
+  const click = await measureClick(browser);
+
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const result = {
+    timestamp,
+    commit: git('rev-parse', '--short', 'HEAD'),
+    dirty: (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '',
+    machine: { cpus: cpus().length, node: process.version, browser: `Chromium ${browser.version()}` },
+    targets: {},
+    size,
+    ready,
+    fetch: fetchResult,
+    click,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  result.targets = {
+    ...TARGETS,
+    size: size.sdk.total.gzip <= TARGETS.gzipTotalBytes,
+    ready: ready.ratio <= TARGETS.readyRatio,
+    fetch: fetchResult.ratio <= TARGETS.fetchRatio,
+    click: click.medianMs < TARGETS.clickMs && click.awaitsBetweenClickAndOpen === 0,
+  };
+
+  const dir = join(BENCH, 'results');
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.stringify(result, null, 2) + '\n';
+  const stamped = join(dir, `${timestamp.replace(/:/g, '-')}.json`);
+  writeFileSync(stamped, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  console.log(table(result));
+  console.log(`\nwritten: ${relative(ROOT, stamped)}, ${relative(ROOT, join(dir, 'latest.json'))} (${result.durationSeconds} s)`);
+} finally {
+  await browser?.close();
+  server.close();
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Performance benchmark: builds the release package, then measures what an app pays for the SDK
+# next to an oidc-client-ts app: bytes shipped (raw, gzip -9, brotli), ready time, Bearer fetch
+# overhead and click to popup, in headless Chromium. Prints a table and writes it as JSON to
+# bench/results/<UTC time>.json and bench/results/latest.json.
+# Usage: scripts/bench.sh [--no-build]   (--no-build: measure pkg/ as it is)
+# Ports: fitconnect-server on 48080-48086, the bench pages on 48090; all on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+port_base=48080
+static_port=48090
+
+scripts/setup.sh
+if [ "${1:-}" != "--no-build" ]; then
+  scripts/build.sh
+fi
+
+# The comparison library and its bundler live in bench/ only, never in the SDK's dependencies.
+if [ ! -d bench/node_modules/oidc-client-ts ] || [ ! -d bench/node_modules/esbuild ] \
+  || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+  echo "[bench] installing bench/ npm packages"
+  npm ci --prefix bench --no-audit --no-fund --loglevel=error
+fi
+
+mkdir -p target
+server_log=target/bench-server.log
+target/debug/fitconnect-server --port-base "$port_base" --root . > "$server_log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q '^fitconnect demo:' "$server_log" && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "fitconnect-server did not start on $port_base"; exit 1; }
+
+# Bounded: the run takes about a minute on 2 cores; five minutes means something hangs.
+timeout 300 node bench/run.mjs --port-base "$port_base" --static-port "$static_port"

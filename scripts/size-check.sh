@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fails when what an app ships from the --target web build grows past the budget in
+# bench/size-budget.json: gzip -9 of pkg/fitconnect_bg.wasm plus its JS (fitconnect.js,
+# snippets/**/*.js, button.js), each file compressed on its own as a server sends it.
+# Run after scripts/build.sh (release). Raising the budget is a deliberate change: say why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+budget_file=bench/size-budget.json
+wasm=pkg/fitconnect_bg.wasm
+[ -f "$wasm" ] && [ -f pkg/fitconnect.js ] || { echo "size: pkg/ is not built (run scripts/build.sh)"; exit 1; }
+
+budget=$(node -e 'let b; try { b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).gzipTotalBytes } catch {}
+  if (!Number.isInteger(b) || b <= 0) process.exit(1); console.log(b)' "$budget_file") \
+  || { echo "size: $budget_file has no positive integer gzipTotalBytes"; exit 1; }
+
+# -n: no file name or time in the header, so the count depends on the content only.
+gz() { local sum=0 f; for f in "$@"; do sum=$((sum + $(gzip -9 -n -c "$f" | wc -c))); done; echo "$sum"; }
+
+mapfile -t js < <(echo pkg/fitconnect.js; find pkg/snippets -name '*.js' | sort; echo pkg/button.js)
+wasm_gz=$(gz "$wasm")
+js_gz=$(gz "${js[@]}")
+total=$((wasm_gz + js_gz))
+
+echo "size: wasm $wasm_gz B gzip, js $js_gz B gzip, total $total B gzip (budget $budget)"
+if [ "$total" -gt "$budget" ]; then
+  echo "size: over budget by $((total - budget)) B: make it smaller, or raise gzipTotalBytes in $budget_file with the reason in the commit message"
+  exit 1
+fi
