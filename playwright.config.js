@@ -7,6 +7,8 @@ const serverBin = process.env.FITCONNECT_SERVER_BIN || 'target/debug/fitconnect-
 
 module.exports = defineConfig({
   testDir: 'tests/e2e',
+  // The Vite example's tests run with playwright.example.config.js (its own servers and ports).
+  testIgnore: /example.*\.spec\.js$/,
   outputDir: 'test-results',
   workers: 1,
   retries: 0,

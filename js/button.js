@@ -99,11 +99,15 @@ const defaults = {};
 // A page load carries at most one FitBark authorisation response: one element completes it.
 let fitbarkCompletionStarted = false;
 
+const svg = (body) => `<svg viewBox="0 0 20 20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
 const ICONS = {
-  idle: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M8 6H5.5A2.5 2.5 0 0 0 3 8.5v6A2.5 2.5 0 0 0 5.5 17h6a2.5 2.5 0 0 0 2.5-2.5V12M11 3h6v6M17 3l-8 8" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>',
-  connecting: '<svg viewBox="0 0 20 20" aria-hidden="true" class="spin"><circle cx="10" cy="10" r="7" fill="none" stroke="currentColor" stroke-opacity=".25" stroke-width="2.2"/><path d="M17 10a7 7 0 0 0-7-7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>',
-  connected: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M5 5l10 10M15 5L5 15" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>',
-  error: '<svg viewBox="0 0 20 20" aria-hidden="true"><path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.7h-3.7" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  // Idle: what the click does: a popup, a trip to the provider, or a sign-in form.
+  popup: svg('<path d="M8 5H5.5A1.5 1.5 0 0 0 4 6.5v8A1.5 1.5 0 0 0 5.5 16h8a1.5 1.5 0 0 0 1.5-1.5V12M11 4h5v5M16 4l-7 7"/>'),
+  redirect: svg('<path d="M4 10h11M11 5.5 15.5 10 11 14.5"/>'),
+  password: svg('<rect x="4.5" y="9" width="11" height="7.5" rx="1.5"/><path d="M7 9V6.8a3 3 0 0 1 6 0V9"/>'),
+  connecting: '<svg viewBox="0 0 20 20" aria-hidden="true" class="spin" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><circle cx="10" cy="10" r="7" stroke-opacity=".25"/><path d="M17 10a7 7 0 0 0-7-7"/></svg>',
+  connected: svg('<path d="M8 16H5.5A1.5 1.5 0 0 1 4 14.5v-9A1.5 1.5 0 0 1 5.5 4H8M12 6.5 15.5 10 12 13.5M15.5 10H8"/>'),
+  error: svg('<path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.7h-3.7"/>'),
 };
 
 const STYLE = `
@@ -147,11 +151,12 @@ button:hover { background: var(--fitconnect-button-hover-bg, var(--_hover)); }
 button:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_focus)); outline-offset: 2px; }
 button:disabled { cursor: default; opacity: 0.6; }
 button[aria-busy="true"] { cursor: progress; }
-svg { width: 1.125em; height: 1.125em; flex: none; }
+svg { width: 1.125em; height: 1.125em; flex: none; display: block; }
+.label { text-align: start; }
 .spin { animation: spin 0.8s linear infinite; }
 @keyframes spin { to { transform: rotate(1turn); } }
 @media (prefers-reduced-motion: reduce) { .spin { animation: none; } }
-.status { margin: 0; font-size: 0.8125rem; line-height: 1.35; color: var(--_muted); display: inline-flex; align-items: center; gap: 0.375rem; }
+.status { margin: 0; max-width: 18rem; font-size: 0.8125rem; line-height: 1.35; color: var(--_muted); display: inline-flex; align-items: center; gap: 0.375rem; }
 .status:empty { display: none; }
 :host([state="connected"]) .status { color: var(--fitconnect-success-color, var(--_ok)); }
 :host([state="connected"]) .status::before { content: ""; width: 0.5rem; height: 0.5rem; border-radius: 50%; background: currentColor; }
@@ -187,7 +192,7 @@ input:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_fo
 function browserOnly() {
   return new FitConnectError(
     'invalid_config',
-    'defineConnectButtons() needs a browser (customElements): call it in client-side code, not during server-side rendering',
+    'defineConnectButtons() needs a browser: call it in client-side code, not during server-side rendering',
   );
 }
 
@@ -266,12 +271,20 @@ function createButtonClass() {
 
     connectedCallback() {
       this.#attach();
+      window.addEventListener('pageshow', this.#onPageShow);
     }
 
     disconnectedCallback() {
       this.#detach();
+      window.removeEventListener('pageshow', this.#onPageShow);
       if (this.#dialog?.open) this.#dialog.close();
     }
+
+    // Back from the provider's page (FitBark) restores this page from the back-forward cache as it
+    // was when it left: still "Connecting…".
+    #onPageShow = (event) => {
+      if (event.persisted && this.#state === 'connecting') this.#setState(this.session ? 'connected' : 'idle');
+    };
 
     attributeChangedCallback(name, oldValue, newValue) {
       if (oldValue !== newValue) this.#reset();
@@ -379,7 +392,7 @@ function createButtonClass() {
         (error) => {
           // A sign-in window is already open (another click, or another button): the SDK focused it.
           if (error?.code === 'interaction_in_progress') {
-            if (this.#state === 'connecting') this.#setState(before === 'connecting' ? 'connecting' : before);
+            if (this.#state === 'connecting') this.#setState(before);
             return;
           }
           this.#fail(error);
@@ -406,19 +419,23 @@ function createButtonClass() {
       this.setAttribute('state', state);
       const b = this.#button;
       b.setAttribute('aria-busy', String(state === 'connecting'));
-      this.#icon.innerHTML = ICONS[state];
+      this.#icon.innerHTML = ICONS[state === 'idle' ? this.#info()?.flow ?? 'popup' : state];
       this.#label.replaceChildren();
+      // The visible label stays short; the hidden part completes the accessible name.
+      const hidden = (text) => {
+        const span = document.createElement('span');
+        span.className = 'visually-hidden';
+        span.textContent = text;
+        return span;
+      };
       if (state === 'connecting') {
         this.#label.textContent = 'Connecting…';
         this.#status.textContent = '';
       } else if (state === 'connected') {
-        this.#label.textContent = `Disconnect ${name}`;
+        this.#label.append('Disconnect', hidden(` ${name}`));
         this.#status.textContent = `Connected to ${name}`;
       } else if (state === 'error') {
-        const hidden = document.createElement('span');
-        hidden.className = 'visually-hidden';
-        hidden.textContent = ` to connect ${name}`;
-        this.#label.append('Try again', hidden);
+        this.#label.append('Try again', hidden(` to connect ${name}`));
         this.#status.textContent = this.#message;
       } else {
         this.#label.textContent = `Connect ${name}`;

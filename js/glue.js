@@ -29,6 +29,7 @@ function isCallbackMessage(data) {
 // posts, then closes itself): wait this long before calling it a user close.
 const CLOSE_GRACE_MS = 500;
 const POLL_MS = 100;
+const INTACT_POLLS = 3;
 
 // Whether the popup shows a page of another origin while its link to us is intact: reading the
 // location of a cross-origin window throws, reading that of about:blank or our own page does not.
@@ -57,7 +58,9 @@ export function waitForCallback(popup, timeoutMs, provider) {
   return new Promise((resolve, reject) => {
     let settled = false;
     let closedAt = 0;
-    let linkSeenIntact = false;
+    // Consecutive polls that saw the provider's page with the link intact: a popup cut off by
+    // COOP can pass through a cross-origin state for an instant before it reads as closed.
+    let intactPolls = 0;
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
     const finish = (error, value) => {
       if (settled) return;
@@ -79,10 +82,10 @@ export function waitForCallback(popup, timeoutMs, provider) {
     const poll = setInterval(() => {
       if (!popup.closed) {
         closedAt = 0;
-        linkSeenIntact = linkSeenIntact || showsOtherOrigin(popup);
+        if (intactPolls < INTACT_POLLS) intactPolls = showsOtherOrigin(popup) ? intactPolls + 1 : 0;
         return;
       }
-      if (!linkSeenIntact) return;
+      if (intactPolls < INTACT_POLLS) return;
       closedAt = closedAt || Date.now();
       if (Date.now() - closedAt >= CLOSE_GRACE_MS) {
         finish(new FitConnectError('popup_closed', 'The sign-in window was closed before it finished', provider));

@@ -21,12 +21,17 @@ native=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/native
 step "build (release package and server)"
 scripts/build.sh
 
+step "npm package, Node import, TypeScript types (node --test) and the Vite example's build"
+scripts/example.sh 24080 | tee target/example-build.log
+node --test tests/package/package.test.mjs tests/types/types.test.mjs 2>&1 | tee target/package-tests.log
+package=$(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p+0, f+0}' target/package-tests.log)
+
 step "no secret handling in the browser package"
 # The broker adds client secrets; the wasm and its JS must not even know the parameter names.
-if grep -a -i -l -E 'client_secret|x-client-secret|master-token' pkg/*.wasm pkg/*.js; then
+if grep -a -i -l -E 'client_secret|x-client-secret|master-token' pkg/*.wasm pkg/*.js pkg-bundler/*.wasm pkg-bundler/*.js; then
   echo "secret-handling strings found in the browser package"; exit 1
 fi
-echo "ok: no client_secret, X-Client-Secret or master-token in pkg/"
+echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-bundler/"
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 port_base=28080
@@ -49,6 +54,13 @@ step "end-to-end tests (Playwright, headless Chromium)"
 node_modules/.bin/playwright test 2>&1 | tee target/e2e-tests.log
 e2e=$(awk '/^e2e: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/e2e-tests.log)
 
+step "Vite example end-to-end (Playwright: the built app on 24090, sandbox on 24080)"
+node_modules/.bin/playwright test -c playwright.example.config.js 2>&1 | tee target/example-tests.log
+example=$(awk '/^e2e: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/example-tests.log)
+
 read -r np nf <<< "$native"; read -r bp bf <<< "$browser"; read -r ep ef <<< "${e2e:-0 0}"
-printf '\nnative %s passed, browser %s passed, end-to-end %s passed\n' "$np" "$bp" "$ep"
-echo "$((np + bp + ep)) passed, $((nf + bf + ef)) failed"
+read -r pp pf <<< "${package:-0 0}"; read -r xp xf <<< "${example:-0 0}"
+grep '^fitconnect installed:' target/example-build.log || true
+printf '\nnative %s passed, browser %s passed, end-to-end %s passed, package and types %s passed, example %s passed\n' \
+  "$np" "$bp" "$ep" "$pp" "$xp"
+echo "$((np + bp + ep + pp + xp)) passed, $((nf + bf + ef + pf + xf)) failed"

@@ -1,13 +1,14 @@
 // fitconnect demo: one card per provider, built from the PROVIDERS table below.
-import init, { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal } from '/pkg/fitconnect.js';
+import init, { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal, defineConnectButtons } from '/pkg/fitconnect.js';
 import { h, dash, relativeTime, shortToken } from './ui.js';
 import { loadFitRankings, loadFitBark, loadPerfectGym, loadOpenFit, loadFisikal } from './views.js';
 
 // ---------------------------------------------------------------------------
 // Providers. Adding one means adding an entry here (and its block in /demo-config.json);
 // the card, status, session and error handling are shared.
-//   connect(client)      OAuth providers: starts the provider's own sign-in page.
-//   signIn               password providers: the card shows a sign-in form instead.
+//   options(config)      the SDK options, for the class and for <fitconnect-button>.
+//   signIn               password providers: the card shows a sign-in form; the OAuth providers'
+//                        cards use <fitconnect-button>, which opens the provider's own sign-in.
 //   load(client, config) the data sections shown once connected.
 // ---------------------------------------------------------------------------
 
@@ -17,9 +18,8 @@ const PROVIDERS = [
     name: 'FitRankings',
     flowLabel: 'Pop-up sign-in',
     blurb: 'Activities from Fitbit, Garmin, Polar and other trackers, ranked.',
-    create: (cfg) => new FitRankings(cfg),
-    // Must open the pop-up synchronously inside the click, so it is called with no await before it.
-    connect: (client) => client.connect(),
+    options: (cfg) => cfg,
+    create: (options) => new FitRankings(options),
     waitingText: 'Waiting for you in the FitRankings window…',
     load: loadFitRankings,
   },
@@ -28,8 +28,8 @@ const PROVIDERS = [
     name: 'FitBark',
     flowLabel: 'Redirect sign-in',
     blurb: 'Activity, rest and play of your dogs and the dogs you follow.',
-    create: (cfg) => new FitBark(cfg),
-    connect: (client) => client.authorize(),
+    options: (cfg) => cfg,
+    create: (options) => new FitBark(options),
     waitingText: 'Taking you to FitBark…',
     // The provider sends the browser back to this page with ?code=&state= (or ?error=).
     redirect: true,
@@ -41,7 +41,8 @@ const PROVIDERS = [
     flowLabel: 'Password sign-in',
     blurb: 'Classes at your PerfectGym club, and the club’s members through the app’s server.',
     // Only the options the SDK takes: the config block also carries the sandbox account.
-    create: (cfg) => new PerfectGym({ baseUrl: cfg.baseUrl }),
+    options: (cfg) => ({ baseUrl: cfg.baseUrl }),
+    create: (options) => new PerfectGym(options),
     signIn: {
       usernameLabel: 'E-mail or user name',
       legacyNote: 'PerfectGym offers only the legacy password grant.',
@@ -61,12 +62,12 @@ const PROVIDERS = [
     name: 'OpenFIT',
     flowLabel: 'Password sign-in',
     blurb: 'Clients and therapy sessions from the OpenFIT outcome-measurement platform.',
-    create: (cfg) =>
-      new OpenFit({
-        clientId: cfg.clientId,
-        environment: cfg.environment,
-        ...(cfg.refreshSkewSeconds != null ? { refreshSkewSeconds: cfg.refreshSkewSeconds } : {}),
-      }),
+    options: (cfg) => ({
+      clientId: cfg.clientId,
+      environment: cfg.environment,
+      ...(cfg.refreshSkewSeconds != null ? { refreshSkewSeconds: cfg.refreshSkewSeconds } : {}),
+    }),
+    create: (options) => new OpenFit(options),
     signIn: {
       usernameLabel: 'E-mail or user name',
       legacyNote: 'OpenFIT offers only the legacy password grant.',
@@ -79,8 +80,8 @@ const PROVIDERS = [
     name: 'Fisikal',
     flowLabel: 'Password sign-in',
     blurb: 'Club locations and the class schedule of a gym running on Fisikal.',
-    create: (cfg) =>
-      new Fisikal({ baseUrl: cfg.baseUrl, tokenEndpoint: new URL(cfg.tokenEndpoint, window.location.href).href }),
+    options: (cfg) => ({ baseUrl: cfg.baseUrl, tokenEndpoint: new URL(cfg.tokenEndpoint, window.location.href).href }),
+    create: (options) => new Fisikal(options),
     signIn: {
       usernameLabel: 'E-mail or user name',
       legacyNote: 'Fisikal offers only the legacy password grant.',
@@ -158,9 +159,7 @@ function buildCard(provider, client, config = {}) {
   if (provider.signIn) {
     card.signIn = buildSignInForm(card);
   } else {
-    card.signIn = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, `Connect ${provider.name}`);
-    card.signIn.addEventListener('click', () => startSignIn(card, () => provider.connect(client)));
-    card.controls.push(card.signIn);
+    card.button = buildConnectButton(card);
   }
   card.root = h(
     'article',
@@ -175,7 +174,7 @@ function buildCard(provider, client, config = {}) {
     card.status,
     provider.signIn
       ? [card.signIn, h('div', { class: 'actions' }, card.disconnectButton)]
-      : h('div', { class: 'actions' }, card.signIn, card.disconnectButton),
+      : h('div', { class: 'actions' }, card.button),
     card.error,
     card.session,
     card.data,
@@ -192,6 +191,29 @@ function buildCard(provider, client, config = {}) {
     sync(card);
   });
   return card;
+}
+
+// The OAuth providers' Connect / Disconnect control: <fitconnect-button>, which opens the pop-up
+// (or redirects) itself. The card follows it: its status while signing in, its errors in the card's
+// error panel (the button's own line is hidden by style.css), its disconnect.
+function buildConnectButton(card) {
+  const button = h('fitconnect-button', { provider: card.provider.id, class: 'card-connect' });
+  new MutationObserver(() => {
+    if (button.getAttribute('state') === 'connecting') {
+      clearError(card);
+      card.busy = true;
+      setStatus(card, 'busy', card.provider.waitingText);
+    } else if (card.busy) {
+      card.busy = false;
+      sync(card);
+    }
+  }).observe(button, { attributes: true, attributeFilter: ['state'] });
+  button.addEventListener('fitconnect:error', (event) => showError(card, event.detail, 'signin'));
+  button.addEventListener('fitconnect:disconnected', () => {
+    card.generation += 1;
+    clearError(card);
+  });
+  return button;
 }
 
 // A labelled user name and password form for the password-grant providers, with the sandbox account
@@ -324,7 +346,8 @@ function showError(card, err, during = 'data') {
     code === 'oauth_error' && typeof err.description === 'string' && err.description
       ? h('p', { class: 'error-detail', 'data-testid': 'error-description' }, `${card.provider.name} said: “${err.description}”`)
       : null;
-  card.error.replaceChildren(
+  // replaceChildren() would print a null as the text "null": only present parts go in.
+  const parts = [
     h('p', { class: 'error-text' }, describeError(err, card.provider, during)),
     said,
     h(
@@ -334,7 +357,8 @@ function showError(card, err, during = 'data') {
       h('code', { 'data-testid': 'error-code' }, code),
       typeof err?.oauthError === 'string' ? [' · ', h('code', { 'data-testid': 'oauth-error' }, err.oauthError)] : null,
     ),
-  );
+  ];
+  card.error.replaceChildren(...parts.filter(Boolean));
   card.error.hidden = false;
 }
 
@@ -373,8 +397,8 @@ function renderSession(card, session) {
 function sync(card) {
   const session = readSession(card);
   renderSession(card, session);
-  card.signIn.hidden = Boolean(session);
-  card.disconnectButton.hidden = !session;
+  if (card.signIn) card.signIn.hidden = Boolean(session);
+  card.disconnectButton.hidden = !session || !card.signIn;
   if (session) {
     if (!card.busy) setStatus(card, 'connected', `Connected to ${card.provider.name}`);
     if (!card.loaded) {
@@ -451,6 +475,14 @@ async function main() {
   await init();
 
   document.getElementById('sandbox-banner').hidden = config.sandbox !== true;
+  const buttonRow = document.getElementById('connect-buttons');
+  const buttonDefaults = {};
+  for (const provider of PROVIDERS) {
+    if (!config[provider.id]) continue;
+    buttonDefaults[provider.id] = provider.options(config[provider.id]);
+    buttonRow.append(h('fitconnect-button', { provider: provider.id }));
+  }
+  document.getElementById('embed').hidden = buttonRow.childElementCount === 0;
   const container = document.getElementById('providers');
   const cards = [];
   for (const provider of PROVIDERS) {
@@ -458,7 +490,7 @@ async function main() {
     if (!providerConfig) continue; // not configured on this server
     let client;
     try {
-      client = provider.create(providerConfig);
+      client = provider.create(provider.options(providerConfig));
     } catch (err) {
       const card = buildCard(provider, null, providerConfig);
       container.append(card.root);
@@ -474,6 +506,9 @@ async function main() {
 
   const redirectCard = redirectCardForThisPage(cards);
   if (redirectCard) await finishRedirect(redirectCard);
+  // After the redirect is finished, so the page's own handling above reports its outcome. Every
+  // button gets its provider's options from here; the elements need only `provider`.
+  defineConnectButtons({ providers: buttonDefaults });
 
   for (const card of cards) {
     sync(card);

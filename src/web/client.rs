@@ -316,7 +316,7 @@ fn authorize(request: &Request, session: &Session) {
 
 /// The methods every provider class has: `session`, `disconnect()`, `onSessionChange()`, `fetch()`.
 macro_rules! session_methods {
-    ($class:ident, $what:literal) => {
+    ($class:ident, $fetch_doc:literal) => {
         #[wasm_bindgen]
         impl $class {
             /// The current session, or `null`.
@@ -353,7 +353,7 @@ macro_rules! session_methods {
                 self.client.on_session_change(callback)
             }
 
-            #[doc = concat!("`fetch` to the ", $what, " API with the user's Bearer token. Relative paths")]
+            #[doc = $fetch_doc]
             /// resolve against the API base URL; any other origin is refused. An expired token is
             /// refreshed first where the provider issues refresh tokens, and a 401 answer then leads
             /// to one refresh and one retry.
@@ -366,7 +366,9 @@ macro_rules! session_methods {
                 &self,
                 #[wasm_bindgen(js_name = pathOrUrl, unchecked_param_type = "string")]
                 path_or_url: JsValue,
-                init: Option<web_sys::RequestInit>,
+                #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<
+                    web_sys::RequestInit,
+                >,
             ) -> js_sys::Promise {
                 self.client.fetch(path_or_url, init)
             }

@@ -198,4 +198,7 @@ impl FitBark {
     }
 }
 
-session_methods!(FitBark, "FitBark");
+session_methods!(
+    FitBark,
+    "`fetch` to the FitBark API with the user's Bearer token. Relative paths"
+);

@@ -180,4 +180,7 @@ impl FitRankings {
     }
 }
 
-session_methods!(FitRankings, "FitRankings");
+session_methods!(
+    FitRankings,
+    "`fetch` to the FitRankings API with the user's Bearer token. Relative paths"
+);

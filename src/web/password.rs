@@ -126,7 +126,10 @@ impl PerfectGym {
     }
 }
 
-session_methods!(PerfectGym, "PerfectGym");
+session_methods!(
+    PerfectGym,
+    "`fetch` to the PerfectGym API with the user's Bearer token. Relative paths"
+);
 
 /// OpenFIT: password login on the identity server, refresh with rotating single-use refresh
 /// tokens, proactively when less than `refreshSkewSeconds` (default 300) of life remain.
@@ -204,7 +207,10 @@ impl OpenFit {
     }
 }
 
-session_methods!(OpenFit, "OpenFIT");
+session_methods!(
+    OpenFit,
+    "`fetch` to the OpenFIT API with the user's Bearer token. Relative paths"
+);
 
 /// Fisikal: the password grant needs the client id and secret, so login and refresh go through
 /// the app's own server (`tokenEndpoint`); API calls go to the instance with the Bearer token.
@@ -264,4 +270,7 @@ impl Fisikal {
     }
 }
 
-session_methods!(Fisikal, "Fisikal");
+session_methods!(
+    Fisikal,
+    "`fetch` to the Fisikal API with the user's Bearer token. Relative paths"
+);
