@@ -21,6 +21,9 @@ native=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/native
 step "build (release package and server)"
 scripts/build.sh
 
+step "size budget (bench/size-budget.json)"
+scripts/size-check.sh
+
 step "npm package, Node import, TypeScript types (node --test) and the Vite example's build"
 scripts/example.sh 24080 | tee target/example-build.log
 node --test tests/package/package.test.mjs tests/types/types.test.mjs 2>&1 | tee target/package-tests.log
