@@ -88,6 +88,10 @@ test('Deny closes the pop-up (popup_closed); with deny=redirect it reports acces
 
   let popup = await openFitRankingsPopup(page);
   let closed = popup.waitForEvent('close');
+  // As a person would, after reading the page: a popup that closes before its page was ever seen
+  // may have been cut off by Cross-Origin-Opener-Policy, which is not reported as popup_closed.
+  await popup.getByRole('button', { name: 'Deny' }).waitFor();
+  await page.waitForTimeout(400);
   await popup.getByRole('button', { name: 'Deny' }).click();
   await closed;
   await expect(fr.getByTestId('error-code')).toHaveText('popup_closed');
