@@ -1,5 +1,5 @@
 // Hardening: tabs that share a session, a second connect() while one is pending, a replayed callback.
-const { test, expect, APP, FITBARK, card, gotoDemo, storedSession, connectFitBark } = require('./helpers');
+const { test, expect, APP, FITBARK, card, gotoDemo, waitReady, storedSession, connectFitBark, openFitRankingsPopup } = require('./helpers');
 
 test('two tabs with the same session spend the refresh token once; the other adopts the rotation', async ({
   page,
@@ -118,4 +118,23 @@ test('completeAuthorization() called twice (React StrictMode) exchanges the code
   expect(second).toBe(first);
   expect((await storedSession(page, 'fitbark')).accessToken).toBe(first);
   expect((await sandbox.counters(FITBARK)).authorization_code).toBe(1);
+});
+
+test('a reload while the popup is open leaves nothing stale: the next connect() reuses the window and completes', async ({
+  page,
+  context,
+}) => {
+  await gotoDemo(page);
+  const first = await openFitRankingsPopup(page);
+  await page.reload();
+  await waitReady(page);
+  // The same named window is navigated again rather than a second one opened.
+  const again = page.waitForEvent('popup', { timeout: 2000 }).catch(() => null);
+  await card(page, 'fitrankings').getByRole('button', { name: 'Connect FitRankings' }).click();
+  const second = await again;
+  const popup = second || first;
+  await popup.getByRole('button', { name: 'Allow' }).click();
+  await expect(card(page, 'fitrankings')).toHaveAttribute('data-state', 'connected');
+  const open = context.pages().filter((p) => p !== page && !p.isClosed());
+  expect(open.length, 'no sign-in window left open').toBe(0);
 });
