@@ -4,16 +4,28 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** Stable error codes carried by `FitConnectError.code`. */
+/**
+ * Stable error codes carried by `FitConnectError.code`.
+ * @example
+ * if (e instanceof FitConnectError && e.code === "popup_closed") showHint();
+ */
 export type FitConnectErrorCode =
   | "popup_blocked" | "popup_closed" | "timeout" | "state_mismatch" | "invalid_callback"
   | "access_denied" | "oauth_error" | "invalid_response" | "http_error" | "network_error"
   | "storage_unavailable" | "not_connected" | "invalid_config" | "interaction_in_progress";
 
-/** Provider ids. */
+/**
+ * Provider ids, as in `Session.provider` and `FitConnectError.provider`.
+ * @example
+ * const id: ProviderId = "fitbark";
+ */
 export type ProviderId = "fitrankings" | "fitbark" | "perfectgym" | "openfit" | "fisikal";
 
-/** A user's tokens for one provider, as stored in sessionStorage. */
+/**
+ * A user's tokens for one provider, as stored in sessionStorage.
+ * @example
+ * fitbark.onSessionChange((s: Session | null) => { if (s?.expiresAt) console.log(new Date(s.expiresAt)); });
+ */
 export interface Session {
   provider: ProviderId;
   accessToken: string;
@@ -26,7 +38,11 @@ export interface Session {
   scope?: string;
 }
 
-/** Options of `new FitRankings(...)`. */
+/**
+ * Options of `new FitRankings(...)`.
+ * @example
+ * const options: FitRankingsOptions = { clientId: "abc", callbackUri: "https://app.example/callback.html" };
+ */
 export interface FitRankingsOptions {
   clientId: string;
   /** Your callback page, which calls `handleCallback()`. */
@@ -37,7 +53,11 @@ export interface FitRankingsOptions {
   timeoutMs?: number;
 }
 
-/** Options of `new FitBark(...)`. */
+/**
+ * Options of `new FitBark(...)`.
+ * @example
+ * const options: FitBarkOptions = { clientId: "abc", redirectUri: "https://app.example/", tokenEndpoint: "/broker/fitbark/token" };
+ */
 export interface FitBarkOptions {
   clientId: string;
   /** Registered redirect URI: the page that calls `completeAuthorization()`. */
@@ -51,19 +71,31 @@ export interface FitBarkOptions {
   pkce?: boolean;
 }
 
-/** Options of `new PerfectGym(...)`. */
+/**
+ * Options of `new PerfectGym(...)`.
+ * @example
+ * const options: PerfectGymOptions = { baseUrl: "https://yourclub.perfectgym.com" };
+ */
 export interface PerfectGymOptions {
   /** The club's host, e.g. https://yourclub.perfectgym.com */
   baseUrl: string;
 }
 
-/** OpenFIT hosts: its identity server and its API. */
+/**
+ * OpenFIT hosts: its identity server and its API.
+ * @example
+ * const hosts: OpenFitHosts = { identityUrl: "https://ids.openfit.care", apiUrl: "https://api.openfit.care" };
+ */
 export interface OpenFitHosts {
   identityUrl: string;
   apiUrl: string;
 }
 
-/** Options of `new OpenFit(...)`. */
+/**
+ * Options of `new OpenFit(...)`.
+ * @example
+ * const options: OpenFitOptions = { clientId: "abc", environment: "test" };
+ */
 export interface OpenFitOptions {
   clientId: string;
   /** "production" (default), "test", or explicit hosts. */
@@ -72,7 +104,11 @@ export interface OpenFitOptions {
   refreshSkewSeconds?: number;
 }
 
-/** Options of `new Fisikal(...)`. */
+/**
+ * Options of `new Fisikal(...)`.
+ * @example
+ * const options: FisikalOptions = { baseUrl: "https://yourgym.fisikal.com", tokenEndpoint: "/broker/fisikal/token" };
+ */
 export interface FisikalOptions {
   /** The instance host, e.g. https://yourgym.fisikal.com */
   baseUrl: string;
@@ -80,13 +116,21 @@ export interface FisikalOptions {
   tokenEndpoint: string;
 }
 
-/** What `login()` takes. The password is sent once and never stored. */
+/**
+ * What `login()` takes. The password is sent once and never stored.
+ * @example
+ * await gym.login({ username: form.email.value, password: form.password.value } satisfies PasswordCredentials);
+ */
 export interface PasswordCredentials {
   username: string;
   password: string;
 }
 
-/** Every error the SDK throws or rejects with. */
+/**
+ * Every error the SDK throws or rejects with.
+ * @example
+ * try { await fitrankings.connect(); } catch (e) { if (e instanceof FitConnectError) console.log(e.code, e.provider); }
+ */
 export declare class FitConnectError extends Error {
   readonly name: "FitConnectError";
   readonly code: FitConnectErrorCode;
