@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use super::http::{self, BodyStyle};
-use super::{error, now_ms, sleep, storage, tabs, with_lock};
+use super::{error, now_ms, sleep, spawn, storage, tabs, with_lock};
 use crate::core::challenge::{self, Reaction};
 use crate::core::flow;
 use crate::core::provider::{normalize_base_url, Provider};
@@ -122,14 +122,14 @@ impl Client {
     pub fn sign_in(self: &Rc<Self>, body: Secret) -> Promise {
         let request = self.token_request(body);
         let provider = self.provider;
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let (status, text) = request.await?;
             let tokens = parse_token_response(status, &text, now_ms())
                 .map_err(|e| e.for_provider(provider.id))?;
             let session = Session::from_token_response(provider.id, tokens, None, None);
             storage::save_session(provider, &session)?;
             Ok(storage::session_to_js(Some(&session)))
-        })
+        }))
     }
 
     /// Refreshes the session, or joins the refresh already under way for this provider.
@@ -142,11 +142,11 @@ impl Client {
         });
         let promise = existing.unwrap_or_else(|| {
             let this = Rc::clone(self);
-            let promise = future_to_promise(async move {
+            let promise = spawn(Box::pin(async move {
                 let result = this.refresh_now().await;
                 REFRESHING.with(|r| r.borrow_mut().retain(|(p, _)| *p != this.provider.id));
                 result.map(|_| JsValue::UNDEFINED)
-            });
+            }));
             REFRESHING.with(|r| r.borrow_mut().push((self.provider.id, promise.clone())));
             promise
         });
@@ -165,10 +165,10 @@ impl Client {
                 if !acquired {
                     return Promise::resolve(&JsValue::FALSE);
                 }
-                future_to_promise(async move {
+                spawn(Box::pin(async move {
                     this.refresh_holding_lock(before, !if_available).await?;
                     Ok(JsValue::TRUE)
-                })
+                }))
             });
             if JsFuture::from(with_lock(&name, if_available, &task)).await? == JsValue::TRUE {
                 return Ok(());
@@ -246,10 +246,10 @@ impl Client {
             )),
         };
         let this = Rc::clone(self);
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let url = url?;
             this.fetch_inner(&url, init).await.map(JsValue::from)
-        })
+        }))
     }
 
     async fn fetch_inner(

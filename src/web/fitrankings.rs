@@ -5,11 +5,11 @@ use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::client::{session_methods, Client};
 use super::options::Options;
-use super::{storage, wait_for_callback, window};
+use super::{spawn, storage, wait_for_callback, window};
 use crate::core::flow::parse_popup_callback;
 use crate::core::provider::{require_option, Provider, FITRANKINGS};
 use crate::core::{Error, ErrorCode};
@@ -163,7 +163,7 @@ impl FitRankings {
             };
         set_pending(provider, Some(popup.clone()));
         let wait = wait_for_callback(&popup, self.timeout_ms, provider.id);
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let result = JsFuture::from(wait).await;
             set_pending(provider, None);
             let message = result?;
@@ -176,7 +176,7 @@ impl FitRankings {
             let session = parse_popup_callback(provider, &field("search"), &field("hash"))?;
             storage::save_session(provider, &session)?;
             Ok(storage::session_to_js(Some(&session)))
-        })
+        }))
     }
 }
 

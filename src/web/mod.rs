@@ -72,6 +72,14 @@ fn error(code: ErrorCode, message: &'static str) -> JsValue {
     Error::new(code, message).into()
 }
 
+/// Runs a future as a Promise. Taking a boxed future keeps one copy of the executor glue in the
+/// wasm instead of one per async method.
+fn spawn(
+    future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>>,
+) -> Promise {
+    wasm_bindgen_futures::future_to_promise(future)
+}
+
 fn rejected(e: impl Into<JsValue>) -> Promise {
     Promise::reject(&e.into())
 }
