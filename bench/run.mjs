@@ -2,7 +2,7 @@
 // the SDK side by side with an oidc-client-ts app. Expects pkg/ built and fitconnect-server
 // running on --port-base; serves the bench pages itself on --static-port.
 //
-// node bench/run.mjs [--port-base 48080] [--static-port 48090] [--loads 40] [--fetches 1000] [--clicks 20]
+// node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 40] [--fetches 1000] [--clicks 20]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,8 @@ const DIST = join(BENCH, 'dist');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
-const PORT_BASE = Number(args['port-base'] ?? 48080);
-const STATIC_PORT = Number(args['static-port'] ?? 48090);
+const PORT_BASE = Number(args['port-base'] ?? 26080);
+const STATIC_PORT = Number(args['static-port'] ?? 26090);
 const LOADS = Math.max(30, Number(args.loads ?? 40));
 const FETCHES = Math.max(1000, Number(args.fetches ?? 1000));
 const CLICKS = Math.max(20, Number(args.clicks ?? 20));

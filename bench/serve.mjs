@@ -2,7 +2,7 @@
 // --target web build at /pkg/ and the esbuild output at /dist/. fitconnect-server's app origin
 // serves only www/, so the pages live here and call the sandbox cross-origin (its CORS is open).
 //
-// Standalone: node bench/serve.mjs [port]   (default 48090)
+// Standalone: node bench/serve.mjs [port]   (default 26090)
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
@@ -38,7 +38,7 @@ function locate(pathname) {
   return null;
 }
 
-export function startStatic(port = 48090) {
+export function startStatic(port = 26090) {
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url, 'http://localhost');
     const file = locate(decodeURIComponent(pathname));
@@ -76,7 +76,7 @@ export function startStatic(port = 48090) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const port = Number(process.argv[2] ?? 48090);
+  const port = Number(process.argv[2] ?? 26090);
   await startStatic(port);
   console.log(`bench pages: http://127.0.0.1:${port}/`);
 }

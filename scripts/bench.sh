@@ -4,13 +4,13 @@
 # overhead and click to popup, in headless Chromium. Prints a table and writes it as JSON to
 # bench/results/<UTC time>.json and bench/results/latest.json.
 # Usage: scripts/bench.sh [--no-build]   (--no-build: measure pkg/ as it is)
-# Ports: fitconnect-server on 48080-48086, the bench pages on 48090; all on 127.0.0.1.
+# Ports: fitconnect-server on 26080-26086, the bench pages on 26090; all on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-port_base=48080
-static_port=48090
+port_base=26080
+static_port=26090
 
 scripts/setup.sh
 if [ "${1:-}" != "--no-build" ]; then
