@@ -46,6 +46,7 @@ impl Client {
         base_url: Option<String>,
         client_id: String,
         token: Option<TokenEndpoint>,
+        skew_ms: Option<u64>,
     ) -> Result<Rc<Client>, JsValue> {
         let base_url = base_url
             .as_deref()
@@ -73,7 +74,7 @@ impl Client {
             api_origin,
             client_id,
             token,
-            skew_ms: provider.refresh_skew_ms,
+            skew_ms: skew_ms.unwrap_or(provider.refresh_skew_ms),
         }))
     }
 

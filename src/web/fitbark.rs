@@ -12,7 +12,7 @@ use super::http::BodyStyle;
 use super::options::Options;
 use super::{now_ms, random_bytes, storage, window};
 use crate::core::flow::{self, Transaction};
-use crate::core::provider::{require_option, Provider, FITBARK};
+use crate::core::provider::{Provider, FITBARK};
 use crate::core::session::Secret;
 
 thread_local! {
@@ -74,18 +74,12 @@ impl FitBark {
         #[wasm_bindgen(unchecked_param_type = "FitBarkOptions")] options: JsValue,
     ) -> Result<FitBark, JsValue> {
         let o = Options::new(options)?;
-        let client_id =
-            require_option(o.string("clientId")?.as_deref(), "clientId is required")?.to_string();
-        let redirect_uri = require_option(
-            o.string("redirectUri")?.as_deref(),
-            "redirectUri is required",
-        )?
-        .to_string();
-        let token_endpoint = require_option(
-            o.string("tokenEndpoint")?.as_deref(),
+        let client_id = o.required("clientId", "clientId is required")?;
+        let redirect_uri = o.required("redirectUri", "redirectUri is required")?;
+        let token_endpoint = o.required(
+            "tokenEndpoint",
             "tokenEndpoint (your server's token URL) is required",
-        )?
-        .to_string();
+        )?;
         Ok(FitBark {
             client: Client::new(
                 &FITBARK,
@@ -95,6 +89,7 @@ impl FitBark {
                     url: token_endpoint,
                     style: BodyStyle::Json,
                 }),
+                None,
             )?,
             redirect_uri,
             scope: o.string("scope")?,

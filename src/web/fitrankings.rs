@@ -11,7 +11,7 @@ use super::client::{session_methods, Client};
 use super::options::Options;
 use super::{spawn, storage, wait_for_callback, window};
 use crate::core::flow::parse_popup_callback;
-use crate::core::provider::{require_option, Provider, FITRANKINGS};
+use crate::core::provider::{Provider, FITRANKINGS};
 use crate::core::{Error, ErrorCode};
 
 const POPUP_WIDTH: i32 = 400;
@@ -94,16 +94,11 @@ impl FitRankings {
         #[wasm_bindgen(unchecked_param_type = "FitRankingsOptions")] options: JsValue,
     ) -> Result<FitRankings, JsValue> {
         let o = Options::new(options)?;
-        let client_id =
-            require_option(o.string("clientId")?.as_deref(), "clientId is required")?.to_string();
-        let callback_uri = require_option(
-            o.string("callbackUri")?.as_deref(),
-            "callbackUri is required",
-        )?
-        .to_string();
+        let client_id = o.required("clientId", "clientId is required")?;
+        let callback_uri = o.required("callbackUri", "callbackUri is required")?;
         let timeout_ms = o.positive_number("timeoutMs", DEFAULT_TIMEOUT_MS)?;
         Ok(FitRankings {
-            client: Client::new(&FITRANKINGS, o.string("baseUrl")?, client_id, None)?,
+            client: Client::new(&FITRANKINGS, o.string("baseUrl")?, client_id, None, None)?,
             callback_uri,
             timeout_ms,
         })

@@ -88,7 +88,7 @@ impl PerfectGym {
         let base_url = normalize_base_url(&o.required("baseUrl", "baseUrl is required")?)?;
         let token = provider_token_endpoint(&PERFECTGYM, &base_url);
         Ok(PerfectGym {
-            client: Client::new(&PERFECTGYM, Some(base_url), String::new(), token)?,
+            client: Client::new(&PERFECTGYM, Some(base_url), String::new(), token, None)?,
         })
     }
 
@@ -181,15 +181,13 @@ impl OpenFit {
             "refreshSkewSeconds",
             OPENFIT.refresh_skew_ms as f64 / 1000.0,
         )?;
-        let mut client = Client::new(
+        let client = Client::new(
             &OPENFIT,
             Some(api),
             client_id,
             provider_token_endpoint(&OPENFIT, &identity),
+            Some((skew_s * 1000.0) as u64),
         )?;
-        if let Some(c) = Rc::get_mut(&mut client) {
-            c.skew_ms = (skew_s * 1000.0) as u64;
-        }
         Ok(OpenFit { client })
     }
 
@@ -252,6 +250,7 @@ impl Fisikal {
                     url: token_endpoint,
                     style: BodyStyle::Json,
                 }),
+                None,
             )?,
         })
     }
