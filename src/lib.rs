@@ -1,14 +1,31 @@
 //! fitconnect: connect web users to fitness and gym platforms from the browser.
 //!
 //! [`core`] holds the protocol logic (authorise URLs, callback validation, token responses,
-//! PKCE, state, expiry, errors) and has no browser dependency. The `web` module, compiled for
-//! `wasm32` only, is the thin browser layer: popup, storage, fetch and the exported JS classes.
+//! PKCE, state, expiry, errors) and has no browser dependency; [`core::api`] is its interface of
+//! pure functions over strings, each answering JSON text. On `wasm32` the `wasm` module exports
+//! those functions to JavaScript, one export per function; the browser plumbing (popup, storage,
+//! fetch) is JavaScript.
+//!
+//! Without the `std` feature the crate is `no_std`: on `wasm32` it then brings its own bump
+//! allocator, which wipes the heap whenever the last allocation is freed, and a panic handler
+//! that traps.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
+
+extern crate alloc;
 
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod wasm;
 
-#[cfg(target_arch = "wasm32")]
-pub use web::{handle_callback, Fisikal, FitBark, FitRankings, OpenFit, PerfectGym};
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod bump;
+
+/// Without std a panic cannot unwind or print: it stops the call with a wasm trap, which
+/// JavaScript sees as a `RuntimeError`.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

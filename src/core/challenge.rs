@@ -1,6 +1,9 @@
 //! Bearer challenges in `WWW-Authenticate` (RFC 6750 §3, syntax from RFC 9110 §11.6.1) and what a
 //! client should do about them.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::error::{Error, ErrorCode};
 
 /// Longest header parsed; real challenges are a few hundred bytes.
@@ -102,7 +105,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
         if c.i >= c.s.len() {
             return found;
         }
-        let word = c.token()?.to_string();
+        let word = String::from(c.token()?);
         c.skip(b" \t");
         if c.s.get(c.i) == Some(&b'=') {
             c.i += 1;

@@ -1,7 +1,8 @@
 //! The one error type of the SDK. Every failure a caller can see carries a stable [`ErrorCode`];
 //! the browser layer turns it into a JavaScript `FitConnectError` with the same fields.
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
+use alloc::string::String;
 
 /// Stable machine-readable error codes. Their string forms are part of the public API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

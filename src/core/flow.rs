@@ -2,6 +2,10 @@
 //! callback, and building token requests. Validation and I/O are separate: the browser layer
 //! sends what these functions build and hands back what it received.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use super::error::{Error, ErrorCode, Result};
 use super::json::{self, ObjectWriter, Value};
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
@@ -308,7 +312,7 @@ pub fn parse_code_callback(
         if let Some(e) = provider_error(&params, provider)? {
             return Err(e);
         }
-        Ok(params.require("code")?.to_string())
+        Ok(String::from(params.require("code")?))
     })();
     result.map_err(|e| e.for_provider(provider.id))
 }

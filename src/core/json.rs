@@ -3,6 +3,9 @@
 //! Numbers are kept as their source text and only read back as whole numbers, so no float
 //! parsing or formatting code reaches the wasm. Nesting and input size are bounded.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Deepest nesting accepted; token responses are one level deep.
 const MAX_DEPTH: usize = 32;
 /// Largest document accepted: token responses are a few hundred bytes.
@@ -300,11 +303,24 @@ impl ObjectWriter {
         self
     }
 
+    /// Adds a boolean member.
+    pub fn boolean(&mut self, name: &str, value: bool) -> &mut Self {
+        self.name(name);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// Adds a whole-number member.
+    pub fn u64(&mut self, name: &str, value: u64) -> &mut Self {
+        self.name(name);
+        push_u64(&mut self.out, value);
+        self
+    }
+
     /// Adds a whole-number member when `value` is present.
     pub fn opt_u64(&mut self, name: &str, value: Option<u64>) -> &mut Self {
         if let Some(v) = value {
-            self.name(name);
-            push_u64(&mut self.out, v);
+            self.u64(name, v);
         }
         self
     }

@@ -1,5 +1,6 @@
-//! The pure core: everything that needs no browser. Compiles and is tested on the host.
+//! The pure core: everything that needs no browser. Compiles without std and is tested on the host.
 
+pub mod api;
 pub mod challenge;
 pub mod error;
 pub mod flow;

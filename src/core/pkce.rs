@@ -4,6 +4,7 @@
 //! SHA-256 is implemented here (FIPS 180-4) so the challenge is computed synchronously,
 //! inside the click, without the asynchronous `crypto.subtle`.
 
+use alloc::string::String;
 use core::fmt;
 
 /// Bytes of randomness behind a `state` or a verifier: 256 bits, twice RFC 6749 §10.10's minimum

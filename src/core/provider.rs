@@ -1,6 +1,9 @@
 //! What differs between providers, as data: ids, default hosts, authorise endpoints, which flow
 //! each uses and what it supports. The flows themselves live in [`super::flow`].
 
+use alloc::string::String;
+use alloc::vec;
+
 use super::error::{invalid_config, Result};
 use super::query;
 

@@ -1,6 +1,9 @@
 //! `application/x-www-form-urlencoded` encoding and strict decoding (WHATWG URL §5), used for
 //! authorise URLs, callback query strings and form bodies.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::error::{Error, ErrorCode, Result};
 
 /// Longest query or fragment the callback parser accepts. Real callbacks are well under 2 KiB;

@@ -1,5 +1,6 @@
 //! Sessions (a user's tokens for one provider), token responses (RFC 6749 §5.1, §5.2) and expiry.
 
+use alloc::string::String;
 use core::fmt;
 
 use super::error::{Error, ErrorCode, Result};
@@ -185,7 +186,7 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
         .with_status(status));
     };
     if let Some(error) = v.get("error") {
-        let error = error.as_str().unwrap_or("invalid_response").to_string();
+        let error = String::from(error.as_str().unwrap_or("invalid_response"));
         let description = v
             .get("error_description")
             .and_then(Value::as_str)
@@ -204,7 +205,7 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
         _ => return Err(invalid_response("access_token is missing or not a string")),
     };
     let token_type = match v.get("token_type").and_then(Value::as_str) {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => "bearer".to_string(),
+        Some(t) if t.eq_ignore_ascii_case("bearer") => "bearer".into(),
         Some(_) => return Err(invalid_response("token_type is not bearer")),
         None => return Err(invalid_response("token_type is missing")),
     };
