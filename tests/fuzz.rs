@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use fitconnect::core::api;
 use fitconnect::core::challenge::{parse_bearer, react};
 use fitconnect::core::flow::{parse_code_callback, parse_popup_callback, Transaction};
 use fitconnect::core::json;
@@ -49,6 +50,57 @@ fn exercise(input: &str) {
         input.len(),
         started.elapsed()
     );
+    exercise_api(input);
+}
+
+/// The JavaScript-facing functions on the same input: every answer must be JSON (or `null`).
+fn exercise_api(input: &str) {
+    // Answers beyond the reader's size bound (a megabyte refresh token) are checked by shape.
+    let is_json = |call: &dyn Fn() -> String| {
+        let started = Instant::now();
+        let text = call();
+        let valid = if text.len() > json::MAX_LEN {
+            text.starts_with('{') && text.ends_with('}')
+        } else {
+            json::parse(&text).is_some()
+        };
+        assert!(valid, "{text}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+    };
+    let fitbark = api::configure(
+        "fitbark",
+        r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"/t"}"#,
+    );
+    let openfit = api::configure("openfit", r#"{"clientId":"c"}"#);
+    for provider in [
+        "fitrankings",
+        "fitbark",
+        "perfectgym",
+        "openfit",
+        "fisikal",
+        input,
+    ] {
+        is_json(&|| api::configure(provider, input));
+        is_json(&|| api::popup_callback(provider, input, input));
+        is_json(&|| api::token_response(provider, 200, input, 0.0, input));
+        is_json(&|| api::token_response(provider, 401, input, 1e300, ""));
+        is_json(&|| api::load_session(provider, input));
+    }
+    for config in [fitbark.as_str(), openfit.as_str(), input] {
+        is_json(&|| api::begin(config, input.as_bytes(), f64::NAN));
+        is_json(&|| api::complete(config, input, input, -1.0));
+        is_json(&|| api::password_body(config, input, input, ""));
+        is_json(&|| api::password_body(config, "u", "p", input));
+        is_json(&|| api::refresh_body(config, input));
+    }
+    is_json(&|| api::inspect(input));
+    is_json(&|| api::challenge(401, input));
+    is_json(&|| api::challenge(403, input));
+    is_json(&|| format!("\"{}\"", api::fingerprint(input)));
 }
 
 /// Characters that matter to these parsers, so random strings hit their branches often.

@@ -346,7 +346,7 @@ pub fn complete(config: &str, search: &str, tx: &str, now: f64) -> String {
 pub fn popup_callback(provider: &str, search: &str, hash: &str) -> String {
     answer(
         find_provider(provider)
-            .and_then(|p| parse_popup_callback(p, search, hash))
+            .and_then(|p| parse_popup_callback(p, search, hash).map_err(|e| e.for_provider(p.id)))
             .map(|s| s.to_json()),
     )
 }
@@ -434,4 +434,606 @@ pub fn challenge(status: u16, header: &str) -> String {
 /// not JSON).
 pub fn fingerprint(token: &str) -> String {
     pkce::base64url(&pkce::sha256(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json::parse;
+    use alloc::format;
+    use alloc::vec::Vec;
+
+    const NOW: f64 = 1_700_000_000_000.0;
+
+    fn json(text: &str) -> Value {
+        parse(text).unwrap_or_else(|| panic!("not JSON: {text}"))
+    }
+
+    fn s<'a>(v: &'a Value, name: &str) -> &'a str {
+        v.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no {name}"))
+    }
+
+    fn n(v: &Value, name: &str) -> u64 {
+        v.get(name).and_then(Value::as_u64).unwrap()
+    }
+
+    /// Asserts an error answer: code, message, provider.
+    fn err(text: &str, code: &str, message: &str, provider: Option<&str>) {
+        let v = json(text);
+        assert_eq!(s(&v, "error"), code, "{text}");
+        assert_eq!(s(&v, "message"), message, "{text}");
+        assert_eq!(
+            v.get("provider").and_then(Value::as_str),
+            provider,
+            "{text}"
+        );
+    }
+
+    fn fitbark_config() -> String {
+        configure(
+            "fitbark",
+            r#"{"clientId":"cid","redirectUri":"https://app.example/cb","tokenEndpoint":"/broker/fitbark/token","scope":"public"}"#,
+        )
+    }
+
+    fn random() -> Vec<u8> {
+        (0..64).collect()
+    }
+
+    #[test]
+    fn configure_fitrankings() {
+        let v = json(&configure(
+            "fitrankings",
+            r#"{"clientId":"my app","callbackUri":"https://app.example/cb.html","baseUrl":"https://api.example/","timeoutMs":null}"#,
+        ));
+        assert_eq!(s(&v, "provider"), "fitrankings");
+        assert_eq!(s(&v, "baseUrl"), "https://api.example");
+        assert_eq!(s(&v, "clientId"), "my app");
+        assert_eq!(n(&v, "skewMs"), 0);
+        assert_eq!(
+            s(&v, "popupUrl"),
+            "https://api.example/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html"
+        );
+        assert_eq!(n(&v, "timeoutMs"), 300_000);
+        let v = json(&configure(
+            "fitrankings",
+            r#"{"clientId":"c","callbackUri":"u","timeoutMs":1000}"#,
+        ));
+        assert_eq!(s(&v, "baseUrl"), "https://api.fitrankings.com");
+        assert_eq!(n(&v, "timeoutMs"), 1000);
+    }
+
+    #[test]
+    fn configure_fitbark() {
+        let text = fitbark_config();
+        assert_eq!(
+            text,
+            r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/cb","scope":"public","pkce":true}"#
+        );
+        let v = json(&configure(
+            "fitbark",
+            r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false,"baseUrl":"http://127.0.0.1:8082"}"#,
+        ));
+        assert_eq!(v.get("pkce"), Some(&Value::Bool(false)));
+        assert_eq!(v.get("scope"), None);
+        assert_eq!(s(&v, "baseUrl"), "http://127.0.0.1:8082");
+    }
+
+    #[test]
+    fn configure_password_providers() {
+        assert_eq!(
+            configure("perfectgym", r#"{"baseUrl":"https://club.example/"}"#),
+            r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#
+        );
+        assert_eq!(
+            configure("openfit", r#"{"clientId":"of"}"#),
+            r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#
+        );
+        let v = json(&configure(
+            "openfit",
+            r#"{"clientId":"of","environment":"test","refreshSkewSeconds":60}"#,
+        ));
+        assert_eq!(
+            s(&v, "baseUrl"),
+            "https://of-api-internal.azurewebsites.net"
+        );
+        assert_eq!(
+            s(&v, "tokenUrl"),
+            "https://of-identity-internal.azurewebsites.net/connect/token"
+        );
+        assert_eq!(n(&v, "skewMs"), 60_000);
+        let v = json(&configure(
+            "openfit",
+            r#"{"clientId":"of","environment":{"identityUrl":"https://ids.example/","apiUrl":"https://api.example"}}"#,
+        ));
+        assert_eq!(s(&v, "baseUrl"), "https://api.example");
+        assert_eq!(s(&v, "tokenUrl"), "https://ids.example/connect/token");
+        assert_eq!(
+            configure(
+                "fisikal",
+                r#"{"baseUrl":"https://gym.example/","tokenEndpoint":"/broker/fisikal/token"}"#
+            ),
+            r#"{"provider":"fisikal","baseUrl":"https://gym.example","clientId":"","skewMs":30000,"tokenUrl":"/broker/fisikal/token","tokenStyle":"json"}"#
+        );
+    }
+
+    #[test]
+    fn configure_errors() {
+        let c = "invalid_config";
+        err(&configure("strava", "{}"), c, "unknown provider", None);
+        let fr = Some("fitrankings");
+        for bad in ["[]", "null", "\"x\"", "", "{"] {
+            err(
+                &configure("fitrankings", bad),
+                c,
+                "options must be an object",
+                fr,
+            );
+        }
+        let secret = "A client secret must never reach the browser: keep it in the token broker";
+        err(
+            &configure("fitbark", r#"{"clientId":"c","client_SECRET":"x"}"#),
+            c,
+            secret,
+            Some("fitbark"),
+        );
+        err(
+            &configure(
+                "openfit",
+                r#"{"clientId":"c","environment":{"identityUrl":"https://a","apiUrl":"https://b","clientSecret":"x"}}"#,
+            ),
+            c,
+            secret,
+            Some("openfit"),
+        );
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "fitrankings",
+                r#"{"callbackUri":"u"}"#,
+                "clientId is required",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"  ","callbackUri":"u"}"#,
+                "clientId is required",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":null,"callbackUri":"u"}"#,
+                "clientId is required",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c"}"#,
+                "callbackUri is required",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":5,"callbackUri":"u"}"#,
+                "a string option has another type",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","timeoutMs":0}"#,
+                "a numeric option must be a positive number",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","timeoutMs":-5}"#,
+                "a numeric option must be a positive number",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","timeoutMs":1.5}"#,
+                "a numeric option must be a positive number",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","timeoutMs":"100"}"#,
+                "a numeric option must be a positive number",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","baseUrl":"ftp://x"}"#,
+                "baseUrl must be an absolute http(s) URL",
+            ),
+            (
+                "fitrankings",
+                r#"{"clientId":"c","callbackUri":"u","baseUrl":"https://a/?q"}"#,
+                "baseUrl must be an origin with an optional path",
+            ),
+            (
+                "fitbark",
+                r#"{"clientId":"c","tokenEndpoint":"t"}"#,
+                "redirectUri is required",
+            ),
+            (
+                "fitbark",
+                r#"{"clientId":"c","redirectUri":"r"}"#,
+                "tokenEndpoint (your server's token URL) is required",
+            ),
+            (
+                "fitbark",
+                r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":"yes"}"#,
+                "a boolean option has another type",
+            ),
+            ("perfectgym", "{}", "baseUrl is required"),
+            (
+                "perfectgym",
+                r#"{"baseUrl":"club.example"}"#,
+                "baseUrl must be an absolute http(s) URL",
+            ),
+            ("openfit", "{}", "clientId is required"),
+            (
+                "openfit",
+                r#"{"clientId":"c","environment":"staging"}"#,
+                "environment must be \"production\", \"test\" or { identityUrl, apiUrl }",
+            ),
+            (
+                "openfit",
+                r#"{"clientId":"c","environment":3}"#,
+                "a string option has another type",
+            ),
+            (
+                "openfit",
+                r#"{"clientId":"c","environment":{"apiUrl":"https://b"}}"#,
+                "environment.identityUrl is required",
+            ),
+            (
+                "openfit",
+                r#"{"clientId":"c","environment":{"identityUrl":"https://a"}}"#,
+                "environment.apiUrl is required",
+            ),
+            (
+                "openfit",
+                r#"{"clientId":"c","refreshSkewSeconds":0}"#,
+                "a numeric option must be a positive number",
+            ),
+            ("fisikal", r#"{"tokenEndpoint":"t"}"#, "baseUrl is required"),
+            (
+                "fisikal",
+                r#"{"baseUrl":"https://g"}"#,
+                "tokenEndpoint (your server's token URL) is required",
+            ),
+        ];
+        for (provider, options, message) in cases {
+            err(&configure(provider, options), c, message, Some(provider));
+        }
+    }
+
+    #[test]
+    fn begin_and_complete() {
+        let config = fitbark_config();
+        let v = json(&begin(&config, &random(), NOW));
+        let state = s(&v, "state");
+        assert_eq!(state, pkce::base64url(&random()[..32]));
+        let verifier = pkce::base64url(&random()[32..]);
+        let challenge = CodeVerifier::from_stored(verifier.clone()).challenge_s256();
+        assert_eq!(
+            s(&v, "url"),
+            format!("https://app.fitbark.com/oauth/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state={state}&code_challenge={challenge}&code_challenge_method=S256&scope=public")
+        );
+        let tx = s(&v, "tx");
+        let stored = json(tx);
+        assert_eq!(s(&stored, "verifier"), verifier);
+
+        let search = format!("?code=the+code&state={state}");
+        let done = json(&complete(&config, &search, tx, NOW + 1000.0));
+        let body = json(s(&done, "body"));
+        assert_eq!(s(&body, "code"), "the code");
+        assert_eq!(s(&body, "client_id"), "cid");
+        assert_eq!(s(&body, "redirect_uri"), "https://app.example/cb");
+        assert_eq!(s(&body, "code_verifier"), verifier);
+
+        let fb = Some("fitbark");
+        err(
+            &complete(&config, &search, "", NOW),
+            "state_mismatch",
+            "No sign-in was started here, or it already completed",
+            fb,
+        );
+        let expired = complete(&config, &search, tx, NOW + 16.0 * 60_000.0);
+        err(
+            &expired,
+            "state_mismatch",
+            "No sign-in was started here, or it already completed",
+            fb,
+        );
+        err(
+            &complete(&config, "?code=a&state=other", tx, NOW),
+            "state_mismatch",
+            "The callback's state does not match the sign-in started here",
+            fb,
+        );
+        let denied = format!("?error=access_denied&error_description=no&state={state}");
+        let e = json(&complete(&config, &denied, tx, NOW));
+        assert_eq!(s(&e, "error"), "access_denied");
+        assert_eq!(s(&e, "oauthError"), "access_denied");
+        assert_eq!(s(&e, "description"), "no");
+        err(
+            &complete(&config, &format!("?state={state}"), tx, NOW),
+            "invalid_callback",
+            "The callback lacks the parameter code",
+            fb,
+        );
+    }
+
+    #[test]
+    fn begin_without_pkce_and_errors() {
+        let config = configure(
+            "fitbark",
+            r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false}"#,
+        );
+        let v = json(&begin(&config, &random(), NOW));
+        assert!(!s(&v, "url").contains("code_challenge"));
+        assert!(json(s(&v, "tx")).get("verifier").is_none());
+        err(
+            &begin(&config, &[0; 63], NOW),
+            "invalid_config",
+            "begin needs 64 random bytes",
+            Some("fitbark"),
+        );
+        err(
+            &begin("{}", &random(), NOW),
+            "invalid_config",
+            "unknown provider",
+            None,
+        );
+        err(
+            &begin("nope", &random(), NOW),
+            "invalid_config",
+            "config is not a configuration from configure",
+            None,
+        );
+        let fr = configure("fitrankings", r#"{"clientId":"c","callbackUri":"u"}"#);
+        err(
+            &begin(&fr, &random(), NOW),
+            "invalid_config",
+            "This provider does not use the redirect flow",
+            Some("fitrankings"),
+        );
+    }
+
+    #[test]
+    fn inspect_shapes() {
+        assert_eq!(
+            inspect("?tab=2&code=a&state=b"),
+            r#"{"response":true,"state":"b","clean":"?tab=2"}"#
+        );
+        assert_eq!(inspect(""), r#"{"response":false,"clean":""}"#);
+        assert_eq!(
+            inspect("?state=x"),
+            r#"{"response":false,"state":"x","clean":""}"#
+        );
+        assert_eq!(inspect("?%zz"), r#"{"response":false,"clean":"?%zz"}"#);
+    }
+
+    #[test]
+    fn popup_callback_shapes() {
+        assert_eq!(
+            popup_callback("fitrankings", "?token=t%C3%A9&user_id=42", ""),
+            r#"{"provider":"fitrankings","accessToken":"té","tokenType":"bearer","userId":"42"}"#
+        );
+        assert_eq!(
+            popup_callback("fitrankings", "", "#token=t&user_id=1"),
+            r#"{"provider":"fitrankings","accessToken":"t","tokenType":"bearer","userId":"1"}"#
+        );
+        let fr = Some("fitrankings");
+        err(
+            &popup_callback("fitrankings", "?user_id=1", ""),
+            "invalid_callback",
+            "The callback lacks the parameter token",
+            fr,
+        );
+        let e = json(&popup_callback("fitrankings", "?error=access_denied", ""));
+        assert_eq!(s(&e, "error"), "access_denied");
+        err(
+            &popup_callback("fitbark", "?token=a&user_id=1", ""),
+            "invalid_config",
+            "This provider does not use the popup flow",
+            Some("fitbark"),
+        );
+        err(
+            &popup_callback("nope", "", ""),
+            "invalid_config",
+            "unknown provider",
+            None,
+        );
+    }
+
+    #[test]
+    fn token_response_shapes() {
+        let ok = r#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"rt","scope":"public"}"#;
+        assert_eq!(
+            token_response("fitbark", 200, ok, NOW, ""),
+            r#"{"provider":"fitbark","accessToken":"at","tokenType":"bearer","refreshToken":"rt","expiresAt":1700000060000,"scope":"public"}"#
+        );
+        let previous = r#"{"provider":"openfit","accessToken":"old","tokenType":"bearer","userId":"u1","refreshToken":"old-rt"}"#;
+        let rotated = json(&token_response(
+            "openfit",
+            200,
+            r#"{"access_token":"new","token_type":"bearer","expires_in":"3600"}"#,
+            NOW,
+            previous,
+        ));
+        assert_eq!(s(&rotated, "accessToken"), "new");
+        assert_eq!(s(&rotated, "userId"), "u1");
+        assert_eq!(s(&rotated, "refreshToken"), "old-rt");
+        assert_eq!(n(&rotated, "expiresAt"), 1_700_003_600_000);
+        let replaced = json(&token_response(
+            "openfit",
+            200,
+            r#"{"access_token":"new","token_type":"bearer","refresh_token":"new-rt"}"#,
+            NOW,
+            previous,
+        ));
+        assert_eq!(s(&replaced, "refreshToken"), "new-rt");
+        // A foreign previous session is ignored.
+        let foreign = json(&token_response("fitbark", 200, ok, NOW, previous));
+        assert!(foreign.get("userId").is_none());
+
+        let e = json(&token_response(
+            "openfit",
+            400,
+            r#"{"error":"invalid_grant","error_description":"bad password"}"#,
+            NOW,
+            "",
+        ));
+        assert_eq!(s(&e, "error"), "oauth_error");
+        assert_eq!(s(&e, "provider"), "openfit");
+        assert_eq!(n(&e, "status"), 400);
+        assert_eq!(s(&e, "oauthError"), "invalid_grant");
+        assert_eq!(s(&e, "description"), "bad password");
+        let e = json(&token_response("fisikal", 502, "<html>", NOW, ""));
+        assert_eq!(s(&e, "error"), "http_error");
+        assert_eq!(n(&e, "status"), 502);
+        err(
+            &token_response("fitbark", 200, "{}", NOW, ""),
+            "invalid_response",
+            "access_token is missing or not a string",
+            Some("fitbark"),
+        );
+        err(
+            &token_response("x", 200, ok, NOW, ""),
+            "invalid_config",
+            "unknown provider",
+            None,
+        );
+    }
+
+    #[test]
+    fn load_session_shapes() {
+        let text = r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5.0,"scope":null}"#;
+        assert_eq!(
+            load_session("fitbark", text),
+            r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5}"#
+        );
+        assert_eq!(load_session("openfit", text), "null");
+        assert_eq!(load_session("nope", text), "null");
+        assert_eq!(load_session("fitbark", ""), "null");
+        assert_eq!(load_session("fitbark", "{\"x\":1}"), "null");
+    }
+
+    #[test]
+    fn password_bodies() {
+        let openfit = configure("openfit", r#"{"clientId":"of"}"#);
+        let v = json(&password_body(
+            &openfit,
+            "alice@example.com",
+            "p@ss wörd",
+            "",
+        ));
+        assert_eq!(
+            s(&v, "body"),
+            "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=alice%40example.com&password=p%40ss%20w%C3%B6rd"
+        );
+        let gym = configure("perfectgym", r#"{"baseUrl":"https://club.example"}"#);
+        let v = json(&password_body(&gym, "", "", "fb tok"));
+        assert_eq!(s(&v, "body"), "grant_type=password&facebookToken=fb%20tok");
+        let v = json(&password_body(&gym, "bob", "pw", ""));
+        assert_eq!(
+            s(&v, "body"),
+            "grant_type=password&username=bob&password=pw"
+        );
+        let fisikal = configure(
+            "fisikal",
+            r#"{"baseUrl":"https://g.example","tokenEndpoint":"/t"}"#,
+        );
+        let v = json(&password_body(&fisikal, "bob", "p\"w", ""));
+        assert_eq!(
+            s(&v, "body"),
+            r#"{"grant_type":"password","username":"bob","password":"p\"w"}"#
+        );
+        let v = json(&password_body(&fisikal, "", "", "fb"));
+        assert_eq!(
+            s(&v, "body"),
+            r#"{"grant_type":"password","facebook_token":"fb"}"#
+        );
+        let of = Some("openfit");
+        err(
+            &password_body(&openfit, " ", "pw", ""),
+            "invalid_config",
+            "username is required",
+            of,
+        );
+        err(
+            &password_body(&openfit, "alice", "", ""),
+            "invalid_config",
+            "password is required",
+            of,
+        );
+        err(
+            &password_body(&fitbark_config(), "alice", "pw", ""),
+            "invalid_config",
+            "This provider does not sign in with a password",
+            Some("fitbark"),
+        );
+    }
+
+    #[test]
+    fn refresh_bodies() {
+        let v = json(&refresh_body(&fitbark_config(), "r\"t"));
+        assert_eq!(
+            s(&v, "body"),
+            r#"{"grant_type":"refresh_token","refresh_token":"r\"t","client_id":"cid"}"#
+        );
+        let openfit = configure("openfit", r#"{"clientId":"of"}"#);
+        let v = json(&refresh_body(&openfit, "r/t"));
+        assert_eq!(
+            s(&v, "body"),
+            "grant_type=refresh_token&refresh_token=r%2Ft&client_id=of"
+        );
+        let fr = configure("fitrankings", r#"{"clientId":"c","callbackUri":"u"}"#);
+        err(
+            &refresh_body(&fr, "x"),
+            "invalid_config",
+            "This provider has no token endpoint",
+            Some("fitrankings"),
+        );
+    }
+
+    #[test]
+    fn challenge_shapes() {
+        assert_eq!(challenge(401, ""), r#"{"retry":true}"#);
+        assert_eq!(
+            challenge(401, r#"Bearer error="invalid_token""#),
+            r#"{"retry":true}"#
+        );
+        assert_eq!(challenge(403, ""), r#"{"retry":false}"#);
+        assert_eq!(
+            challenge(400, r#"Bearer error="invalid_request""#),
+            r#"{"retry":false}"#
+        );
+        assert_eq!(
+            challenge(
+                403,
+                r#"Bearer error="insufficient_scope", error_description="more", scope="admin""#
+            ),
+            r#"{"error":"http_error","message":"The token lacks the scope this request needs","status":403,"oauthError":"insufficient_scope","description":"more","scope":"admin"}"#
+        );
+    }
+
+    #[test]
+    fn fingerprints() {
+        assert_eq!(
+            fingerprint("abc"),
+            pkce::base64url(&[
+                0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
+                0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
+                0xf2, 0x00, 0x15, 0xad
+            ])
+        );
+        assert_eq!(fingerprint("").len(), 43);
+    }
+
+    #[test]
+    fn error_json_escapes() {
+        let e = Error::from_oauth("x\"y".into(), Some("a\nb".into())).with_status(401);
+        assert_eq!(
+            error_json(&e),
+            r#"{"error":"oauth_error","message":"The provider answered with an OAuth error (x\"y): a\nb","status":401,"oauthError":"x\"y","description":"a\nb"}"#
+        );
+    }
 }
