@@ -5,7 +5,7 @@
 // node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 40] [--fetches 1000] [--clicks 20]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,13 +99,10 @@ function sizeOf(files) {
 }
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 
-function walk(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-// What an app ships from the --target web build: the wasm, the entry module, its snippets and the button.
+// What an app ships from the --target web build: the wasm and the one module (the JavaScript
+// layer, wasm-bindgen's glue and the button).
 function sdkFiles() {
-  const js = [join(PKG, 'fitconnect.js'), ...walk(join(PKG, 'snippets')).filter((f) => f.endsWith('.js')).sort(), join(PKG, 'button.js')];
+  const js = [join(PKG, 'fitconnect.js')];
   return { wasm: [join(PKG, 'fitconnect_bg.wasm')], js };
 }
 
@@ -277,7 +274,7 @@ function table(r) {
     '',
     `  ${pad('size, bytes', 46)}${lpad('raw', 9)}${lpad('gzip -9', 9)}${lpad('brotli', 9)}`,
     row('SDK wasm (fitconnect_bg.wasm)', size.sdk.wasm),
-    row(`SDK JS (fitconnect.js, snippets, button.js)`, size.sdk.js),
+    row(`SDK JS (fitconnect.js: layer, glue, button)`, size.sdk.js),
     row('SDK total (what an app ships)', size.sdk.total),
     row(`oidc-client-ts ${size.oidcClientTs.version} app (esbuild, minified)`, size.oidcClientTs),
     row('SDK JS minified by esbuild (reference only)', size.sdkJsMinifiedForReference),

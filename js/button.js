@@ -1,10 +1,10 @@
 // <fitconnect-button>: a connect button any page can embed, with or without a framework.
-// It is copied into the package next to the entry module at build time, hence './fitconnect.js'.
+// It is bundled into the package's entry module.
 //
 // Nothing here touches window, HTMLElement or customElements when the module is evaluated: server-side
 // rendering imports it in Node, and the entry module imports it back (an ES module cycle), so the
 // SDK classes are only read inside functions that run later.
-import { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal, FitConnectError } from './fitconnect.js';
+import { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal, FitConnectError } from './sdk.js';
 
 /** The tag `defineConnectButtons()` registers unless told otherwise. */
 const DEFAULT_TAG = 'fitconnect-button';

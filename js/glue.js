@@ -1,19 +1,6 @@
-// Browser plumbing that is smaller and clearer in JavaScript than through bindings:
-// the SDK's Error subclass and the wait for a popup's callback. Protocol checks stay in Rust.
-
-/** The one error type the SDK throws or rejects with. `code` is stable; see the README. */
-export class FitConnectError extends Error {
-  constructor(code, message, provider, status, oauthError, description, scope) {
-    super(message);
-    this.name = 'FitConnectError';
-    this.code = code;
-    if (provider != null) this.provider = provider;
-    if (status != null) this.status = status;
-    if (oauthError != null) this.oauthError = oauthError;
-    if (description != null) this.description = description;
-    if (scope != null) this.scope = scope;
-  }
-}
+// The wait for a popup's callback, the cross-tab lock and a timer: browser plumbing of the
+// SDK's JavaScript layer (js/sdk.js).
+import { FitConnectError } from './error.js';
 
 /** Name of the BroadcastChannel a callback page uses when it has no opener to post to. */
 export const CHANNEL = 'fitconnect';

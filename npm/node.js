@@ -1,8 +1,7 @@
 // The package's entry under Node (server-side rendering, tests): importing it is safe, and using the
 // browser-only API throws a FitConnectError that says so. The real entry needs WebAssembly ESM
 // integration from a bundler, which Node does not do, so it cannot be imported here.
-// The import path below is filled in at build time (wasm-bindgen's snippet directory has a hash).
-import { FitConnectError } from './__GLUE__';
+import { FitConnectError } from './error.js';
 
 export { FitConnectError };
 

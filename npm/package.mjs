@@ -1,6 +1,6 @@
 // Completes the package.json wasm-pack wrote into the npm package directory (name, version,
 // description, license, repository and keywords come from Cargo.toml) with what wasm-pack
-// does not know: the Node entry, the button module, exports and sideEffects.
+// does not know: the Node entry, exports and sideEffects.
 // Usage: node npm/package.mjs <package-dir>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,18 +30,18 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  // Only the entry module has side effects: it instantiates the wasm module on import. The button
-  // module registers nothing until defineConnectButtons() is called.
-  sideEffects: ['./fitconnect.js'],
+  // core.js (wasm-bindgen's glue) instantiates the wasm module on import. The entry registers
+  // nothing until defineConnectButtons() is called.
+  sideEffects: ['./core.js'],
   files: [
     'fitconnect.js',
+    'core.js',
     'fitconnect_bg.js',
     'fitconnect_bg.wasm',
     'fitconnect.d.ts',
-    'button.js',
     'button.d.ts',
+    'error.js',
     'node.js',
-    'snippets/',
   ],
   engines: { node: '>=18' },
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy (host and wasm32), native tests (core, server),
-# browser tests (wasm-bindgen-test in headless Chromium against the sandbox) and end-to-end tests
-# (Playwright driving the demo against the sandbox). Installs what is missing first.
+# browser tests (wasm-bindgen-test in headless Chromium: the core's exports), the package tests
+# (Node: the package, its types, the shipped wasm's memory) and end-to-end tests (Playwright
+# driving the SDK and the demo against the sandbox). Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,6 +14,8 @@ step "format and lint"
 cargo fmt --all --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The shipped wasm: no_std, with its own allocator and panic handler.
+cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 step "native tests (core and server)"
 cargo test --quiet --workspace 2>&1 | tee target/native-tests.log
@@ -26,7 +29,7 @@ scripts/size-check.sh
 
 step "npm package, Node import, TypeScript types (node --test) and the Vite example's build"
 scripts/example.sh 24080 | tee target/example-build.log
-node --test tests/package/package.test.mjs tests/types/types.test.mjs 2>&1 | tee target/package-tests.log
+node --test tests/package/package.test.mjs tests/package/core.test.mjs tests/types/types.test.mjs 2>&1 | tee target/package-tests.log
 package=$(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p+0, f+0}' target/package-tests.log)
 
 step "no secret handling in the browser package"
@@ -49,7 +52,7 @@ FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
 FITCONNECT_TEST_PERFECTGYM="http://127.0.0.1:$((port_base + 3))" \
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p fitconnect --target wasm32-unknown-unknown --test web --test web_storage 2>&1 | tee target/browser-tests.log
+  cargo test -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
 kill "$server_pid" 2>/dev/null || true
 browser=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/browser-tests.log)
 

@@ -1,0 +1,221 @@
+// The SDK's classes on a bare page of the app's origin (no demo code): sessions and their events,
+// stored values, Bearer fetch and its origin check, option checks, FitBark's state and PKCE, the
+// password grant, expiry, and the storage fallback.
+const { test, expect, APP, FITRANKINGS, FITBARK, PERFECTGYM } = require('./helpers');
+
+// Any document of the app's origin, served from loopback (a page made up by page.route counts as
+// a public address, and Chromium then blocks its requests to the loopback sandbox).
+const PAGE = `${APP}/style.css`;
+
+test.beforeEach(async ({ page }) => {
+  await page.goto(PAGE);
+  await page.evaluate(async ({ FITRANKINGS, PERFECTGYM }) => {
+    sessionStorage.clear();
+    const sdk = await import('/pkg/fitconnect.js');
+    await sdk.default();
+    window.sdk = sdk;
+    window.fitrankings = () => new sdk.FitRankings({ clientId: 'fitconnect-demo', callbackUri: `${location.origin}/callback.html`, baseUrl: FITRANKINGS });
+    window.perfectgym = () => new sdk.PerfectGym({ baseUrl: PERFECTGYM });
+    window.storeFitRankings = (accessToken, userId) => sessionStorage.setItem('fitconnect:session:fitrankings',
+      JSON.stringify({ provider: 'fitrankings', accessToken, tokenType: 'bearer', userId }));
+    window.failure = (promise) => promise.then(() => null, (e) => ({
+      isError: e instanceof Error, isSdkError: e instanceof sdk.FitConnectError, name: e.name, code: e.code,
+      message: e.message, provider: e.provider, status: e.status, oauthError: e.oauthError, description: e.description,
+    }));
+  }, { FITRANKINGS, PERFECTGYM });
+});
+
+test('session round trip and change events, shared by every instance', async ({ page }) => {
+  const out = await page.evaluate(() => {
+    const fr = fitrankings();
+    const before = fr.session;
+    storeFitRankings('tok-123', '42');
+    const session = fr.session;
+    // The getter hands out copies: changing one changes nothing stored.
+    session.accessToken = 'changed';
+    const seen = [];
+    const unsubscribe = fr.onSessionChange((s) => seen.push(s));
+    fitrankings().disconnect();
+    const afterDisconnect = { seen: seen.length, first: seen[0], stored: sessionStorage.getItem('fitconnect:session:fitrankings'), session: fr.session };
+    unsubscribe();
+    storeFitRankings('tok-456', '42');
+    fr.disconnect();
+    return { before, session, afterDisconnect, seenAfterUnsubscribe: seen.length };
+  });
+  expect(out.before).toBeNull();
+  expect(out.session).toMatchObject({ provider: 'fitrankings', userId: '42', tokenType: 'bearer' });
+  expect(out.afterDisconnect).toEqual({ seen: 1, first: null, stored: null, session: null });
+  expect(out.seenAfterUnsubscribe).toBe(1);
+  expect(await page.evaluate(() => { storeFitRankings('tok-123', '42'); return fitrankings().session.accessToken; })).toBe('tok-123');
+});
+
+test('corrupt or foreign stored values read as no session and are removed', async ({ page }) => {
+  const out = await page.evaluate(() => ['not json', '{}',
+    '{"provider":"fitbark","accessToken":"x","tokenType":"bearer"}',
+    '{"provider":"fitrankings","accessToken":7,"tokenType":"bearer"}',
+  ].map((bad) => {
+    sessionStorage.setItem('fitconnect:session:fitrankings', bad);
+    return [fitrankings().session, sessionStorage.getItem('fitconnect:session:fitrankings')];
+  }));
+  for (const [session, stored] of out) {
+    expect(session).toBeNull();
+    expect(stored).toBeNull();
+  }
+});
+
+test('Bearer fetch reaches the sandbox; a wrong token comes back as its 401', async ({ page, request }) => {
+  const issued = await (await request.post(`${FITRANKINGS}/__sandbox/issue-token`)).json();
+  const out = await page.evaluate(async ({ token, userId }) => {
+    storeFitRankings(token, userId);
+    const ok = await fitrankings().fetch('/iq/users/');
+    const users = await ok.json();
+    storeFitRankings('not-a-token', '1');
+    const wrong = await fitrankings().fetch('/iq/users/');
+    return { status: ok.status, users, wrongStatus: wrong.status };
+  }, { token: issued.token, userId: issued.user_id });
+  expect(out.status).toBe(200);
+  // A user token sees only its own user.
+  expect(out.users).toHaveLength(1);
+  expect(String(out.users[0].id)).toBe(issued.user_id);
+  expect(out.wrongStatus).toBe(401);
+});
+
+test('the token is never sent to another origin', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => { if (r.headers().authorization) requests.push(r.url()); });
+  const https = FITRANKINGS.replace('http://', 'https://');
+  const out = await page.evaluate(async (urls) => {
+    storeFitRankings('secret-token', '1');
+    const fr = fitrankings();
+    const results = [];
+    for (const url of urls) results.push(await failure(fr.fetch(url)));
+    results.push(await failure(fr.fetch(1)));
+    return results;
+  }, [`${FITBARK}/api/v2/user`, '//evil.example/iq/users/', 'https://evil.example/iq/users/', `${https}/iq/users/`, 'javascript:alert(1)']);
+  for (const e of out) {
+    expect(e).toMatchObject({ isError: true, isSdkError: true, name: 'FitConnectError', code: 'invalid_config' });
+    expect(e.message).not.toContain('secret-token');
+  }
+  expect(requests).toEqual([]);
+});
+
+test('fetch without a session is not_connected', async ({ page }) => {
+  const e = await page.evaluate(() => failure(fitrankings().fetch('/iq/users/')));
+  expect(e).toMatchObject({ isSdkError: true, code: 'not_connected', provider: 'fitrankings' });
+});
+
+test('constructors refuse bad options and secrets, with the secret in no message', async ({ page }) => {
+  const out = await page.evaluate((FITBARK) => {
+    const attempt = (f) => { try { f(); return null; } catch (e) { return { isSdkError: e instanceof sdk.FitConnectError, code: e.code, message: e.message }; } };
+    return [
+      attempt(() => new sdk.FitRankings({ clientId: 'a' })),
+      attempt(() => new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb', clientSecret: 's3cret' })),
+      attempt(() => new sdk.FitBark({ clientId: 'a', redirectUri: 'https://app/', tokenEndpoint: 'https://app/token', baseUrl: 'ftp://fitbark' })),
+      attempt(() => new sdk.FitRankings('nope')),
+      attempt(() => new sdk.FitRankings()),
+      attempt(() => new sdk.OpenFit({ clientId: 'a', environment: { identityUrl: FITBARK, apiUrl: FITBARK, secret: 'x' } })),
+      attempt(() => new sdk.FitRankings({ clientId: 7, callbackUri: 'https://app/cb' })),
+    ];
+  }, FITBARK);
+  for (const e of out) expect(e).toMatchObject({ isSdkError: true, code: 'invalid_config' });
+  expect(out[1].message).not.toContain('s3cret');
+});
+
+test('FitBark authorize URL carries 256-bit state and a PKCE S256 challenge, fresh each time', async ({ page }) => {
+  const out = await page.evaluate((FITBARK) => {
+    const fb = new sdk.FitBark({ clientId: 'fitconnect-demo', redirectUri: `${location.origin}/`, tokenEndpoint: '/broker/fitbark/token', baseUrl: FITBARK });
+    const first = new URL(fb.authorizeUrl());
+    const tx = sessionStorage.getItem('fitconnect:tx:fitbark');
+    const second = new URL(fb.authorizeUrl());
+    return { first: Object.fromEntries(first.searchParams), tx, second: Object.fromEntries(second.searchParams), origin: first.origin };
+  }, FITBARK);
+  expect(out.origin).toBe(FITBARK);
+  expect(out.first).toMatchObject({ response_type: 'code', client_id: 'fitconnect-demo', code_challenge_method: 'S256' });
+  expect(out.first.code_challenge).toHaveLength(43);
+  expect(out.first.state).toHaveLength(43);
+  expect(out.tx).toContain(out.first.state);
+  expect(out.second.state).not.toBe(out.first.state);
+  expect(out.second.code_challenge).not.toBe(out.first.code_challenge);
+});
+
+test('PerfectGym password login stores a session without the password, and fetch works', async ({ page }) => {
+  const out = await page.evaluate(async () => {
+    const gym = perfectgym();
+    const session = await gym.login({ username: 'member@perfectgym.test', password: 'gym-member-pass' });
+    const stored = sessionStorage.getItem('fitconnect:session:perfectgym');
+    const response = await gym.fetch('/Api/Classes/Classes');
+    const body = await response.json();
+    return { session, stored, now: Date.now(), status: response.status, elements: Array.isArray(body.elements) };
+  });
+  expect(out.session.provider).toBe('perfectgym');
+  expect(out.session.refreshToken).toBeUndefined();
+  expect(Math.abs(out.session.expiresAt - out.now - 7_775_999_000)).toBeLessThan(60_000);
+  expect(out.stored).not.toContain('gym-member-pass');
+  expect(out).toMatchObject({ status: 200, elements: true });
+});
+
+test('a wrong password is a readable oauth_error without the password; missing fields are refused', async ({ page }) => {
+  const out = await page.evaluate(async () => ({
+    wrong: await failure(perfectgym().login({ username: 'member@perfectgym.test', password: 'wrong-Pa55' })),
+    session: perfectgym().session,
+    empty: await failure(perfectgym().login({ username: 'member@perfectgym.test', password: '' })),
+    none: await failure(perfectgym().login()),
+    facebook: await failure(perfectgym().loginWithFacebook('')),
+  }));
+  expect(out.wrong).toMatchObject({ isSdkError: true, code: 'oauth_error', oauthError: 'invalid_grant', status: 400, provider: 'perfectgym' });
+  expect(out.wrong.description).toBeTruthy();
+  expect(out.wrong.message).not.toContain('wrong-Pa55');
+  expect(out.session).toBeNull();
+  for (const e of [out.empty, out.none, out.facebook]) expect(e).toMatchObject({ isSdkError: true, code: 'invalid_config' });
+});
+
+test('an expired session without a refresh token is cleared', async ({ page }) => {
+  const out = await page.evaluate(async () => {
+    sessionStorage.setItem('fitconnect:session:perfectgym',
+      '{"provider":"perfectgym","accessToken":"old","tokenType":"bearer","expiresAt":1000}');
+    const gym = perfectgym();
+    return { error: await failure(gym.fetch('/Api/Classes/Classes')), session: gym.session };
+  });
+  expect(out.error).toMatchObject({ code: 'not_connected' });
+  expect(out.session).toBeNull();
+});
+
+test('a throwing sessionStorage keeps the session in memory and says so once', async ({ page }) => {
+  const out = await page.evaluate(async () => {
+    let fallbacks = 0;
+    addEventListener('fitconnect:storagefallback', () => { fallbacks += 1; });
+    storeFitRankings('kept', '1');
+    Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+    const gym = perfectgym();
+    const session = await gym.login({ username: 'member@perfectgym.test', password: 'gym-member-pass' });
+    const result = {
+      // The session written during the failure is kept (in memory), not lost.
+      kept: gym.session?.accessToken === session.accessToken,
+      inStorage: sessionStorage.getItem('fitconnect:session:perfectgym'),
+      // Values stored before the failure are still read.
+      before: fitrankings().session?.accessToken,
+    };
+    gym.disconnect();
+    result.afterDisconnect = gym.session;
+    Storage.prototype.getItem = function () { throw new DOMException('blocked', 'SecurityError'); };
+    result.afterBlockedRead = gym.session;
+    result.fallbacks = fallbacks;
+    return result;
+  });
+  expect(out).toEqual({ kept: true, inStorage: null, before: 'kept', afterDisconnect: null, afterBlockedRead: null, fallbacks: 1 });
+});
+
+test('a client created before init() says what to do', async ({ page }) => {
+  await page.goto(`${PAGE}?fresh`);
+  const out = await page.evaluate(async () => {
+    const sdk = await import('/pkg/fitconnect.js');
+    let early;
+    try { new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }); } catch (e) { early = { code: e.code, message: e.message }; }
+    await Promise.all([sdk.default(), sdk.default()]);
+    const late = new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session;
+    return { early, late };
+  });
+  expect(out.early.code).toBe('invalid_config');
+  expect(out.early.message).toContain('init()');
+  expect(out.late).toBeNull();
+});
