@@ -77,7 +77,8 @@ unsafe impl GlobalAlloc for Bump {
                 s.live += 1;
                 start as *mut u8
             }
-            _ => ptr::null_mut(),
+            // Out of memory: trap rather than return null, so no error path is linked.
+            _ => wasm32::unreachable(),
         }
     }
 
@@ -110,7 +111,7 @@ unsafe impl GlobalAlloc for Bump {
                     s.next = new_next;
                     ptr
                 }
-                _ => ptr::null_mut(),
+                _ => wasm32::unreachable(),
             };
         }
         // SAFETY: `new_size` with the old alignment is a valid layout (GlobalAlloc's contract).
@@ -119,10 +120,8 @@ unsafe impl GlobalAlloc for Bump {
         // they do not overlap because the bump allocator never hands out the same bytes twice.
         unsafe {
             let new = self.alloc(new_layout);
-            if !new.is_null() {
-                ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-                self.dealloc(ptr, layout);
-            }
+            ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            self.dealloc(ptr, layout);
             new
         }
     }

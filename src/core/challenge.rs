@@ -42,7 +42,7 @@ impl Cursor<'_> {
             self.i += 1;
         }
         (self.i > start)
-            .then(|| core::str::from_utf8(&self.s[start..self.i]).ok())
+            .then(|| core::str::from_utf8(self.s.get(start..self.i)?).ok())
             .flatten()
     }
 
@@ -80,7 +80,7 @@ impl Cursor<'_> {
             {
                 self.i += 1;
             }
-            core::str::from_utf8(&self.s[start..self.i])
+            core::str::from_utf8(self.s.get(start..self.i)?)
                 .ok()
                 .map(String::from)
         }

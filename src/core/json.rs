@@ -105,7 +105,11 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
-        if self.s[self.i..].starts_with(word) {
+        if self
+            .s
+            .get(self.i..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
             self.i += word.len();
             Some(v)
         } else {
@@ -179,7 +183,7 @@ impl Parser<'_> {
         }
         let int_start = self.i;
         let n = self.digits();
-        if n == 0 || (n > 1 && self.s[int_start] == b'0') {
+        if n == 0 || (n > 1 && self.s.get(int_start) == Some(&b'0')) {
             return None;
         }
         if self.s.get(self.i) == Some(&b'.') {
@@ -198,7 +202,7 @@ impl Parser<'_> {
             }
         }
         // The slice is ASCII by construction.
-        let text = core::str::from_utf8(&self.s[start..self.i]).ok()?;
+        let text = core::str::from_utf8(self.s.get(start..self.i)?).ok()?;
         Some(Value::Number(text.into()))
     }
 
@@ -336,24 +340,14 @@ impl ObjectWriter {
 }
 
 /// Appends the decimal digits of `v` (without the formatting machinery of `core::fmt`).
-pub fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+pub fn push_u64(out: &mut String, v: u64) {
+    if v >= 10 {
+        push_u64(out, v / 10);
     }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
+    out.push((b'0' + (v % 10) as u8) as char);
 }
 
 fn write_string(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -363,9 +357,12 @@ fn write_string(out: &mut String, s: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push_str(if (c as u32) < 0x10 {
+                    "\\u000"
+                } else {
+                    "\\u001"
+                });
+                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
             }
             c => out.push(c),
         }

@@ -16,7 +16,7 @@ pub fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = (chunk[0] as u32) << 16
+        let n = (*chunk.first().unwrap_or(&0) as u32) << 16
             | (*chunk.get(1).unwrap_or(&0) as u32) << 8
             | *chunk.get(2).unwrap_or(&0) as u32;
         for k in 0..=chunk.len() {
@@ -88,8 +88,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     message.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
     for block in message.chunks_exact(64) {
         let mut w = [0u32; 64];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        for (wi, word) in w.iter_mut().zip(block.chunks_exact(4)) {
+            *wi = u32::from_be_bytes(word.try_into().unwrap_or_default());
         }
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
@@ -127,8 +127,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         }
     }
     let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&word.to_be_bytes());
+    for (o, b) in out.iter_mut().zip(h.iter().flat_map(|w| w.to_be_bytes())) {
+        *o = b;
     }
     out
 }
