@@ -255,10 +255,7 @@ fn field<'a>(config: &'a Value, name: &str) -> &'a str {
 }
 
 /// Runs `f` on a configuration from [`configure`]; its errors name the provider.
-fn with_config(
-    config: &str,
-    f: impl FnOnce(&'static Provider, &Value) -> Result<String>,
-) -> String {
+fn with_config(config: &str, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
     let run = || {
         let v = json::parse(config)
             .filter(is_object)
@@ -275,7 +272,7 @@ fn with_config(
 /// Answers `{"url","state","tx"}`: the authorise URL to navigate to, its `state`, and the
 /// transaction text to keep until the callback (it holds the PKCE verifier).
 pub fn begin(config: &str, random: &[u8], now: f64) -> String {
-    with_config(config, |p, v| {
+    with_config(config, &|p, v| {
         let randomness = random
             .split_first_chunk::<RANDOM_LEN>()
             .and_then(|(s, rest)| {
@@ -328,7 +325,7 @@ pub fn inspect(search: &str) -> String {
 /// an expired, foreign or corrupt one counts as none) and answers `{"body"}`, the code-exchange
 /// request body for the app's token endpoint.
 pub fn complete(config: &str, search: &str, tx: &str, now: f64) -> String {
-    with_config(config, |p, v| {
+    with_config(config, &|p, v| {
         let tx = Transaction::from_json(tx, p, now as u64);
         let code = parse_code_callback(p, search, tx.as_ref())?;
         match tx {
@@ -378,7 +375,7 @@ pub fn load_session(provider: &str, text: &str) -> String {
 /// The password-grant request body, `{"body"}`, for the configuration's token endpoint. A
 /// non-empty `facebook_token` signs in with it instead of the user name and password.
 pub fn password_body(config: &str, username: &str, password: &str, facebook_token: &str) -> String {
-    with_config(config, |p, v| {
+    with_config(config, &|p, v| {
         if !matches!(p.flow, Flow::Password { .. }) {
             return Err(invalid_config(
                 "This provider does not sign in with a password",
@@ -408,7 +405,7 @@ pub fn password_body(config: &str, username: &str, password: &str, facebook_toke
 
 /// The refresh request body, `{"body"}`, for the configuration's token endpoint.
 pub fn refresh_body(config: &str, refresh_token: &str) -> String {
-    with_config(config, |_, v| {
+    with_config(config, &|_, v| {
         let token = Secret::new(refresh_token);
         let client_id = field(v, "clientId");
         match field(v, "tokenStyle") {
