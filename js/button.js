@@ -5,6 +5,7 @@
 // rendering imports it in Node, and the entry module imports it back (an ES module cycle), so the
 // SDK classes are only read inside functions that run later.
 import { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal, FitConnectError } from './sdk.js';
+import STYLE from './button.css';
 
 /** The tag `defineConnectButtons()` registers unless told otherwise. */
 const DEFAULT_TAG = 'fitconnect-button';
@@ -110,84 +111,6 @@ const ICONS = {
   error: svg('<path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.7h-3.7"/>'),
 };
 
-const STYLE = `
-:host {
-  --_bg: #ffffff; --_fg: #1f2328; --_border: #c8cdd4; --_hover: #f2f4f7; --_muted: #59636e;
-  --_ok: #1a7f37; --_danger: #b42318; --_focus: #2563eb; --_dialog-bg: #ffffff; --_field-bg: #ffffff;
-  display: inline-block;
-  vertical-align: middle;
-  font-family: var(--fitconnect-button-font, inherit);
-  color: var(--_fg);
-}
-@supports (color: light-dark(#fff, #000)) {
-  /* Follows the page's color-scheme; a page without one stays light. */
-  :host {
-    --_bg: light-dark(#ffffff, #22272e); --_fg: light-dark(#1f2328, #e6edf3);
-    --_border: light-dark(#c8cdd4, #444c56); --_hover: light-dark(#f2f4f7, #2d333b);
-    --_muted: light-dark(#59636e, #9ea7b3); --_ok: light-dark(#1a7f37, #57ab5a);
-    --_danger: light-dark(#b42318, #f47067); --_focus: light-dark(#2563eb, #6cb6ff);
-    --_dialog-bg: light-dark(#ffffff, #22272e); --_field-bg: light-dark(#ffffff, #1c2128);
-  }
-}
-:host([hidden]) { display: none; }
-.root { display: inline-flex; flex-direction: column; align-items: flex-start; gap: 0.375rem; max-width: 100%; }
-button {
-  display: inline-flex; align-items: center; justify-content: center; gap: 0.5rem;
-  min-height: 2.5rem; margin: 0;
-  padding: var(--fitconnect-button-padding, 0.5rem 1rem);
-  font: inherit;
-  font-size: var(--fitconnect-button-font-size, 0.9375rem);
-  font-weight: var(--fitconnect-button-font-weight, 600);
-  line-height: 1.25;
-  color: var(--fitconnect-button-color, var(--_fg));
-  background: var(--fitconnect-button-bg, var(--_bg));
-  border: var(--fitconnect-button-border, 1px solid var(--_border));
-  border-radius: var(--fitconnect-button-radius, 0.5rem);
-  box-shadow: var(--fitconnect-button-shadow, 0 1px 2px rgb(16 24 40 / 0.08));
-  cursor: pointer;
-  transition: background-color 0.15s, border-color 0.15s, box-shadow 0.15s;
-}
-button:hover { background: var(--fitconnect-button-hover-bg, var(--_hover)); }
-button:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_focus)); outline-offset: 2px; }
-button:disabled { cursor: default; opacity: 0.6; }
-button[aria-busy="true"] { cursor: progress; }
-svg { width: 1.125em; height: 1.125em; flex: none; display: block; }
-.label { text-align: start; }
-.spin { animation: spin 0.8s linear infinite; }
-@keyframes spin { to { transform: rotate(1turn); } }
-@media (prefers-reduced-motion: reduce) { .spin { animation: none; } }
-.status { margin: 0; max-width: 18rem; font-size: 0.8125rem; line-height: 1.35; color: var(--_muted); display: inline-flex; align-items: center; gap: 0.375rem; }
-.status:empty { display: none; }
-:host([state="connected"]) .status { color: var(--fitconnect-success-color, var(--_ok)); }
-:host([state="connected"]) .status::before { content: ""; width: 0.5rem; height: 0.5rem; border-radius: 50%; background: currentColor; }
-:host([state="error"]) .status { color: var(--fitconnect-error-color, var(--_danger)); }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-
-dialog {
-  width: min(22rem, calc(100vw - 2rem)); padding: 1.5rem; margin: auto;
-  color: var(--_fg); background: var(--fitconnect-dialog-bg, var(--_dialog-bg));
-  border: 1px solid var(--_border); border-radius: var(--fitconnect-dialog-radius, 0.75rem);
-  box-shadow: 0 20px 48px rgb(16 24 40 / 0.22);
-  font-family: var(--fitconnect-button-font, inherit);
-}
-dialog::backdrop { background: rgb(16 24 40 / 0.45); }
-h2 { margin: 0 0 0.25rem; font-size: 1.125rem; line-height: 1.3; }
-.note { margin: 0 0 1rem; font-size: 0.8125rem; color: var(--_muted); line-height: 1.4; }
-form { display: grid; gap: 0.875rem; }
-label { display: grid; gap: 0.3rem; font-size: 0.875rem; font-weight: 600; }
-input {
-  font: inherit; font-weight: 400; font-size: 0.9375rem; padding: 0.5rem 0.625rem; min-height: 2.5rem;
-  color: inherit; background: var(--_field-bg); border: 1px solid var(--_border); border-radius: 0.375rem;
-}
-input:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_focus)); outline-offset: 1px; border-color: transparent; }
-.form-error { margin: 0; font-size: 0.8125rem; color: var(--fitconnect-error-color, var(--_danger)); }
-.form-error:empty { display: none; }
-.actions { display: flex; justify-content: flex-end; gap: 0.5rem; margin-top: 0.25rem; }
-.primary {
-  color: var(--fitconnect-primary-color, #ffffff); background: var(--fitconnect-primary-bg, var(--_focus)); border-color: transparent;
-}
-.primary:hover { background: var(--fitconnect-primary-bg, var(--_focus)); filter: brightness(0.93); }
-`;
 
 function browserOnly() {
   return new FitConnectError(

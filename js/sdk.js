@@ -6,7 +6,7 @@
 //
 // Built into the package's `fitconnect.js` together with wasm-bindgen's glue (`./core.js`) and
 // the connect button.
-import * as core from './core.js';
+import { run } from './core.js';
 import loadCore from './load.js';
 import { FitConnectError } from './error.js';
 import { CHANNEL, MESSAGE_TYPE, waitForCallback, withLock, sleep } from './glue.js';
@@ -15,6 +15,10 @@ export { FitConnectError };
 export { defineConnectButtons } from './button.js';
 
 // ---------- the core ----------
+
+// One call into the core: `core('configure', provider, options)` runs src/core/api.rs's function
+// of that name and answers its text.
+const core = (...call) => run(JSON.stringify(call));
 
 // The --target web glue has a loader; the bundler glue is ready once imported.
 let ready = !loadCore;
@@ -100,7 +104,7 @@ function load(provider) {
   if (text == null) return null;
   const last = checked.get(provider);
   if (last?.text === text) return last.session;
-  const session = JSON.parse(core.loadSession(provider, text));
+  const session = JSON.parse(core('loadSession', provider, text));
   if (session) checked.set(provider, { text, session });
   else remove(sessionKey(provider));
   return session;
@@ -147,8 +151,8 @@ function listen() {
     const { provider, from, session } = data ?? {};
     if (typeof provider !== 'string' || typeof from !== 'string' || typeof session !== 'string') return;
     const current = load(provider);
-    if (!current?.refreshToken || core.fingerprint(current.refreshToken) !== from) return;
-    const text = core.loadSession(provider, session);
+    if (!current?.refreshToken || core('fingerprint', current.refreshToken) !== from) return;
+    const text = core('loadSession', provider, session);
     if (text !== 'null') save(provider, text);
   };
 }
@@ -156,7 +160,7 @@ function listen() {
 function announce(provider, spent, text) {
   if (typeof BroadcastChannel !== 'function') return;
   const channel = new BroadcastChannel(ROTATION);
-  channel.postMessage({ provider, from: core.fingerprint(spent), session: text });
+  channel.postMessage({ provider, from: core('fingerprint', spent), session: text });
   channel.close();
 }
 
@@ -190,7 +194,7 @@ class Client {
     } catch {
       throw error('invalid_config', 'options must be a plain object');
     }
-    this.#config = core.configure(provider, json ?? 'null');
+    this.#config = core('configure', provider, json ?? 'null');
     const c = (this.#c = ok(this.#config, provider));
     this.#api = new URL(c.baseUrl).origin;
     // A relative token endpoint (`/broker/...`) is the app's own server: resolve it now.
@@ -299,7 +303,7 @@ class Client {
     bearer(request, session);
     const response = await send(request, provider);
     if (response.status !== 401 && response.status !== 403) return response;
-    const reaction = ok(core.challenge(response.status, response.headers.get('WWW-Authenticate') ?? ''), provider);
+    const reaction = ok(core('challenge', response.status, response.headers.get('WWW-Authenticate') ?? ''), provider);
     if (!reaction.retry || !retry) return response;
     // Another call may have refreshed while this one was in flight.
     if (this.#current().accessToken === session.accessToken) await this._refresh();
@@ -332,7 +336,7 @@ class Client {
   async _signIn(build) {
     const provider = this.#c.provider;
     const [status, text] = await this.#post(build());
-    const session = core.tokenResponse(provider, status, text, Date.now(), '');
+    const session = core('tokenResponse', provider, status, text, Date.now(), '');
     ok(session, provider);
     return save(provider, session);
   }
@@ -374,9 +378,9 @@ class Client {
       clear(provider);
       throw error('not_connected', 'The session expired and cannot be refreshed', provider);
     }
-    const { body } = ok(core.refreshBody(this.#config, session.refreshToken), provider);
+    const { body } = ok(core('refreshBody', this.#config, session.refreshToken), provider);
     const [status, text] = await this.#post(body);
-    const renewed = core.tokenResponse(provider, status, text, Date.now(), JSON.stringify(session));
+    const renewed = core('tokenResponse', provider, status, text, Date.now(), JSON.stringify(session));
     try {
       ok(renewed, provider);
     } catch (e) {
@@ -441,7 +445,7 @@ export class FitRankings extends Client {
     return waitForCallback(popup, timeoutMs, provider)
       .finally(() => { if (popups.get(provider) === popup) popups.delete(provider); })
       .then((m) => {
-        const text = core.popupCallback(provider, m.search, m.hash);
+        const text = core('popupCallback', provider, m.search, m.hash);
         ok(text, provider);
         return save(provider, text);
       });
@@ -475,7 +479,7 @@ export class FitBark extends Client {
   authorizeUrl() {
     const provider = this._config.provider;
     if (!globalThis.crypto?.getRandomValues) throw error('invalid_config', 'crypto.getRandomValues is not available', provider);
-    const r = ok(core.begin(this._configText, crypto.getRandomValues(new Uint8Array(64)), Date.now()), provider);
+    const r = ok(core('begin', this._configText, Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()), provider);
     write(txKey(provider), r.tx);
     return r.url;
   }
@@ -487,7 +491,7 @@ export class FitBark extends Client {
 
   /** Whether the current address carries an authorisation response (`state` with `code` or `error`). */
   hasAuthorizationResponse() {
-    return ok(core.inspect(location.search)).response;
+    return ok(core('inspect', location.search)).response;
   }
 
   /**
@@ -499,7 +503,7 @@ export class FitBark extends Client {
   completeAuthorization() {
     const provider = this._config.provider;
     const search = location.search;
-    const seen = ok(core.inspect(search));
+    const seen = ok(core('inspect', search));
     if (completion?.provider === provider && (!seen.response || completion.state === seen.state)) return completion.promise;
     // Consumed before the first await, so that the code can be exchanged only once.
     const tx = read(txKey(provider)) ?? '';
@@ -507,7 +511,7 @@ export class FitBark extends Client {
     history.replaceState(history.state, '', location.pathname + seen.clean + location.hash);
     let promise;
     try {
-      const { body } = ok(core.complete(this._configText, search, tx, Date.now()), provider);
+      const { body } = ok(core('complete', this._configText, search, tx, Date.now()), provider);
       promise = this._signIn(() => body);
     } catch (e) {
       promise = Promise.reject(e);
@@ -533,7 +537,7 @@ function passwordLogin(client, credentials) {
   return client._signIn(() => {
     if (credentials === null || typeof credentials !== 'object') throw error('invalid_config', 'credentials must be an object');
     const { username, password } = credentials;
-    return ok(core.passwordBody(client._configText, text(username, 'username'), text(password, 'password'), ''),
+    return ok(core('passwordBody', client._configText, text(username, 'username'), text(password, 'password'), ''),
       client._config.provider).body;
   });
 }
@@ -561,7 +565,7 @@ export class PerfectGym extends Client {
     return this._signIn(() => {
       const token = text(facebookToken, 'facebookToken');
       if (!token) throw error('invalid_config', 'facebookToken is required');
-      return ok(core.passwordBody(this._configText, '', '', token), 'perfectgym').body;
+      return ok(core('passwordBody', this._configText, '', '', token), 'perfectgym').body;
     });
   }
 }

@@ -8,9 +8,9 @@
 //     the bundler instantiates the wasm with imports from fitconnect_bg.js; out-dir gets
 //     fitconnect.js, core.js, fitconnect_bg.js and fitconnect_bg.wasm.
 // --dev: not minified.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const [mode, glueDir, outDir, flag] = process.argv.slice(2);
 if (!['web', 'bundler'].includes(mode) || !glueDir || !outDir) {
@@ -31,6 +31,18 @@ const core = {
   },
 };
 
+// The button's stylesheet as a string, minified unless --dev.
+const css = {
+  name: 'css',
+  setup(b) {
+    b.onLoad({ filter: /\.css$/ }, async ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const { code } = flag === '--dev' ? { code: source } : await transform(source, { loader: 'css', minify: true });
+      return { contents: `export default ${JSON.stringify(code.trim())};`, loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [resolve('js/sdk.js')],
   outfile: join(outDir, 'fitconnect.js'),
@@ -39,7 +51,7 @@ await build({
   target: 'es2022',
   minify: flag !== '--dev',
   legalComments: 'none',
-  plugins: [core],
+  plugins: [core, css],
   logLevel: 'warning',
 });
 

@@ -19,6 +19,11 @@ export function text(name) {
   return {
     options: JSON.stringify({ clientId: 'Zoë 🏃 app', callbackUri: 'https://app.example/cb?ü=1' }),
     search: '?token=' + encodeURIComponent('tøken 😀') + '&user_id=' + encodeURIComponent('Ωmega'),
+    // The call js/sdk.js makes: JSON.stringify of the name and the arguments.
+    call: JSON.stringify(['popupCallback', 'fitrankings', '?token=' + encodeURIComponent('tøken 😀') + '&user_id=1', '']),
+    begin: JSON.stringify(['begin', JSON.stringify({ provider: 'fitbark', baseUrl: 'https://app.fitbark.com', clientId: 'c',
+      skewMs: 0, tokenUrl: '/t', tokenStyle: 'json', redirectUri: 'https://app.example/', pkce: true }),
+      Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()]),
   }[name];
 }
 export function field(json, path) {
@@ -199,4 +204,18 @@ fn password_and_refresh_bodies() {
     );
     let missing = wasm::password_body(&openfit, "zoë", "", "");
     assert_eq!(field(&missing, "message"), "password is required");
+}
+
+#[wasm_bindgen_test]
+fn the_one_export_runs_calls_made_by_json_stringify() {
+    let session = wasm::run(&text("call"));
+    assert_eq!(field(&session, "accessToken"), "tøken 😀");
+    assert_eq!(field(&session, "userId"), "1");
+    let started = wasm::run(&text("begin"));
+    assert_eq!(field(&started, "state").len(), 43, "{started}");
+    assert!(field(&started, "url").starts_with("https://app.fitbark.com/oauth/authorize?"));
+    assert_eq!(
+        field(&wasm::run("[\"nothing\"]"), "error"),
+        "invalid_config"
+    );
 }

@@ -433,6 +433,48 @@ pub fn fingerprint(token: &str) -> String {
     pkce::base64url(&pkce::sha256(token.as_bytes()))
 }
 
+/// Runs the core function named by the first element of `call`, a JSON array, with the other
+/// elements as its arguments: strings, whole numbers (`now`, `status`) and, for `begin`, an
+/// array of 64 byte values. This is the one function the wasm exports, so that its JavaScript
+/// glue holds one string conversion instead of one per function. Answers what the function
+/// answers; a call that is not an array or names no function is `invalid_config`.
+pub fn run(call: &str) -> String {
+    let Some(Value::Array(args)) = json::parse(call) else {
+        return error_json(&invalid_config("a core call is a JSON array"));
+    };
+    let text = |i: usize| args.get(i).and_then(Value::as_str).unwrap_or("");
+    let number = |i: usize| args.get(i).and_then(Value::as_u64).unwrap_or(0);
+    match text(0) {
+        "configure" => configure(text(1), text(2)),
+        "begin" => {
+            let random: Option<alloc::vec::Vec<u8>> = match args.get(2) {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                    .collect(),
+                _ => None,
+            };
+            begin(text(1), &random.unwrap_or_default(), number(3) as f64)
+        }
+        "inspect" => inspect(text(1)),
+        "complete" => complete(text(1), text(2), text(3), number(4) as f64),
+        "popupCallback" => popup_callback(text(1), text(2), text(3)),
+        "tokenResponse" => token_response(
+            text(1),
+            u16::try_from(number(2)).unwrap_or(0),
+            text(3),
+            number(4) as f64,
+            text(5),
+        ),
+        "loadSession" => load_session(text(1), text(2)),
+        "passwordBody" => password_body(text(1), text(2), text(3), text(4)),
+        "refreshBody" => refresh_body(text(1), text(2)),
+        "challenge" => challenge(u16::try_from(number(1)).unwrap_or(0), text(2)),
+        "fingerprint" => fingerprint(text(1)),
+        _ => error_json(&invalid_config("no such core function")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1032,5 +1074,38 @@ mod tests {
             error_json(&e),
             r#"{"error":"oauth_error","message":"The provider answered with an OAuth error (x\"y): a\nb","status":401,"oauthError":"x\"y","description":"a\nb"}"#
         );
+    }
+
+    #[test]
+    fn run_dispatches_by_name() {
+        let config = run(r#"["configure","perfectgym","{\"baseUrl\":\"https://club.example\"}"]"#);
+        assert_eq!(
+            config,
+            configure("perfectgym", r#"{"baseUrl":"https://club.example"}"#)
+        );
+        let random: std::vec::Vec<std::string::String> =
+            (0..64).map(|i| std::format!("{i}")).collect();
+        let fitbark = configure(
+            "fitbark",
+            r#"{"clientId":"c","redirectUri":"https://app.example/","tokenEndpoint":"/t"}"#,
+        );
+        let quoted = std::format!("\"{}\"", fitbark.replace('"', "\\\""));
+        let mut call = std::format!(r#"["begin",{quoted}"#);
+        call.push_str(",[");
+        call.push_str(&random.join(","));
+        call.push_str("],1700000000000]");
+        let bytes: std::vec::Vec<u8> = (0..64).collect();
+        assert_eq!(run(&call), begin(&fitbark, &bytes, 1_700_000_000_000.0));
+        assert_eq!(run(r#"["challenge",401,""]"#), r#"{"retry":true}"#);
+        assert_eq!(run(r#"["fingerprint","x"]"#), fingerprint("x"));
+        for bad in ["", "{}", "[]", r#"["nothing"]"#, "[1]"] {
+            assert!(
+                run(bad).starts_with(r#"{"error":"invalid_config""#),
+                "{bad}"
+            );
+        }
+        // Bytes out of range are not random bytes.
+        let call = std::format!(r#"["begin",{quoted},[256],1]"#);
+        assert!(run(&call).contains("64 random bytes"));
     }
 }

@@ -13,40 +13,44 @@ const dir = join(root, 'target', 'wasm-web');
 const core = await import(pathToFileURL(join(dir, 'fitconnect.js')).href);
 const wasm = await core.default({ module_or_path: readFileSync(join(dir, 'fitconnect_bg.wasm')) });
 
+// The one export: a JSON array of the function's name and its arguments.
+const call = (...args) => core.run(JSON.stringify(args));
 const inMemory = (text) => Buffer.from(wasm.memory.buffer).includes(Buffer.from(text));
 const NOW = 1_700_000_000_000;
 
-const perfectgym = core.configure('perfectgym', JSON.stringify({ baseUrl: 'https://club.example' }));
-const fitbark = core.configure('fitbark', JSON.stringify({
+const perfectgym = call('configure', 'perfectgym', JSON.stringify({ baseUrl: 'https://club.example' }));
+const fitbark = call('configure', 'fitbark', JSON.stringify({
   clientId: 'cid', redirectUri: 'https://app.example/', tokenEndpoint: '/broker/fitbark/token',
 }));
 
-test('answers are JSON; errors carry a stable code', () => {
+test('the wasm exports one function; answers are JSON; errors carry a stable code', () => {
+  // wasm-bindgen's two loaders and the one export.
+  assert.deepEqual(Object.keys(core).sort(), ['default', 'initSync', 'run']);
   assert.equal(JSON.parse(perfectgym).tokenUrl, 'https://club.example/Api/oauth/authorize');
-  const e = JSON.parse(core.configure('fitrankings', JSON.stringify({ clientId: 'a', clientSecret: 'x' })));
+  const e = JSON.parse(call('configure', 'fitrankings', JSON.stringify({ clientId: 'a', clientSecret: 'x' })));
   assert.equal(e.error, 'invalid_config');
-  assert.equal(JSON.parse(core.loadSession('fitrankings', 'not json')), null);
+  assert.equal(JSON.parse(call('loadSession', 'fitrankings', 'not json')), null);
 });
 
 test('a password, a PKCE verifier and tokens do not stay in the wasm memory', () => {
   const password = 'Sup3r-Secret-Passw0rd';
-  const { body } = JSON.parse(core.passwordBody(perfectgym, 'member@example.com', password, ''));
+  const { body } = JSON.parse(call('passwordBody', perfectgym, 'member@example.com', password, ''));
   assert.ok(body.includes(password), 'the body carries the password');
   assert.ok(!inMemory(password), 'the password is wiped');
 
   const random = new Uint8Array(64).map((_, i) => i * 7);
-  const { tx } = JSON.parse(core.begin(fitbark, random, NOW));
+  const { tx } = JSON.parse(call('begin', fitbark, Array.from(random), NOW));
   const verifier = JSON.parse(tx).verifier;
   assert.equal(verifier.length, 43);
   const state = JSON.parse(tx).state;
   const search = `?code=the-code-123&state=${state}`;
-  const exchange = JSON.parse(core.complete(fitbark, search, tx, NOW + 1000));
+  const exchange = JSON.parse(call('complete', fitbark, search, tx, NOW + 1000));
   assert.ok(exchange.body.includes(verifier));
   assert.ok(!inMemory(verifier), 'the verifier is wiped');
   assert.ok(!inMemory('the-code-123'), 'the code is wiped');
 
   const response = JSON.stringify({ access_token: 'access-Token-9f8e7d', token_type: 'bearer', refresh_token: 'refresh-Token-1a2b3c', expires_in: 3600 });
-  const session = JSON.parse(core.tokenResponse('fitbark', 200, response, NOW, ''));
+  const session = JSON.parse(call('tokenResponse', 'fitbark', 200, response, NOW, ''));
   assert.equal(session.accessToken, 'access-Token-9f8e7d');
   assert.equal(session.expiresAt, NOW + 3_600_000);
   assert.ok(!inMemory('access-Token-9f8e7d') && !inMemory('refresh-Token-1a2b3c'), 'the tokens are wiped');
@@ -54,12 +58,12 @@ test('a password, a PKCE verifier and tokens do not stay in the wasm memory', ()
 
 test('the memory does not grow with use', () => {
   const stored = JSON.stringify({ provider: 'fitbark', accessToken: 'a'.repeat(2000), tokenType: 'bearer', refreshToken: 'r' });
-  for (let i = 0; i < 100; i++) core.loadSession('fitbark', stored);
+  for (let i = 0; i < 100; i++) call('loadSession', 'fitbark', stored);
   const before = wasm.memory.buffer.byteLength;
   for (let i = 0; i < 20_000; i++) {
-    core.loadSession('fitbark', stored);
-    core.refreshBody(fitbark, `refresh-${i}`);
-    core.challenge(401, 'Bearer error="invalid_token"');
+    call('loadSession', 'fitbark', stored);
+    call('refreshBody', fitbark, `refresh-${i}`);
+    call('challenge', 401, 'Bearer error="invalid_token"');
   }
   assert.equal(wasm.memory.buffer.byteLength, before);
 });
