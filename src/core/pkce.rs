@@ -80,57 +80,68 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
         0x5be0cd19,
     ];
-    let mut message = data.to_vec();
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
-    }
-    message.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
-    for block in message.chunks_exact(64) {
-        let mut w = [0u32; 64];
-        for (wi, word) in w.iter_mut().zip(block.chunks_exact(4)) {
-            *wi = u32::from_be_bytes(word.try_into().unwrap_or_default());
-        }
-        for i in 16..64 {
-            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
-            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
-        }
-        let mut v = h;
-        for i in 0..64 {
-            let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
-            let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
-            let t1 = v[7]
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
-            let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
-            let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-            let t2 = s0.wrapping_add(maj);
-            v = [
-                t1.wrapping_add(t2),
-                v[0],
-                v[1],
-                v[2],
-                v[3].wrapping_add(t1),
-                v[4],
-                v[5],
-                v[6],
-            ];
-        }
-        for (a, b) in h.iter_mut().zip(v) {
-            *a = a.wrapping_add(b);
+    // The padded message (§5.1.1): the data, 0x80, zeros, and the bit length in the last 8 bytes
+    // of the last 64-byte block. Its bytes are produced one at a time, so nothing is copied.
+    let len = data.len();
+    let bits = (len as u64).wrapping_mul(8);
+    let total = (len / 64 + 1 + usize::from(len % 64 >= 56)) * 64;
+    let mut w = [0u32; 64];
+    for i in 0..total {
+        let b = match data.get(i) {
+            Some(&b) => b,
+            None if i == len => 0x80,
+            None if i + 8 >= total => (bits >> ((total - 1 - i) * 8)) as u8,
+            None => 0,
+        };
+        let word = &mut w[i / 4 % 16];
+        *word = *word << 8 | b as u32;
+        if i % 64 == 63 {
+            compress(&mut h, &mut w);
         }
     }
     let mut out = [0u8; 32];
-    for (o, b) in out.iter_mut().zip(h.iter().flat_map(|w| w.to_be_bytes())) {
-        *o = b;
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = (h[i / 4] >> (24 - 8 * (i % 4))) as u8;
     }
     out
+}
+
+/// One block of §6.2.2: `w[..16]` holds the block's words; the rest of `w` is the schedule.
+fn compress(h: &mut [u32; 8], w: &mut [u32; 64]) {
+    for i in 16..64 {
+        let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+        let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16]
+            .wrapping_add(s0)
+            .wrapping_add(w[i - 7])
+            .wrapping_add(s1);
+    }
+    let mut v = *h;
+    for i in 0..64 {
+        let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
+        let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
+        let t1 = v[7]
+            .wrapping_add(s1)
+            .wrapping_add(ch)
+            .wrapping_add(K[i])
+            .wrapping_add(w[i]);
+        let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
+        let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+        let t2 = s0.wrapping_add(maj);
+        v = [
+            t1.wrapping_add(t2),
+            v[0],
+            v[1],
+            v[2],
+            v[3].wrapping_add(t1),
+            v[4],
+            v[5],
+            v[6],
+        ];
+    }
+    for (a, b) in h.iter_mut().zip(v) {
+        *a = a.wrapping_add(b);
+    }
 }
 
 #[cfg(test)]
