@@ -21,6 +21,7 @@ pub struct BearerChallenge {
 }
 
 struct Cursor<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -29,21 +30,19 @@ fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn skip(&mut self, set: &[u8]) {
         while self.s.get(self.i).is_some_and(|b| set.contains(b)) {
             self.i += 1;
         }
     }
 
-    fn token(&mut self) -> Option<&str> {
+    fn token(&mut self) -> Option<&'a [u8]> {
         let start = self.i;
         while self.s.get(self.i).copied().is_some_and(is_tchar) {
             self.i += 1;
         }
-        (self.i > start)
-            .then(|| core::str::from_utf8(self.s.get(start..self.i)?).ok())
-            .flatten()
+        self.s.get(start..self.i).filter(|t| !t.is_empty())
     }
 
     fn quoted(&mut self) -> Option<String> {
@@ -80,9 +79,7 @@ impl Cursor<'_> {
             {
                 self.i += 1;
             }
-            core::str::from_utf8(self.s.get(start..self.i)?)
-                .ok()
-                .map(String::from)
+            self.text.get(start..self.i).map(String::from)
         }
     }
 }
@@ -95,6 +92,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
         return None;
     }
     let mut c = Cursor {
+        text: header,
         s: header.as_bytes(),
         i: 0,
     };
@@ -105,7 +103,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
         if c.i >= c.s.len() {
             return found;
         }
-        let word = String::from(c.token()?);
+        let word = c.token()?;
         c.skip(b" \t");
         if c.s.get(c.i) == Some(&b'=') {
             c.i += 1;
@@ -113,11 +111,14 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
             let value = c.value()?;
             if in_bearer {
                 let challenge = found.get_or_insert_with(Default::default);
-                let slot = match word.to_ascii_lowercase().as_str() {
-                    "error" => &mut challenge.error,
-                    "error_description" => &mut challenge.error_description,
-                    "scope" => &mut challenge.scope,
-                    _ => continue,
+                let slot = if word.eq_ignore_ascii_case(b"error") {
+                    &mut challenge.error
+                } else if word.eq_ignore_ascii_case(b"error_description") {
+                    &mut challenge.error_description
+                } else if word.eq_ignore_ascii_case(b"scope") {
+                    &mut challenge.scope
+                } else {
+                    continue;
                 };
                 slot.get_or_insert(value);
             }
@@ -126,7 +127,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
             if found.is_some() {
                 return found;
             }
-            in_bearer = word.eq_ignore_ascii_case("bearer");
+            in_bearer = word.eq_ignore_ascii_case(b"bearer");
             if in_bearer {
                 found = Some(BearerChallenge::default());
             }

@@ -6,6 +6,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::query::hex_value;
+
 /// Deepest nesting accepted; token responses are one level deep.
 const MAX_DEPTH: usize = 32;
 /// Largest document accepted: token responses are a few hundred bytes.
@@ -49,21 +51,34 @@ impl Value {
     /// digits (`"3600"`), as some providers send `expires_in`.
     pub fn as_u64(&self) -> Option<u64> {
         let text = match self {
-            Value::Number(n) => n.as_str(),
-            Value::String(s) => s.trim(),
+            Value::Number(n) | Value::String(n) => n,
             _ => return None,
         };
-        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-        if whole.is_empty() || !fraction.bytes().all(|b| b == b'0') {
-            return None;
-        }
-        whole.bytes().try_fold(0u64, |acc, b| {
-            if b.is_ascii_digit() {
-                acc.checked_mul(10)?.checked_add((b - b'0') as u64)
-            } else {
-                None
+        // Optional whitespace, digits, optionally `.` and zeros, optional whitespace. A number's
+        // text never holds whitespace, so only strings are effectively trimmed.
+        let mut n: Option<u64> = None;
+        // 0: leading space, 1: digits, 2: zeros after the point, 3: trailing space.
+        let mut part = 0;
+        for c in text.chars() {
+            if c.is_whitespace() && part != 1 && part != 2 {
+                continue;
             }
-        })
+            if c.is_whitespace() {
+                part = 3;
+            } else if part <= 1 && c.is_ascii_digit() {
+                part = 1;
+                n = Some(
+                    n.unwrap_or(0)
+                        .checked_mul(10)?
+                        .checked_add(c as u64 - '0' as u64)?,
+                );
+            } else if (part == 1 && c == '.') || (part == 2 && c == '0') {
+                part = 2;
+            } else {
+                return None;
+            }
+        }
+        n
     }
 }
 
@@ -74,6 +89,7 @@ pub fn parse(text: &str) -> Option<Value> {
         return None;
     }
     let mut p = Parser {
+        text,
         s: text.as_bytes(),
         i: 0,
     };
@@ -83,6 +99,7 @@ pub fn parse(text: &str) -> Option<Value> {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -201,16 +218,14 @@ impl Parser<'_> {
                 return None;
             }
         }
-        // The slice is ASCII by construction.
-        let text = core::str::from_utf8(self.s.get(start..self.i)?).ok()?;
-        Some(Value::Number(text.into()))
+        Some(Value::Number(self.text.get(start..self.i)?.into()))
     }
 
     fn hex4(&mut self) -> Option<u32> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let d = (*self.s.get(self.i)? as char).to_digit(16)?;
-            v = v << 4 | d;
+            let d = hex_value(*self.s.get(self.i)?)?;
+            v = v << 4 | d as u32;
             self.i += 1;
         }
         Some(v)
@@ -349,26 +364,32 @@ pub fn push_u64(out: &mut String, v: u64) {
 
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(if (c as u32) < 0x10 {
-                    "\\u000"
-                } else {
-                    "\\u001"
-                });
-                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
-            }
-            c => out.push(c),
+    // Unescaped runs are copied whole; they end at ASCII bytes, so at character boundaries.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if escape.is_empty() {
+            out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 #[cfg(test)]
 mod tests {

@@ -143,22 +143,35 @@ pub const OPENFIT_TEST: OpenFitHosts = OpenFitHosts {
 /// Checks a base URL option and drops trailing slashes: it must be an absolute `https:` URL
 /// (or `http:` for a local sandbox) without query or fragment.
 pub fn normalize_base_url(url: &str) -> Result<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| invalid_config("baseUrl must be an absolute http(s) URL"))?;
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', '@', ' ', '\\']) {
+    let bytes = url.as_bytes();
+    let rest = if bytes.starts_with(b"https://") {
+        bytes.get(8..)
+    } else if bytes.starts_with(b"http://") {
+        bytes.get(7..)
+    } else {
+        None
+    }
+    .ok_or_else(|| invalid_config("baseUrl must be an absolute http(s) URL"))?;
+    if rest.first().is_none_or(|&b| b == b'/')
+        || rest
+            .iter()
+            .any(|b| matches!(b, b'?' | b'#' | b'@' | b' ' | b'\\'))
+    {
         return Err(invalid_config(
             "baseUrl must be an origin with an optional path",
         ));
     }
-    Ok(url.trim_end_matches('/').into())
+    let mut out = String::from(url);
+    while out.as_bytes().last() == Some(&b'/') {
+        out.pop();
+    }
+    Ok(out)
 }
 
 /// Checks an option that must be a non-empty string.
 pub fn require_option<'a>(value: Option<&'a str>, message: &'static str) -> Result<&'a str> {
     value
-        .filter(|v| !v.trim().is_empty())
+        .filter(|v| !v.chars().all(char::is_whitespace))
         .ok_or_else(|| invalid_config(message))
 }
 

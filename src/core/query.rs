@@ -68,12 +68,16 @@ pub fn encode_pairs_into(out: &mut String, pairs: &[(&str, &str)]) {
 /// Appends encoded pairs to a URL, with `?` or `&` as the URL already has a query or not.
 pub fn append_to_url(url: &str, pairs: &[(&str, &str)]) -> String {
     let mut out = String::from(url);
-    out.push(if url.contains('?') { '&' } else { '?' });
-    out.push_str(&encode_pairs(pairs));
+    out.push(if url.bytes().any(|b| b == b'?') {
+        '&'
+    } else {
+        '?'
+    });
+    encode_pairs_into(&mut out, pairs);
     out
 }
 
-fn hex_value(b: u8) -> Option<u8> {
+pub(crate) fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -121,10 +125,7 @@ pub fn decode_component(s: &str) -> Result<String> {
 /// Parses a query string or fragment (a leading `?` or `#` is ignored) into decoded pairs, in order.
 /// Empty segments (`a=1&&b=2`) are skipped; a name without `=` has an empty value.
 pub fn parse(query: &str) -> Result<Vec<(String, String)>> {
-    let query = query
-        .strip_prefix('?')
-        .or_else(|| query.strip_prefix('#'))
-        .unwrap_or(query);
+    let query = strip_lead(query, b'#');
     if query.len() > MAX_QUERY_LEN {
         return Err(Error::new(
             ErrorCode::InvalidCallback,
@@ -132,11 +133,46 @@ pub fn parse(query: &str) -> Result<Vec<(String, String)>> {
         ));
     }
     let mut pairs = Vec::new();
-    for segment in query.split('&').filter(|s| !s.is_empty()) {
-        let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+    for (_, name, value) in Segments(query) {
         pairs.push((decode_component(name)?, decode_component(value)?));
     }
     Ok(pairs)
+}
+
+/// `s` without a leading `?`, or without a leading `other`.
+fn strip_lead(s: &str, other: u8) -> &str {
+    match s.as_bytes().first() {
+        Some(&b) if b == b'?' || b == other => s.get(1..).unwrap_or(""),
+        _ => s,
+    }
+}
+
+/// `s` up to the first `sep`, and what follows that `sep` (empty when there is none).
+fn split_at_byte(s: &str, sep: u8) -> (&str, &str) {
+    match s.bytes().position(|b| b == sep) {
+        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..).unwrap_or("")),
+        None => (s, ""),
+    }
+}
+
+/// The non-empty `&`-separated segments of a query, each with its name and value (split at the
+/// first `=`; the value is empty without one).
+struct Segments<'a>(&'a str);
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = (&'a str, &'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.0.is_empty() {
+            let (segment, rest) = split_at_byte(self.0, b'&');
+            self.0 = rest;
+            if !segment.is_empty() {
+                let (name, value) = split_at_byte(segment, b'=');
+                return Some((segment, name, value));
+            }
+        }
+        None
+    }
 }
 
 /// Decoded parameters with strict single-value lookups.
@@ -192,10 +228,8 @@ impl Params {
 /// Removes the named parameters from a query string (with or without its `?`), keeping the others
 /// byte for byte. Returns the new query with a leading `?`, or an empty string when none remain.
 pub fn remove_params(query: &str, names: &[&str]) -> String {
-    let query = query.strip_prefix('?').unwrap_or(query);
     let mut out = String::new();
-    for segment in query.split('&').filter(|s| !s.is_empty()) {
-        let raw_name = segment.split_once('=').map_or(segment, |(n, _)| n);
+    for (segment, raw_name, _) in Segments(strip_lead(query, b'?')) {
         let name = decode_component(raw_name).unwrap_or_default();
         if names.contains(&name.as_str()) {
             continue;
