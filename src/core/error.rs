@@ -83,9 +83,14 @@ pub struct Error {
 impl Error {
     /// An error with a code and a message and nothing else.
     pub fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::with_message(code, message.into())
+    }
+
+    #[inline(never)]
+    fn with_message(code: ErrorCode, message: Cow<'static, str>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message,
             provider: None,
             status: None,
             oauth_error: None,
@@ -126,15 +131,10 @@ impl Error {
             message.push_str(": ");
             message.push_str(d);
         }
-        Error {
-            code,
-            message: message.into(),
-            provider: None,
-            status: None,
-            oauth_error: Some(error),
-            description,
-            scope: None,
-        }
+        let mut e = Self::with_message(code, message.into());
+        e.oauth_error = Some(error);
+        e.description = description;
+        e
     }
 }
 
