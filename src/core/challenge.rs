@@ -26,13 +26,20 @@ struct Cursor<'a> {
     i: usize,
 }
 
+/// `tchar` (RFC 9110 §5.6.2): letters, digits and ``!#$%&'*+-.^_`|~``.
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric()
+        || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'..=b'`' | b'|' | b'~')
 }
 
 impl<'a> Cursor<'a> {
-    fn skip(&mut self, set: &[u8]) {
-        while self.s.get(self.i).is_some_and(|b| set.contains(b)) {
+    /// Skips spaces and tabs, and commas too when `commas` is set.
+    fn skip(&mut self, commas: bool) {
+        while self
+            .s
+            .get(self.i)
+            .is_some_and(|&b| b == b' ' || b == b'\t' || (commas && b == b','))
+        {
             self.i += 1;
         }
     }
@@ -99,15 +106,15 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
     let mut in_bearer = false;
     let mut found: Option<BearerChallenge> = None;
     loop {
-        c.skip(b" \t,");
+        c.skip(true);
         if c.i >= c.s.len() {
             return found;
         }
         let word = c.token()?;
-        c.skip(b" \t");
+        c.skip(false);
         if c.s.get(c.i) == Some(&b'=') {
             c.i += 1;
-            c.skip(b" \t");
+            c.skip(false);
             let value = c.value()?;
             if in_bearer {
                 let challenge = found.get_or_insert_with(Default::default);
