@@ -3,8 +3,6 @@
 //! sends what these functions build and hands back what it received.
 
 use alloc::string::String;
-use alloc::vec;
-use alloc::vec::Vec;
 
 use super::error::{Error, ErrorCode, Result};
 use super::json::{self, ObjectWriter, Value};
@@ -145,7 +143,7 @@ impl core::fmt::Debug for Credentials {
     }
 }
 
-fn secret_form(pairs: &[(&str, &str)]) -> Secret {
+fn secret_form(pairs: &[query::Pair]) -> Secret {
     Secret::build(query::encoded_pairs_len(pairs), |out| {
         query::encode_pairs_into(out, pairs)
     })
@@ -159,24 +157,23 @@ pub fn password_form(
     credentials: &Credentials,
     client_id: Option<&str>,
 ) -> Secret {
-    let mut pairs: Vec<(&str, &str)> = vec![("grant_type", "password")];
-    if let Flow::Password {
-        scope: Some(scope), ..
-    } = provider.flow
-    {
-        pairs.push(("scope", scope));
-    }
-    if let Some(id) = client_id {
-        pairs.push(("client_id", id));
-    }
-    match credentials {
+    let scope = match provider.flow {
+        Flow::Password { scope, .. } => scope,
+        _ => None,
+    };
+    let (username, secret_name, secret) = match credentials {
         Credentials::Password { username, password } => {
-            pairs.push(("username", username));
-            pairs.push(("password", password.expose()));
+            (Some(username.as_str()), "password", password)
         }
-        Credentials::FacebookToken(token) => pairs.push(("facebookToken", token.expose())),
-    }
-    secret_form(&pairs)
+        Credentials::FacebookToken(token) => (None, "facebookToken", token),
+    };
+    secret_form(&[
+        ("grant_type", Some("password")),
+        ("scope", scope),
+        ("client_id", client_id),
+        ("username", username),
+        (secret_name, Some(secret.expose())),
+    ])
 }
 
 /// The JSON body of a password-grant request sent to the app's own server, which adds the client
@@ -201,14 +198,11 @@ pub fn password_json(credentials: &Credentials) -> Secret {
 
 /// The form body of a refresh request sent to the provider itself (RFC 6749 §6).
 pub fn refresh_form(refresh_token: &Secret, client_id: Option<&str>) -> Secret {
-    let mut pairs = vec![
-        ("grant_type", "refresh_token"),
-        ("refresh_token", refresh_token.expose()),
-    ];
-    if let Some(id) = client_id {
-        pairs.push(("client_id", id));
-    }
-    secret_form(&pairs)
+    secret_form(&[
+        ("grant_type", Some("refresh_token")),
+        ("refresh_token", Some(refresh_token.expose())),
+        ("client_id", client_id),
+    ])
 }
 
 /// The query if it has parameters, else the fragment: some providers answer in either.

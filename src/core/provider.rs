@@ -2,7 +2,6 @@
 //! each uses and what it supports. The flows themselves live in [`super::flow`].
 
 use alloc::string::String;
-use alloc::vec;
 
 use super::error::{invalid_config, Result};
 use super::query;
@@ -194,7 +193,10 @@ impl Provider {
         };
         Some(query::append_to_url(
             &Self::endpoint(base_url, authorize_path),
-            &[("client_id", client_id), (callback_param, callback_uri)],
+            &[
+                ("client_id", Some(client_id)),
+                (callback_param, Some(callback_uri)),
+            ],
         ))
     }
 
@@ -221,22 +223,17 @@ impl Provider {
         let Flow::AuthorizationCode { authorize_path } = self.flow else {
             return None;
         };
-        let mut pairs = vec![
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", redirect_uri),
-            ("state", state),
-        ];
-        if let Some(c) = challenge {
-            pairs.push(("code_challenge", c));
-            pairs.push(("code_challenge_method", "S256"));
-        }
-        if let Some(s) = scope {
-            pairs.push(("scope", s));
-        }
         Some(query::append_to_url(
             &Self::endpoint(base_url, authorize_path),
-            &pairs,
+            &[
+                ("response_type", Some("code")),
+                ("client_id", Some(client_id)),
+                ("redirect_uri", Some(redirect_uri)),
+                ("state", Some(state)),
+                ("code_challenge", challenge),
+                ("code_challenge_method", challenge.map(|_| "S256")),
+                ("scope", scope),
+            ],
         ))
     }
 }

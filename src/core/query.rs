@@ -36,37 +36,45 @@ pub fn encoded_len(s: &str) -> usize {
         .sum()
 }
 
+/// A form parameter: its name and its value; a pair without a value is left out.
+pub type Pair<'a> = (&'a str, Option<&'a str>);
+
 /// Exact length of [`encode_pairs`]' output, so a buffer holding a secret can be sized once.
-pub fn encoded_pairs_len(pairs: &[(&str, &str)]) -> usize {
-    pairs
-        .iter()
-        .map(|(n, v)| encoded_len(n) + 1 + encoded_len(v))
-        .sum::<usize>()
-        + pairs.len().saturating_sub(1)
+pub fn encoded_pairs_len(pairs: &[Pair]) -> usize {
+    let mut len = 0;
+    for (name, value) in pairs {
+        if let Some(value) = value {
+            len += usize::from(len > 0) + encoded_len(name) + 1 + encoded_len(value);
+        }
+    }
+    len
 }
 
 /// Builds `a=1&b=2` from pairs, each percent-encoded.
-pub fn encode_pairs(pairs: &[(&str, &str)]) -> String {
+pub fn encode_pairs(pairs: &[Pair]) -> String {
     let mut out = String::with_capacity(encoded_pairs_len(pairs));
     encode_pairs_into(&mut out, pairs);
     out
 }
 
 /// Appends `a=1&b=2` to `out`.
-pub fn encode_pairs_into(out: &mut String, pairs: &[(&str, &str)]) {
-    let start = out.len();
+pub fn encode_pairs_into(out: &mut String, pairs: &[Pair]) {
+    let mut first = true;
     for (name, value) in pairs {
-        if out.len() > start {
-            out.push('&');
+        if let Some(value) = value {
+            if !first {
+                out.push('&');
+            }
+            first = false;
+            encode_into(out, name);
+            out.push('=');
+            encode_into(out, value);
         }
-        encode_into(out, name);
-        out.push('=');
-        encode_into(out, value);
     }
 }
 
 /// Appends encoded pairs to a URL, with `?` or `&` as the URL already has a query or not.
-pub fn append_to_url(url: &str, pairs: &[(&str, &str)]) -> String {
+pub fn append_to_url(url: &str, pairs: &[Pair]) -> String {
     let mut out = String::from(url);
     out.push(if url.bytes().any(|b| b == b'?') {
         '&'
@@ -247,7 +255,11 @@ mod tests {
     #[test]
     fn encodes_reserved_and_unicode() {
         assert_eq!(
-            encode_pairs(&[("callback_uri", "https://a.b/c?d=e f"), ("x", "é")]),
+            encode_pairs(&[
+                ("callback_uri", Some("https://a.b/c?d=e f")),
+                ("skipped", None),
+                ("x", Some("é"))
+            ]),
             "callback_uri=https%3A%2F%2Fa.b%2Fc%3Fd%3De%20f&x=%C3%A9"
         );
     }
@@ -255,9 +267,10 @@ mod tests {
     #[test]
     fn encoded_lengths_are_exact() {
         let pairs = [
-            ("user name", "p@ss wörd&"),
-            ("grant_type", "password"),
-            ("", ""),
+            ("none", None),
+            ("user name", Some("p@ss wörd&")),
+            ("grant_type", Some("password")),
+            ("", Some("")),
         ];
         assert_eq!(encoded_pairs_len(&pairs), encode_pairs(&pairs).len());
         assert_eq!(encoded_pairs_len(&[]), 0);
@@ -266,11 +279,11 @@ mod tests {
     #[test]
     fn appends_with_the_right_separator() {
         assert_eq!(
-            append_to_url("https://a/p", &[("a", "1")]),
+            append_to_url("https://a/p", &[("a", Some("1"))]),
             "https://a/p?a=1"
         );
         assert_eq!(
-            append_to_url("https://a/p?x=1", &[("a", "1")]),
+            append_to_url("https://a/p?x=1", &[("a", Some("1"))]),
             "https://a/p?x=1&a=1"
         );
     }
