@@ -74,9 +74,8 @@ impl Transaction {
     /// [`TRANSACTION_TTL_MS`] at `now_ms`.
     pub fn from_json(text: &str, provider: &Provider, now_ms: u64) -> Option<Transaction> {
         let v = json::parse(text)?;
-        let string = |name: &str| v.get(name).and_then(Value::as_str).map(String::from);
         let created_at = v.get("createdAt")?.as_u64()?;
-        if string("provider")? != provider.id
+        if v.get("provider").and_then(Value::as_str)? != provider.id
             || now_ms.saturating_sub(created_at) > TRANSACTION_TTL_MS
         {
             return None;
@@ -88,9 +87,9 @@ impl Transaction {
         };
         Some(Transaction {
             provider: provider.id.into(),
-            state: string("state").filter(|s| !s.is_empty())?,
+            state: v.string("state").filter(|s| !s.is_empty())?,
             verifier,
-            redirect_uri: string("redirectUri")?,
+            redirect_uri: v.string("redirectUri")?,
             created_at,
         })
     }

@@ -39,6 +39,21 @@ impl Value {
         }
     }
 
+    /// The string member `name` of an object, copied.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name).and_then(Value::as_str).map(String::from)
+    }
+
+    /// The optional string member `name`: `Some(None)` when absent or `null`, `None` when it
+    /// is something other than a string.
+    pub fn optional_string(&self, name: &str) -> Option<Option<String>> {
+        match self.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        }
+    }
+
     /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -236,50 +251,60 @@ impl Parser<'_> {
             return None;
         }
         self.i += 1;
-        let mut out = Vec::new();
+        let mut out = String::new();
+        // Unescaped runs are copied whole: they start and end next to ASCII bytes, so at
+        // character boundaries of the (valid UTF-8) input.
+        let mut run = self.i;
         loop {
             let b = *self.s.get(self.i)?;
-            self.i += 1;
             match b {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let e = *self.s.get(self.i)?;
+                b'"' | b'\\' => {
+                    out.push_str(self.text.get(run..self.i)?);
                     self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                                    return None;
-                                }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return None;
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code)?
-                        }
-                        _ => return None,
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    if b == b'"' {
+                        return Some(out);
+                    }
+                    out.push(self.escape()?);
+                    run = self.i;
                 }
                 0..=0x1f => return None,
-                _ => out.push(b),
+                _ => self.i += 1,
             }
         }
+    }
+
+    /// The character of the escape after a backslash.
+    fn escape(&mut self) -> Option<char> {
+        let e = *self.s.get(self.i)?;
+        self.i += 1;
+        Some(match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
+                        return None;
+                    }
+                    self.i += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                };
+                char::from_u32(code)?
+            }
+            _ => return None,
+        })
     }
 }
 

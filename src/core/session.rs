@@ -100,16 +100,10 @@ impl Session {
     /// a corrupt or foreign value is treated as no session rather than trusted.
     pub fn from_json(text: &str, provider: &str) -> Option<Session> {
         let v = json::parse(text)?;
-        let string = |name: &str| v.get(name).and_then(Value::as_str).map(String::from);
-        let optional = |name: &str| match v.get(name) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
-        if string("provider")? != provider {
+        if v.get("provider").and_then(Value::as_str)? != provider {
             return None;
         }
-        let access_token = string("accessToken").filter(|t| !t.is_empty())?;
+        let access_token = v.string("accessToken").filter(|t| !t.is_empty())?;
         let expires_at = match v.get("expiresAt") {
             None | Some(Value::Null) => None,
             Some(n) => Some(n.as_u64()?),
@@ -117,11 +111,11 @@ impl Session {
         Some(Session {
             provider: provider.into(),
             access_token: Secret::new(access_token),
-            token_type: string("tokenType")?,
-            user_id: optional("userId")?,
-            refresh_token: optional("refreshToken")?.map(Secret::new),
+            token_type: v.string("tokenType")?,
+            user_id: v.optional_string("userId")?,
+            refresh_token: v.optional_string("refreshToken")?.map(Secret::new),
             expires_at,
-            scope: optional("scope")?,
+            scope: v.optional_string("scope")?,
         })
     }
 
@@ -218,12 +212,9 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
             Some(now_ms.saturating_add(secs.saturating_mul(1000)))
         }
     };
-    let optional_string = |name: &'static str| match v.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(invalid_response(
-            "a token response field has the wrong type",
-        )),
+    let optional_string = |name: &'static str| {
+        v.optional_string(name)
+            .ok_or_else(|| invalid_response("a token response field has the wrong type"))
     };
     Ok(TokenResponse {
         access_token,
