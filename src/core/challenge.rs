@@ -2,7 +2,6 @@
 //! client should do about them.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use super::error::{Error, ErrorCode};
 
@@ -54,21 +53,24 @@ impl<'a> Cursor<'a> {
 
     fn quoted(&mut self) -> Option<String> {
         self.i += 1; // opening quote
-        let mut out = Vec::new();
+        let mut out = String::new();
+        // Runs between backslashes are copied whole; they start and end next to ASCII bytes, so
+        // at character boundaries. An escaped character starts the next run.
+        let mut run = self.i;
         loop {
             match *self.s.get(self.i)? {
                 b'"' => {
+                    out.push_str(self.text.get(run..self.i)?);
                     self.i += 1;
-                    return String::from_utf8(out).ok();
+                    return Some(out);
                 }
                 b'\\' => {
-                    out.push(*self.s.get(self.i + 1)?);
+                    out.push_str(self.text.get(run..self.i)?);
+                    self.s.get(self.i + 1)?;
+                    run = self.i + 1;
                     self.i += 2;
                 }
-                b => {
-                    out.push(b);
-                    self.i += 1;
-                }
+                _ => self.i += 1,
             }
         }
     }

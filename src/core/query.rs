@@ -122,12 +122,42 @@ pub fn decode_component(s: &str) -> Result<String> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| {
+    utf8_string(&out).ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidCallback,
             "The callback is not valid UTF-8 once decoded",
         )
     })
+}
+
+/// `bytes` as a string if they are well-formed UTF-8 (the same rules as `str::from_utf8`: no
+/// overlong forms, surrogates or code points past U+10FFFF), decoded character by character.
+fn utf8_string(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        // Continuation bytes that follow, and the smallest code point of that length.
+        let (n, min) = match lead {
+            0x00..=0x7f => (0, 0),
+            0xc0..=0xdf => (1, 0x80),
+            0xe0..=0xef => (2, 0x800),
+            0xf0..=0xf7 => (3, 0x1_0000),
+            _ => return None,
+        };
+        let mut code = u32::from(lead) & (0x7f >> n);
+        for k in 1..=n {
+            match bytes.get(i + k) {
+                Some(&b) if b & 0xc0 == 0x80 => code = code << 6 | u32::from(b & 0x3f),
+                _ => return None,
+            }
+        }
+        if code < min {
+            return None;
+        }
+        out.push(char::from_u32(code)?);
+        i += n + 1;
+    }
+    Some(out)
 }
 
 /// Parses a query string or fragment (a leading `?` or `#` is ignored) into decoded pairs, in order.
@@ -313,6 +343,26 @@ mod tests {
             parse("a=%ff%fe").unwrap_err().code,
             ErrorCode::InvalidCallback
         );
+    }
+
+    #[test]
+    fn utf8_rules_match_core() {
+        let check = |b: &[u8]| {
+            assert_eq!(
+                utf8_string(b).as_deref(),
+                core::str::from_utf8(b).ok(),
+                "{b:x?}"
+            )
+        };
+        for x in 0..=0xffff_u32 {
+            let [_, _, a, b] = x.to_be_bytes();
+            check(&[a, b]);
+            for c in [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff] {
+                check(&[a, b, c]);
+                check(&[a, b, c, 0x80]);
+                check(&[a, b, c, 0xbf, b'x']);
+            }
+        }
     }
 
     #[test]
