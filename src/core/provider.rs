@@ -160,11 +160,11 @@ pub fn normalize_base_url(url: &str) -> Result<String> {
             "baseUrl must be an origin with an optional path",
         ));
     }
-    let mut out = String::from(url);
-    while out.as_bytes().last() == Some(&b'/') {
-        out.pop();
+    let mut end = bytes.len();
+    while end > 0 && bytes.get(end - 1) == Some(&b'/') {
+        end -= 1;
     }
-    Ok(out)
+    Ok(url.get(..end).unwrap_or(url).into())
 }
 
 /// Checks an option that must be a non-empty string.
