@@ -98,7 +98,10 @@ pub(crate) fn hex_value(b: u8) -> Option<u8> {
 /// A `%` not followed by two hex digits is an error rather than kept as is: a callback that
 /// arrives mangled should fail loudly, not yield a wrong code.
 pub fn decode_component(s: &str) -> Result<String> {
-    let bytes = s.as_bytes();
+    decode(s.as_bytes())
+}
+
+fn decode(bytes: &[u8]) -> Result<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -171,8 +174,8 @@ pub fn parse(query: &str) -> Result<Vec<(String, String)>> {
         ));
     }
     let mut pairs = Vec::new();
-    for (_, name, value) in Segments(query) {
-        pairs.push((decode_component(name)?, decode_component(value)?));
+    for (_, _, name, value) in Segments::new(query) {
+        pairs.push((decode(name)?, decode(value)?));
     }
     Ok(pairs)
 }
@@ -185,31 +188,50 @@ fn strip_lead(s: &str, other: u8) -> &str {
     }
 }
 
-/// `s` up to the first `sep`, and what follows that `sep` (empty when there is none).
-fn split_at_byte(s: &str, sep: u8) -> (&str, &str) {
-    match s.bytes().position(|b| b == sep) {
-        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..).unwrap_or("")),
-        None => (s, ""),
+/// The non-empty `&`-separated segments of a query: each as a byte range of the query, with
+/// its name (before the first `=`) and its value (after it; empty without one).
+struct Segments<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Segments<'a> {
+    fn new(query: &'a str) -> Self {
+        Segments {
+            s: query.as_bytes(),
+            i: 0,
+        }
     }
 }
 
-/// The non-empty `&`-separated segments of a query, each with its name and value (split at the
-/// first `=`; the value is empty without one).
-struct Segments<'a>(&'a str);
-
 impl<'a> Iterator for Segments<'a> {
-    type Item = (&'a str, &'a str, &'a str);
+    type Item = (usize, usize, &'a [u8], &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.0.is_empty() {
-            let (segment, rest) = split_at_byte(self.0, b'&');
-            self.0 = rest;
-            if !segment.is_empty() {
-                let (name, value) = split_at_byte(segment, b'=');
-                return Some((segment, name, value));
+        loop {
+            let start = self.i;
+            let mut end = start;
+            let mut eq = None;
+            while let Some(&b) = self.s.get(end) {
+                if b == b'&' {
+                    break;
+                }
+                if b == b'=' && eq.is_none() {
+                    eq = Some(end);
+                }
+                end += 1;
+            }
+            if end == start && end >= self.s.len() {
+                return None;
+            }
+            self.i = end + 1;
+            if end > start {
+                let eq = eq.unwrap_or(end);
+                let name = self.s.get(start..eq).unwrap_or_default();
+                let value = self.s.get(eq + 1..end).unwrap_or_default();
+                return Some((start, end, name, value));
             }
         }
-        None
     }
 }
 
@@ -267,13 +289,14 @@ impl Params {
 /// byte for byte. Returns the new query with a leading `?`, or an empty string when none remain.
 pub fn remove_params(query: &str, names: &[&str]) -> String {
     let mut out = String::new();
-    for (segment, raw_name, _) in Segments(strip_lead(query, b'?')) {
-        let name = decode_component(raw_name).unwrap_or_default();
+    let query = strip_lead(query, b'?');
+    for (start, end, raw_name, _) in Segments::new(query) {
+        let name = decode(raw_name).unwrap_or_default();
         if names.contains(&name.as_str()) {
             continue;
         }
         out.push(if out.is_empty() { '?' } else { '&' });
-        out.push_str(segment);
+        out.push_str(query.get(start..end).unwrap_or_default());
     }
     out
 }
