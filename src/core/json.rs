@@ -136,17 +136,20 @@ impl Parser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
-        if self
-            .s
-            .get(self.i..)
-            .is_some_and(|rest| rest.starts_with(word))
-        {
-            self.i += word.len();
-            Some(v)
+    /// `true`, `false` or `null`.
+    fn literal(&mut self) -> Option<Value> {
+        let rest = self.s.get(self.i..)?;
+        let (len, v) = if rest.starts_with(b"true") {
+            (4, Value::Bool(true))
+        } else if rest.starts_with(b"false") {
+            (5, Value::Bool(false))
+        } else if rest.starts_with(b"null") {
+            (4, Value::Null)
         } else {
-            None
-        }
+            return None;
+        };
+        self.i += len;
+        Some(v)
     }
 
     fn value(&mut self, depth: usize) -> Option<Value> {
@@ -193,9 +196,7 @@ impl Parser<'_> {
                 }
             }
             b'"' => self.string().map(Value::String),
-            b't' => self.literal(b"true", Value::Bool(true)),
-            b'f' => self.literal(b"false", Value::Bool(false)),
-            b'n' => self.literal(b"null", Value::Null),
+            b't' | b'f' | b'n' => self.literal(),
             _ => self.number(),
         }
     }
