@@ -100,12 +100,14 @@ impl Error {
     }
 
     /// Names the provider the error concerns (kept if one is already set).
+    #[inline(never)]
     pub fn for_provider(mut self, provider: &'static str) -> Self {
         self.provider.get_or_insert(provider);
         self
     }
 
     /// Records the HTTP status that caused the error.
+    #[inline(never)]
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
