@@ -105,7 +105,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
         s: header.as_bytes(),
         i: 0,
     };
-    let mut in_bearer = false;
+    // Set once the Bearer challenge starts; parameters before it belong to other schemes.
     let mut found: Option<BearerChallenge> = None;
     loop {
         c.skip(true);
@@ -118,8 +118,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
             c.i += 1;
             c.skip(false);
             let value = c.value()?;
-            if in_bearer {
-                let challenge = found.get_or_insert_with(Default::default);
+            if let Some(challenge) = found.as_mut() {
                 let slot = if word.eq_ignore_ascii_case(b"error") {
                     &mut challenge.error
                 } else if word.eq_ignore_ascii_case(b"error_description") {
@@ -136,8 +135,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
             if found.is_some() {
                 return found;
             }
-            in_bearer = word.eq_ignore_ascii_case(b"bearer");
-            if in_bearer {
+            if word.eq_ignore_ascii_case(b"bearer") {
                 found = Some(BearerChallenge::default());
             }
         }
