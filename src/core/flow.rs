@@ -214,17 +214,15 @@ fn callback_params(search: &str, hash: &str) -> Result<Params> {
     }
 }
 
-fn provider_error(params: &Params, provider: &Provider) -> Result<Option<Error>> {
-    Ok(match params.get("error")? {
-        Some(error) => Some(
-            Error::from_oauth(
-                error.into(),
-                params.get("error_description")?.map(String::from),
-            )
-            .for_provider(provider.id),
-        ),
-        None => None,
-    })
+/// The provider's refusal, when the callback carries an `error` parameter.
+fn provider_error(params: &Params) -> Result<()> {
+    match params.get("error")? {
+        Some(error) => Err(Error::from_oauth(
+            error.into(),
+            params.get("error_description")?.map(String::from),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Validates a popup callback carrying the token itself (FitRankings): `token` and `user_id`,
@@ -242,11 +240,9 @@ pub fn parse_popup_callback(provider: &Provider, search: &str, hash: &str) -> Re
             "This provider does not use the popup flow",
         ));
     };
-    let result = (|| {
+    let result = (|| -> Result<Session> {
         let params = callback_params(search, hash)?;
-        if let Some(e) = provider_error(&params, provider)? {
-            return Err(e);
-        }
+        provider_error(&params)?;
         Ok(Session {
             provider: provider.id.into(),
             access_token: Secret::new(params.require(token_param)?),
@@ -302,9 +298,7 @@ pub fn parse_code_callback(
             }
             _ => {}
         }
-        if let Some(e) = provider_error(&params, provider)? {
-            return Err(e);
-        }
+        provider_error(&params)?;
         Ok(String::from(params.require("code")?))
     })();
     result.map_err(|e| e.for_provider(provider.id))
