@@ -179,23 +179,77 @@ const bearer = (request, session) => request.headers.set('Authorization', `Beare
 // Refreshes under way, one per provider, shared by every instance on the page.
 const refreshing = new Map();
 
+// ---------- options ----------
+
+const SECRET_OPTION = 'A client secret must never reach the browser: keep it in the token broker';
+
+/**
+ * Reads a constructor's options object: `null` and `undefined` members are absent; a present
+ * member of the wrong type, a missing required one and any member named like a secret (also in
+ * a nested object) are `invalid_config`.
+ */
+function reader(options) {
+  const config = (message) => error('invalid_config', message);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw config('options must be an object');
+  const secretNamed = (o) => Object.keys(o).some((name) => /secret/i.test(name));
+  if (secretNamed(options) || Object.values(options).some((v) => v !== null && typeof v === 'object' && secretNamed(v))) {
+    throw config(SECRET_OPTION);
+  }
+  const read = (from) => {
+    const string = (name) => {
+      const v = from[name] ?? undefined;
+      if (v !== undefined && typeof v !== 'string') throw config('a string option has another type');
+      return v;
+    };
+    return {
+      string,
+      required(name, message = `${name} is required`) {
+        const v = string(name);
+        if (!v?.trim()) throw config(message);
+        return v;
+      },
+      flag(name, fallback) {
+        const v = from[name] ?? fallback;
+        if (typeof v !== 'boolean') throw config('a boolean option has another type');
+        return v;
+      },
+      count(name, fallback) {
+        const v = from[name] ?? fallback;
+        if (!Number.isSafeInteger(v) || v <= 0) throw config('a numeric option must be a positive number');
+        return v;
+      },
+      object: (name) => read(from[name]),
+      raw: (name) => from[name] ?? undefined,
+    };
+  };
+  return read(options);
+}
+
+/** The provider's API base, token endpoint and authorise URL, from the core. */
+const endpoints = (provider, baseUrl = '', clientId = '', callbackUri = '', environment = '', identityUrl = '') =>
+  ok(core('endpoints', provider, baseUrl, clientId, callbackUri, environment, identityUrl), provider);
+
+const TOKEN_ENDPOINT_REQUIRED = "tokenEndpoint (your server's token URL) is required";
+
 /** What every provider class shares: its session, Bearer fetch, token requests and refresh. */
 class Client {
   #c;
   #config;
   #api;
 
-  constructor(provider, options) {
+  /** `configure(o)` reads the options (see `reader`) into the client's configuration. */
+  constructor(provider, options, configure) {
     if (typeof window === 'undefined') throw error('invalid_config', 'fitconnect needs a browser window; it cannot run here');
     if (!ready) throw error('invalid_config', 'fitconnect is not loaded yet: call init() and wait for it first');
-    let json;
+    let c;
     try {
-      json = JSON.stringify(options ?? null);
-    } catch {
-      throw error('invalid_config', 'options must be a plain object');
+      c = { provider, clientId: '', ...configure(reader(options)) };
+    } catch (e) {
+      e.provider ??= provider;
+      throw e;
     }
-    this.#config = core('configure', provider, json ?? 'null');
-    const c = (this.#c = ok(this.#config, provider));
+    this.#c = c;
+    this.#config = JSON.stringify(c);
     this.#api = new URL(c.baseUrl).origin;
     // A relative token endpoint (`/broker/...`) is the app's own server: resolve it now.
     if (c.tokenUrl) {
@@ -208,7 +262,7 @@ class Client {
     listen();
   }
 
-  /** The configuration the core checked (see `configure` in src/core/api.rs). */
+  /** The client's configuration (see src/core/api.rs for its fields). */
   get _config() {
     return this.#c;
   }
@@ -417,7 +471,12 @@ export class FitRankings extends Client {
    * (`invalid_config`) for missing options or an option named like a secret.
    */
   constructor(options) {
-    super('fitrankings', options);
+    super('fitrankings', options, (o) => {
+      const clientId = o.required('clientId');
+      const callbackUri = o.required('callbackUri');
+      const timeoutMs = o.count('timeoutMs', 300_000);
+      return { clientId, timeoutMs, ...endpoints('fitrankings', o.string('baseUrl'), clientId, callbackUri) };
+    });
   }
 
   /**
@@ -469,7 +528,13 @@ let completion = null;
 export class FitBark extends Client {
   /** `options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce? }`. */
   constructor(options) {
-    super('fitbark', options);
+    super('fitbark', options, (o) => {
+      const clientId = o.required('clientId');
+      const redirectUri = o.required('redirectUri');
+      const tokenUrl = o.required('tokenEndpoint', TOKEN_ENDPOINT_REQUIRED);
+      const { baseUrl, skewMs } = endpoints('fitbark', o.string('baseUrl'));
+      return { baseUrl, clientId, skewMs, tokenUrl, tokenStyle: 'json', redirectUri, scope: o.string('scope') || undefined, pkce: o.flag('pkce', true) };
+    });
   }
 
   /**
@@ -552,7 +617,7 @@ function passwordLogin(client, credentials) {
 export class PerfectGym extends Client {
   /** `options`: `{ baseUrl }`, the club's host. */
   constructor(options) {
-    super('perfectgym', options);
+    super('perfectgym', options, (o) => ({ ...endpoints('perfectgym', o.required('baseUrl')), tokenStyle: 'form' }));
   }
 
   /** Signs in with a user name (or e-mail) and password. A wrong password rejects with `oauth_error`. */
@@ -580,7 +645,20 @@ export class PerfectGym extends Client {
 export class OpenFit extends Client {
   /** `options`: `{ clientId, environment?, refreshSkewSeconds? }`. */
   constructor(options) {
-    super('openfit', options);
+    super('openfit', options, (o) => {
+      const clientId = o.required('clientId');
+      const environment = o.raw('environment');
+      let hosts;
+      if (environment !== null && typeof environment === 'object') {
+        const env = o.object('environment');
+        const identityUrl = env.required('identityUrl', 'environment.identityUrl is required');
+        hosts = endpoints('openfit', env.required('apiUrl', 'environment.apiUrl is required'), '', '', 'custom', identityUrl);
+      } else {
+        hosts = endpoints('openfit', '', '', '', o.string('environment') ?? '');
+      }
+      const skewMs = o.count('refreshSkewSeconds', hosts.skewMs / 1000) * 1000;
+      return { ...hosts, clientId, skewMs, tokenStyle: 'form' };
+    });
   }
 
   /** Signs in with user name and password (`scope=OpenFitApi offline_access`). */
@@ -599,7 +677,11 @@ export class OpenFit extends Client {
 export class Fisikal extends Client {
   /** `options`: `{ baseUrl, tokenEndpoint }`. */
   constructor(options) {
-    super('fisikal', options);
+    super('fisikal', options, (o) => {
+      const baseUrl = o.required('baseUrl');
+      const tokenUrl = o.required('tokenEndpoint', TOKEN_ENDPOINT_REQUIRED);
+      return { ...endpoints('fisikal', baseUrl), tokenUrl, tokenStyle: 'json' };
+    });
   }
 
   /** Signs in with user name and password through your server. */

@@ -9,15 +9,29 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::core::api;
 
-/// Runs one core function: `run(JSON.stringify(["configure", provider, options]))`.
+/// Runs one core function: `run(JSON.stringify(["endpoints", provider, baseUrl, …]))`.
 #[wasm_bindgen]
 pub fn run(call: &str) -> String {
     api::run(call)
 }
 
-/// Checks a provider's constructor options (`JSON.stringify`-ed); answers its configuration.
-pub fn configure(provider: &str, options: &str) -> String {
-    api::configure(provider, options)
+/// The API base, token endpoint and authorise URL of a provider client.
+pub fn endpoints(
+    provider: &str,
+    base_url: &str,
+    client_id: &str,
+    callback_uri: &str,
+    environment: &str,
+    identity_url: &str,
+) -> String {
+    api::endpoints(
+        provider,
+        base_url,
+        client_id,
+        callback_uri,
+        environment,
+        identity_url,
+    )
 }
 
 /// Starts a FitBark authorisation from 64 random bytes: `{ url, state, tx }`.

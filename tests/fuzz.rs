@@ -71,11 +71,8 @@ fn exercise_api(input: &str) {
             started.elapsed()
         );
     };
-    let fitbark = api::configure(
-        "fitbark",
-        r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"/t"}"#,
-    );
-    let openfit = api::configure("openfit", r#"{"clientId":"c"}"#);
+    let fitbark = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"/t","tokenStyle":"json","redirectUri":"r","pkce":true}"#;
+    let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"c","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
     for provider in [
         "fitrankings",
         "fitbark",
@@ -84,13 +81,14 @@ fn exercise_api(input: &str) {
         "fisikal",
         input,
     ] {
-        is_json(&|| api::configure(provider, input));
+        is_json(&|| api::endpoints(provider, input, input, input, "", ""));
+        is_json(&|| api::endpoints(provider, input, "", "", "custom", input));
         is_json(&|| api::popup_callback(provider, input, input));
         is_json(&|| api::token_response(provider, 200, input, 0.0, input));
         is_json(&|| api::token_response(provider, 401, input, 1e300, ""));
         is_json(&|| api::load_session(provider, input));
     }
-    for config in [fitbark.as_str(), openfit.as_str(), input] {
+    for config in [fitbark, openfit, input] {
         is_json(&|| api::begin(config, input.as_bytes(), f64::NAN));
         is_json(&|| api::complete(config, input, input, -1.0));
         is_json(&|| api::password_body(config, input, input, ""));

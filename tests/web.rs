@@ -17,7 +17,6 @@ export function randomBytes(n) {
 }
 export function text(name) {
   return {
-    options: JSON.stringify({ clientId: 'Zoë 🏃 app', callbackUri: 'https://app.example/cb?ü=1' }),
     search: '?token=' + encodeURIComponent('tøken 😀') + '&user_id=' + encodeURIComponent('Ωmega'),
     // The call js/sdk.js makes: JSON.stringify of the name and the arguments.
     call: JSON.stringify(['popupCallback', 'fitrankings', '?token=' + encodeURIComponent('tøken 😀') + '&user_id=1', '']),
@@ -43,24 +42,29 @@ extern "C" {
 
 const NOW: f64 = 1_700_000_000_000.0;
 
+/// A FitBark client configuration as js/sdk.js builds it.
 fn fitbark(pkce: bool) -> String {
-    let options = if pkce {
-        r#"{"clientId":"cid","redirectUri":"https://app.example/","tokenEndpoint":"/broker/fitbark/token"}"#
-    } else {
-        r#"{"clientId":"cid","redirectUri":"https://app.example/","tokenEndpoint":"/broker/fitbark/token","pkce":false}"#
-    };
-    wasm::configure("fitbark", options)
+    let pkce = if pkce { "true" } else { "false" };
+    format!(
+        r#"{{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/","pkce":{pkce}}}"#
+    )
 }
 
 #[wasm_bindgen_test]
-fn non_ascii_round_trips_through_configure() {
-    let config = wasm::configure("fitrankings", &text("options"));
-    assert_eq!(field(&config, "clientId"), "Zoë 🏃 app");
+fn non_ascii_round_trips_through_endpoints() {
+    let endpoints = wasm::endpoints(
+        "fitrankings",
+        "",
+        "Zoë 🏃 app",
+        "https://app.example/cb?ü=1",
+        "",
+        "",
+    );
     assert_eq!(
-        field(&config, "popupUrl"),
+        field(&endpoints, "popupUrl"),
         "https://api.fitrankings.com/iq/oauth2/?client_id=Zo%C3%AB%20%F0%9F%8F%83%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb%3F%C3%BC%3D1"
     );
-    assert_eq!(field(&config, "timeoutMs"), "300000");
+    assert_eq!(field(&endpoints, "baseUrl"), "https://api.fitrankings.com");
 }
 
 #[wasm_bindgen_test]
@@ -188,21 +192,18 @@ fn challenge_shapes() {
 
 #[wasm_bindgen_test]
 fn password_and_refresh_bodies() {
-    let openfit = wasm::configure("openfit", r#"{"clientId":"of"}"#);
-    let body = field(
-        &wasm::password_body(&openfit, "zoë", "pässwörd", ""),
-        "body",
-    );
+    let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
+    let body = field(&wasm::password_body(openfit, "zoë", "pässwörd", ""), "body");
     assert_eq!(
         body,
         "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=zo%C3%AB&password=p%C3%A4ssw%C3%B6rd"
     );
-    let refresh = field(&wasm::refresh_body(&openfit, "rt"), "body");
+    let refresh = field(&wasm::refresh_body(openfit, "rt"), "body");
     assert_eq!(
         refresh,
         "grant_type=refresh_token&refresh_token=rt&client_id=of"
     );
-    let missing = wasm::password_body(&openfit, "zoë", "", "");
+    let missing = wasm::password_body(openfit, "zoë", "", "");
     assert_eq!(field(&missing, "message"), "password is required");
 }
 

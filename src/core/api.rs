@@ -4,8 +4,10 @@
 //! A failure is an object
 //! `{"error":"<code>","message":"…","provider"?:"<id>","status"?:n,"oauthError"?:"…","description"?:"…","scope"?:"…"}`
 //! whose `error` is an [`ErrorCode`](super::ErrorCode) string. Times are milliseconds since the
-//! epoch, as JavaScript numbers. A configuration is the object [`configure`] answers; the other
-//! functions take it back as text.
+//! epoch, as JavaScript numbers. A configuration is the object the JavaScript layer builds from a
+//! constructor's options and [`endpoints`]; the functions that need it take it as JSON text:
+//! `{"provider","baseUrl","clientId","skewMs","tokenUrl"?,"tokenStyle"?:"json"|"form",
+//! "redirectUri"?,"scope"?,"pkce"?}`.
 
 use alloc::string::String;
 
@@ -23,12 +25,7 @@ use super::session::{parse_token_response, Secret, Session};
 /// Bytes of randomness [`begin`] takes: 32 for the `state`, then 32 for the PKCE verifier.
 pub const BEGIN_RANDOM_LEN: usize = 2 * RANDOM_LEN;
 
-/// How long the FitRankings popup may stay open when `timeoutMs` is not given (ms).
-pub const DEFAULT_POPUP_TIMEOUT_MS: u64 = 300_000;
-
-const SECRET_OPTION: &str =
-    "A client secret must never reach the browser: keep it in the token broker";
-const NOT_A_CONFIG: &str = "config is not a configuration from configure";
+const NOT_A_CONFIG: &str = "config is not a client configuration";
 
 /// An error as the JSON object JavaScript turns into a `FitConnectError`.
 pub fn error_json(e: &Error) -> String {
@@ -68,183 +65,92 @@ fn is_object(v: &Value) -> bool {
     matches!(v, Value::Object(_))
 }
 
-/// Whether any member name of an object contains "secret", in any case.
-fn names_a_secret(v: &Value) -> bool {
-    match v {
-        Value::Object(members) => members.iter().any(|(name, _)| {
-            name.as_bytes()
-                .windows(6)
-                .any(|w| w.eq_ignore_ascii_case(b"secret"))
-        }),
-        _ => false,
-    }
+/// Where a provider client sends its requests, from the base URL the app gave (`""` for the
+/// provider's default): `{"baseUrl","skewMs","popupUrl"?,"tokenUrl"?}`. `baseUrl` is the API
+/// base, checked and without a trailing `/`; `skewMs` is how early the provider's tokens are
+/// refreshed by default. FitRankings also gets its authorise URL (from `client_id` and
+/// `callback_uri`); PerfectGym and OpenFIT get their own token endpoints. OpenFIT's
+/// `environment` is `"production"` (or `""`), `"test"`, or `"custom"` with `base_url` its API
+/// and `identity_url` its identity server.
+pub fn endpoints(
+    provider: &str,
+    base_url: &str,
+    client_id: &str,
+    callback_uri: &str,
+    environment: &str,
+    identity_url: &str,
+) -> String {
+    answer(find_provider(provider).and_then(|p| {
+        endpoints_of(
+            p,
+            base_url,
+            client_id,
+            callback_uri,
+            environment,
+            identity_url,
+        )
+        .map_err(|e| e.for_provider(p.id))
+    }))
 }
 
-/// The user's options object. `null` counts as absent.
-struct Options<'a>(&'a Value);
-
-impl<'a> Options<'a> {
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        self.0.get(name).filter(|v| **v != Value::Null)
-    }
-
-    fn string(&self, name: &str) -> Result<Option<&'a str>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(invalid_config("a string option has another type")),
-        }
-    }
-
-    fn required(&self, name: &str, message: &'static str) -> Result<&'a str> {
-        provider::require_option(self.string(name)?, message)
-    }
-
-    fn boolean(&self, name: &str, default: bool) -> Result<bool> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(invalid_config("a boolean option has another type")),
-        }
-    }
-
-    /// A whole positive number.
-    fn positive(&self, name: &str, default: u64) -> Result<u64> {
-        match self.get(name) {
-            None => Some(default),
-            Some(n @ Value::Number(_)) => n.as_u64().filter(|&n| n > 0),
-            Some(_) => None,
-        }
-        .ok_or_else(|| invalid_config("a numeric option must be a positive number"))
-    }
-
-    /// `baseUrl`, or the provider's default host, normalised.
-    fn base_url(&self, provider: &Provider) -> Result<String> {
-        let url = self
-            .string("baseUrl")?
-            .or(provider.default_base_url)
-            .ok_or_else(|| invalid_config("baseUrl is required"))?;
-        normalize_base_url(url)
-    }
-}
-
-/// OpenFIT's identity and API hosts from `environment`.
-fn openfit_hosts(o: &Options) -> Result<(String, String)> {
-    let hosts = match o.get("environment") {
-        Some(env @ Value::Object(_)) => {
-            let env = Options(env);
-            let identity = env.required("identityUrl", "environment.identityUrl is required")?;
-            let api = env.required("apiUrl", "environment.apiUrl is required")?;
-            return Ok((normalize_base_url(identity)?, normalize_base_url(api)?));
-        }
-        _ => match o.string("environment")? {
-            None | Some("production") => OPENFIT_PRODUCTION,
-            Some("test") => OPENFIT_TEST,
-            Some(_) => {
+fn endpoints_of(
+    p: &'static Provider,
+    base_url: &str,
+    client_id: &str,
+    callback_uri: &str,
+    environment: &str,
+    identity_url: &str,
+) -> Result<String> {
+    let (base, identity) = if p.id == provider::OPENFIT.id {
+        let hosts = match environment {
+            "" | "production" => OPENFIT_PRODUCTION,
+            "test" => OPENFIT_TEST,
+            "custom" => {
+                return token_endpoints(
+                    p,
+                    normalize_base_url(base_url)?,
+                    Some(normalize_base_url(identity_url)?),
+                    "",
+                    "",
+                )
+            }
+            _ => {
                 return Err(invalid_config(
                     "environment must be \"production\", \"test\" or { identityUrl, apiUrl }",
                 ))
             }
-        },
+        };
+        (hosts.api_url.into(), Some(hosts.identity_url.into()))
+    } else {
+        let url = Some(base_url)
+            .filter(|u| !u.is_empty())
+            .or(p.default_base_url)
+            .ok_or_else(|| invalid_config("baseUrl is required"))?;
+        (normalize_base_url(url)?, None)
     };
-    Ok((hosts.identity_url.into(), hosts.api_url.into()))
+    token_endpoints(p, base, identity, client_id, callback_uri)
 }
 
-/// Checks a provider's constructor options and answers its configuration.
-///
-/// `options` is `JSON.stringify` of the options object. The configuration holds `provider`,
-/// `baseUrl`, `clientId` and `skewMs`, and per provider: `popupUrl` and `timeoutMs`
-/// (FitRankings); `tokenUrl` and `tokenStyle` (`"json"`: the app's server, `"form"`: the
-/// provider) for the others; `redirectUri`, `scope` and `pkce` (FitBark). Errors are
-/// `invalid_config`.
-pub fn configure(provider: &str, options: &str) -> String {
-    answer(
-        find_provider(provider)
-            .and_then(|p| read_options(p, options).map_err(|e| e.for_provider(p.id))),
-    )
-}
-
-fn read_options(p: &'static Provider, options: &str) -> Result<String> {
-    let v = json::parse(options)
-        .filter(is_object)
-        .ok_or_else(|| invalid_config("options must be an object"))?;
-    if names_a_secret(&v) || v.get("environment").is_some_and(names_a_secret) {
-        return Err(invalid_config(SECRET_OPTION));
-    }
-    let o = Options(&v);
+fn token_endpoints(
+    p: &Provider,
+    base: String,
+    identity: Option<String>,
+    client_id: &str,
+    callback_uri: &str,
+) -> Result<String> {
     let mut w = ObjectWriter::new();
-    w.string("provider", p.id);
-    match p.flow {
-        Flow::PopupToken { .. } => {
-            let client_id = o.required("clientId", "clientId is required")?;
-            let callback_uri = o.required("callbackUri", "callbackUri is required")?;
-            let timeout_ms = o.positive("timeoutMs", DEFAULT_POPUP_TIMEOUT_MS)?;
-            let base_url = o.base_url(p)?;
-            let popup_url = p
-                .popup_url(&base_url, client_id, callback_uri)
-                .unwrap_or_default();
-            w.string("baseUrl", &base_url)
-                .string("clientId", client_id)
-                .u64("skewMs", p.refresh_skew_ms)
-                .string("popupUrl", &popup_url)
-                .u64("timeoutMs", timeout_ms);
-        }
-        Flow::AuthorizationCode { .. } => {
-            let client_id = o.required("clientId", "clientId is required")?;
-            let redirect_uri = o.required("redirectUri", "redirectUri is required")?;
-            let token_url = o.required(
-                "tokenEndpoint",
-                "tokenEndpoint (your server's token URL) is required",
-            )?;
-            let base_url = o.base_url(p)?;
-            let scope = o.string("scope")?.filter(|s| !s.is_empty());
-            let pkce = o.boolean("pkce", true)?;
-            w.string("baseUrl", &base_url)
-                .string("clientId", client_id)
-                .u64("skewMs", p.refresh_skew_ms)
-                .string("tokenUrl", token_url)
-                .string("tokenStyle", "json")
-                .string("redirectUri", redirect_uri)
-                .opt_string("scope", scope)
-                .boolean("pkce", pkce);
-        }
-        Flow::Password { .. } if p.default_base_url.is_some() => {
-            // OpenFIT: the provider's own identity server and a client id.
-            let client_id = o.required("clientId", "clientId is required")?;
-            let (identity, api) = openfit_hosts(&o)?;
-            let skew_s = o.positive("refreshSkewSeconds", p.refresh_skew_ms / 1000)?;
-            w.string("baseUrl", &api)
-                .string("clientId", client_id)
-                .u64("skewMs", skew_s.saturating_mul(1000))
-                .string("tokenUrl", &p.token_url(&identity).unwrap_or_default())
-                .string("tokenStyle", "form");
-        }
-        Flow::Password { .. } => {
-            let base_url = o.required("baseUrl", "baseUrl is required")?;
-            // Fisikal needs the client secret, so its token requests go to the app's server.
-            let broker = if p.id == provider::FISIKAL.id {
-                Some(o.required(
-                    "tokenEndpoint",
-                    "tokenEndpoint (your server's token URL) is required",
-                )?)
-            } else {
-                None
-            };
-            let base_url = normalize_base_url(base_url)?;
-            let provider_url;
-            let (token_url, style) = match broker {
-                Some(url) => (url, "json"),
-                None => {
-                    provider_url = p.token_url(&base_url).unwrap_or_default();
-                    (provider_url.as_str(), "form")
-                }
-            };
-            w.string("baseUrl", &base_url)
-                .string("clientId", "")
-                .u64("skewMs", p.refresh_skew_ms)
-                .string("tokenUrl", token_url)
-                .string("tokenStyle", style);
-        }
+    w.string("baseUrl", &base)
+        .u64("skewMs", p.refresh_skew_ms)
+        .opt_string(
+            "popupUrl",
+            p.popup_url(&base, client_id, callback_uri).as_deref(),
+        );
+    // Fisikal's token endpoint is the app's own server (the secret is needed), given as an option.
+    if p.id != provider::FISIKAL.id {
+        w.opt_string(
+            "tokenUrl",
+            p.token_url(identity.as_deref().unwrap_or(&base)).as_deref(),
+        );
     }
     Ok(w.finish())
 }
@@ -254,7 +160,8 @@ fn field<'a>(config: &'a Value, name: &str) -> &'a str {
     config.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Runs `f` on a configuration from [`configure`]; its errors name the provider.
+/// Runs `f` on a client configuration (see the module documentation); its errors name the
+/// provider.
 fn with_config(config: &str, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
     let run = || {
         let v = json::parse(config)
@@ -445,7 +352,7 @@ pub fn run(call: &str) -> String {
     let text = |i: usize| args.get(i).and_then(Value::as_str).unwrap_or("");
     let number = |i: usize| args.get(i).and_then(Value::as_u64).unwrap_or(0);
     match text(0) {
-        "configure" => configure(text(1), text(2)),
+        "endpoints" => endpoints(text(1), text(2), text(3), text(4), text(5), text(6)),
         "begin" => {
             let random: Option<alloc::vec::Vec<u8>> = match args.get(2) {
                 Some(Value::Array(items)) => items
@@ -510,11 +417,14 @@ mod tests {
         );
     }
 
+    const FITBARK: &str = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/cb","scope":"public","pkce":true}"#;
+    const FITRANKINGS: &str = r#"{"provider":"fitrankings","baseUrl":"https://api.fitrankings.com","clientId":"c","skewMs":0}"#;
+    const OPENFIT: &str = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
+    const PERFECTGYM: &str = r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#;
+    const FISIKAL: &str = r#"{"provider":"fisikal","baseUrl":"https://g.example","clientId":"","skewMs":30000,"tokenUrl":"/t","tokenStyle":"json"}"#;
+
     fn fitbark_config() -> String {
-        configure(
-            "fitbark",
-            r#"{"clientId":"cid","redirectUri":"https://app.example/cb","tokenEndpoint":"/broker/fitbark/token","scope":"public"}"#,
-        )
+        FITBARK.into()
     }
 
     fn random() -> Vec<u8> {
@@ -522,58 +432,41 @@ mod tests {
     }
 
     #[test]
-    fn configure_fitrankings() {
-        let v = json(&configure(
-            "fitrankings",
-            r#"{"clientId":"my app","callbackUri":"https://app.example/cb.html","baseUrl":"https://api.example/","timeoutMs":null}"#,
-        ));
-        assert_eq!(s(&v, "provider"), "fitrankings");
-        assert_eq!(s(&v, "baseUrl"), "https://api.example");
-        assert_eq!(s(&v, "clientId"), "my app");
-        assert_eq!(n(&v, "skewMs"), 0);
+    fn endpoints_of_each_provider() {
         assert_eq!(
-            s(&v, "popupUrl"),
-            "https://api.example/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html"
+            endpoints(
+                "fitrankings",
+                "https://api.example/",
+                "my app",
+                "https://app.example/cb.html",
+                "",
+                ""
+            ),
+            r#"{"baseUrl":"https://api.example","skewMs":0,"popupUrl":"https://api.example/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html"}"#
         );
-        assert_eq!(n(&v, "timeoutMs"), 300_000);
-        let v = json(&configure(
-            "fitrankings",
-            r#"{"clientId":"c","callbackUri":"u","timeoutMs":1000}"#,
-        ));
+        let v = json(&endpoints("fitrankings", "", "c", "u", "", ""));
         assert_eq!(s(&v, "baseUrl"), "https://api.fitrankings.com");
-        assert_eq!(n(&v, "timeoutMs"), 1000);
-    }
-
-    #[test]
-    fn configure_fitbark() {
-        let text = fitbark_config();
         assert_eq!(
-            text,
-            r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/cb","scope":"public","pkce":true}"#
-        );
-        let v = json(&configure(
-            "fitbark",
-            r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false,"baseUrl":"http://127.0.0.1:8082"}"#,
-        ));
-        assert_eq!(v.get("pkce"), Some(&Value::Bool(false)));
-        assert_eq!(v.get("scope"), None);
-        assert_eq!(s(&v, "baseUrl"), "http://127.0.0.1:8082");
-    }
-
-    #[test]
-    fn configure_password_providers() {
-        assert_eq!(
-            configure("perfectgym", r#"{"baseUrl":"https://club.example/"}"#),
-            r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#
+            endpoints("fitbark", "", "", "", "", ""),
+            r#"{"baseUrl":"https://app.fitbark.com","skewMs":0}"#
         );
         assert_eq!(
-            configure("openfit", r#"{"clientId":"of"}"#),
-            r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#
+            endpoints("fitbark", "http://127.0.0.1:8082", "", "", "", ""),
+            r#"{"baseUrl":"http://127.0.0.1:8082","skewMs":0}"#
         );
-        let v = json(&configure(
-            "openfit",
-            r#"{"clientId":"of","environment":"test","refreshSkewSeconds":60}"#,
-        ));
+        assert_eq!(
+            endpoints("perfectgym", "https://club.example/", "", "", "", ""),
+            r#"{"baseUrl":"https://club.example","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize"}"#
+        );
+        assert_eq!(
+            endpoints("openfit", "", "", "", "", ""),
+            r#"{"baseUrl":"https://api.openfit.care","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token"}"#
+        );
+        assert_eq!(
+            endpoints("openfit", "", "", "", "production", ""),
+            endpoints("openfit", "", "", "", "", "")
+        );
+        let v = json(&endpoints("openfit", "", "", "", "test", ""));
         assert_eq!(
             s(&v, "baseUrl"),
             "https://of-api-internal.azurewebsites.net"
@@ -582,163 +475,84 @@ mod tests {
             s(&v, "tokenUrl"),
             "https://of-identity-internal.azurewebsites.net/connect/token"
         );
-        assert_eq!(n(&v, "skewMs"), 60_000);
-        let v = json(&configure(
+        let v = json(&endpoints(
             "openfit",
-            r#"{"clientId":"of","environment":{"identityUrl":"https://ids.example/","apiUrl":"https://api.example"}}"#,
+            "https://api.example",
+            "",
+            "",
+            "custom",
+            "https://ids.example/",
         ));
         assert_eq!(s(&v, "baseUrl"), "https://api.example");
         assert_eq!(s(&v, "tokenUrl"), "https://ids.example/connect/token");
         assert_eq!(
-            configure(
-                "fisikal",
-                r#"{"baseUrl":"https://gym.example/","tokenEndpoint":"/broker/fisikal/token"}"#
-            ),
-            r#"{"provider":"fisikal","baseUrl":"https://gym.example","clientId":"","skewMs":30000,"tokenUrl":"/broker/fisikal/token","tokenStyle":"json"}"#
+            endpoints("fisikal", "https://gym.example/", "", "", "", ""),
+            r#"{"baseUrl":"https://gym.example","skewMs":30000}"#
         );
     }
 
     #[test]
-    fn configure_errors() {
+    fn endpoints_errors() {
         let c = "invalid_config";
-        err(&configure("strava", "{}"), c, "unknown provider", None);
-        let fr = Some("fitrankings");
-        for bad in ["[]", "null", "\"x\"", "", "{"] {
-            err(
-                &configure("fitrankings", bad),
-                c,
-                "options must be an object",
-                fr,
-            );
-        }
-        let secret = "A client secret must never reach the browser: keep it in the token broker";
         err(
-            &configure("fitbark", r#"{"clientId":"c","client_SECRET":"x"}"#),
+            &endpoints("strava", "", "", "", "", ""),
             c,
-            secret,
-            Some("fitbark"),
+            "unknown provider",
+            None,
         );
-        err(
-            &configure(
-                "openfit",
-                r#"{"clientId":"c","environment":{"identityUrl":"https://a","apiUrl":"https://b","clientSecret":"x"}}"#,
-            ),
-            c,
-            secret,
-            Some("openfit"),
-        );
-        let cases: &[(&str, &str, &str)] = &[
+        let cases: &[(&str, &str, &str, &str, &str)] = &[
             (
                 "fitrankings",
-                r#"{"callbackUri":"u"}"#,
-                "clientId is required",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"  ","callbackUri":"u"}"#,
-                "clientId is required",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":null,"callbackUri":"u"}"#,
-                "clientId is required",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c"}"#,
-                "callbackUri is required",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":5,"callbackUri":"u"}"#,
-                "a string option has another type",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","timeoutMs":0}"#,
-                "a numeric option must be a positive number",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","timeoutMs":-5}"#,
-                "a numeric option must be a positive number",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","timeoutMs":1.5}"#,
-                "a numeric option must be a positive number",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","timeoutMs":"100"}"#,
-                "a numeric option must be a positive number",
-            ),
-            (
-                "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","baseUrl":"ftp://x"}"#,
+                "ftp://x",
+                "",
+                "",
                 "baseUrl must be an absolute http(s) URL",
             ),
             (
                 "fitrankings",
-                r#"{"clientId":"c","callbackUri":"u","baseUrl":"https://a/?q"}"#,
+                "https://a/?q",
+                "",
+                "",
                 "baseUrl must be an origin with an optional path",
             ),
-            (
-                "fitbark",
-                r#"{"clientId":"c","tokenEndpoint":"t"}"#,
-                "redirectUri is required",
-            ),
-            (
-                "fitbark",
-                r#"{"clientId":"c","redirectUri":"r"}"#,
-                "tokenEndpoint (your server's token URL) is required",
-            ),
-            (
-                "fitbark",
-                r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":"yes"}"#,
-                "a boolean option has another type",
-            ),
-            ("perfectgym", "{}", "baseUrl is required"),
+            ("perfectgym", "", "", "", "baseUrl is required"),
             (
                 "perfectgym",
-                r#"{"baseUrl":"club.example"}"#,
+                "club.example",
+                "",
+                "",
                 "baseUrl must be an absolute http(s) URL",
             ),
-            ("openfit", "{}", "clientId is required"),
+            ("fisikal", "", "", "", "baseUrl is required"),
             (
                 "openfit",
-                r#"{"clientId":"c","environment":"staging"}"#,
+                "",
+                "staging",
+                "",
                 "environment must be \"production\", \"test\" or { identityUrl, apiUrl }",
             ),
             (
                 "openfit",
-                r#"{"clientId":"c","environment":3}"#,
-                "a string option has another type",
+                "https://api.example",
+                "custom",
+                "ids.example",
+                "baseUrl must be an absolute http(s) URL",
             ),
             (
                 "openfit",
-                r#"{"clientId":"c","environment":{"apiUrl":"https://b"}}"#,
-                "environment.identityUrl is required",
-            ),
-            (
-                "openfit",
-                r#"{"clientId":"c","environment":{"identityUrl":"https://a"}}"#,
-                "environment.apiUrl is required",
-            ),
-            (
-                "openfit",
-                r#"{"clientId":"c","refreshSkewSeconds":0}"#,
-                "a numeric option must be a positive number",
-            ),
-            ("fisikal", r#"{"tokenEndpoint":"t"}"#, "baseUrl is required"),
-            (
-                "fisikal",
-                r#"{"baseUrl":"https://g"}"#,
-                "tokenEndpoint (your server's token URL) is required",
+                "javascript:x",
+                "custom",
+                "https://ids.example",
+                "baseUrl must be an absolute http(s) URL",
             ),
         ];
-        for (provider, options, message) in cases {
-            err(&configure(provider, options), c, message, Some(provider));
+        for (provider, base, environment, identity, message) in cases {
+            err(
+                &endpoints(provider, base, "", "", environment, identity),
+                c,
+                message,
+                Some(provider),
+            );
         }
     }
 
@@ -801,15 +615,12 @@ mod tests {
 
     #[test]
     fn begin_without_pkce_and_errors() {
-        let config = configure(
-            "fitbark",
-            r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false}"#,
-        );
-        let v = json(&begin(&config, &random(), NOW));
+        let config = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"t","tokenStyle":"json","redirectUri":"r","pkce":false}"#;
+        let v = json(&begin(config, &random(), NOW));
         assert!(!s(&v, "url").contains("code_challenge"));
         assert!(json(s(&v, "tx")).get("verifier").is_none());
         err(
-            &begin(&config, &[0; 63], NOW),
+            &begin(config, &[0; 63], NOW),
             "invalid_config",
             "begin needs 64 random bytes",
             Some("fitbark"),
@@ -823,12 +634,11 @@ mod tests {
         err(
             &begin("nope", &random(), NOW),
             "invalid_config",
-            "config is not a configuration from configure",
+            "config is not a client configuration",
             None,
         );
-        let fr = configure("fitrankings", r#"{"clientId":"c","callbackUri":"u"}"#);
         err(
-            &begin(&fr, &random(), NOW),
+            &begin(FITRANKINGS, &random(), NOW),
             "invalid_config",
             "This provider does not use the redirect flow",
             Some("fitrankings"),
@@ -957,9 +767,9 @@ mod tests {
 
     #[test]
     fn password_bodies() {
-        let openfit = configure("openfit", r#"{"clientId":"of"}"#);
+        let openfit = OPENFIT;
         let v = json(&password_body(
-            &openfit,
+            openfit,
             "alice@example.com",
             "p@ss wörd",
             "",
@@ -968,37 +778,34 @@ mod tests {
             s(&v, "body"),
             "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=alice%40example.com&password=p%40ss%20w%C3%B6rd"
         );
-        let gym = configure("perfectgym", r#"{"baseUrl":"https://club.example"}"#);
-        let v = json(&password_body(&gym, "", "", "fb tok"));
+        let gym = PERFECTGYM;
+        let v = json(&password_body(gym, "", "", "fb tok"));
         assert_eq!(s(&v, "body"), "grant_type=password&facebookToken=fb%20tok");
-        let v = json(&password_body(&gym, "bob", "pw", ""));
+        let v = json(&password_body(gym, "bob", "pw", ""));
         assert_eq!(
             s(&v, "body"),
             "grant_type=password&username=bob&password=pw"
         );
-        let fisikal = configure(
-            "fisikal",
-            r#"{"baseUrl":"https://g.example","tokenEndpoint":"/t"}"#,
-        );
-        let v = json(&password_body(&fisikal, "bob", "p\"w", ""));
+        let fisikal = FISIKAL;
+        let v = json(&password_body(fisikal, "bob", "p\"w", ""));
         assert_eq!(
             s(&v, "body"),
             r#"{"grant_type":"password","username":"bob","password":"p\"w"}"#
         );
-        let v = json(&password_body(&fisikal, "", "", "fb"));
+        let v = json(&password_body(fisikal, "", "", "fb"));
         assert_eq!(
             s(&v, "body"),
             r#"{"grant_type":"password","facebook_token":"fb"}"#
         );
         let of = Some("openfit");
         err(
-            &password_body(&openfit, " ", "pw", ""),
+            &password_body(openfit, " ", "pw", ""),
             "invalid_config",
             "username is required",
             of,
         );
         err(
-            &password_body(&openfit, "alice", "", ""),
+            &password_body(openfit, "alice", "", ""),
             "invalid_config",
             "password is required",
             of,
@@ -1018,15 +825,13 @@ mod tests {
             s(&v, "body"),
             r#"{"grant_type":"refresh_token","refresh_token":"r\"t","client_id":"cid"}"#
         );
-        let openfit = configure("openfit", r#"{"clientId":"of"}"#);
-        let v = json(&refresh_body(&openfit, "r/t"));
+        let v = json(&refresh_body(OPENFIT, "r/t"));
         assert_eq!(
             s(&v, "body"),
             "grant_type=refresh_token&refresh_token=r%2Ft&client_id=of"
         );
-        let fr = configure("fitrankings", r#"{"clientId":"c","callbackUri":"u"}"#);
         err(
-            &refresh_body(&fr, "x"),
+            &refresh_body(FITRANKINGS, "x"),
             "invalid_config",
             "This provider has no token endpoint",
             Some("fitrankings"),
@@ -1078,24 +883,20 @@ mod tests {
 
     #[test]
     fn run_dispatches_by_name() {
-        let config = run(r#"["configure","perfectgym","{\"baseUrl\":\"https://club.example\"}"]"#);
         assert_eq!(
-            config,
-            configure("perfectgym", r#"{"baseUrl":"https://club.example"}"#)
+            run(r#"["endpoints","perfectgym","https://club.example"]"#),
+            endpoints("perfectgym", "https://club.example", "", "", "", "")
         );
         let random: std::vec::Vec<std::string::String> =
             (0..64).map(|i| std::format!("{i}")).collect();
-        let fitbark = configure(
-            "fitbark",
-            r#"{"clientId":"c","redirectUri":"https://app.example/","tokenEndpoint":"/t"}"#,
-        );
+        let fitbark = FITBARK;
         let quoted = std::format!("\"{}\"", fitbark.replace('"', "\\\""));
         let mut call = std::format!(r#"["begin",{quoted}"#);
         call.push_str(",[");
         call.push_str(&random.join(","));
         call.push_str("],1700000000000]");
         let bytes: std::vec::Vec<u8> = (0..64).collect();
-        assert_eq!(run(&call), begin(&fitbark, &bytes, 1_700_000_000_000.0));
+        assert_eq!(run(&call), begin(fitbark, &bytes, 1_700_000_000_000.0));
         assert_eq!(run(r#"["challenge",401,""]"#), r#"{"retry":true}"#);
         assert_eq!(run(r#"["fingerprint","x"]"#), fingerprint("x"));
         for bad in ["", "{}", "[]", r#"["nothing"]"#, "[1]"] {

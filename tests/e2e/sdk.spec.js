@@ -219,3 +219,71 @@ test('a client created before init() says what to do', async ({ page }) => {
   expect(out.early.message).toContain('init()');
   expect(out.late).toBeNull();
 });
+
+test('every option rule: the error code, message and provider of each bad option', async ({ page }) => {
+  const secret = 'A client secret must never reach the browser: keep it in the token broker';
+  const cases = [
+    ['FitRankings', null, 'options must be an object'],
+    ['FitRankings', [], 'options must be an object'],
+    ['FitRankings', 'x', 'options must be an object'],
+    ['FitBark', { clientId: 'c', client_SECRET: 'x' }, secret],
+    ['OpenFit', { clientId: 'c', environment: { identityUrl: 'https://a', apiUrl: 'https://b', clientSecret: 'x' } }, secret],
+    ['FitRankings', { callbackUri: 'u' }, 'clientId is required'],
+    ['FitRankings', { clientId: '  ', callbackUri: 'u' }, 'clientId is required'],
+    ['FitRankings', { clientId: null, callbackUri: 'u' }, 'clientId is required'],
+    ['FitRankings', { clientId: 'c' }, 'callbackUri is required'],
+    ['FitRankings', { clientId: 5, callbackUri: 'u' }, 'a string option has another type'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', timeoutMs: 0 }, 'a numeric option must be a positive number'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', timeoutMs: -5 }, 'a numeric option must be a positive number'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', timeoutMs: 1.5 }, 'a numeric option must be a positive number'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', timeoutMs: '100' }, 'a numeric option must be a positive number'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', baseUrl: 'ftp://x' }, 'baseUrl must be an absolute http(s) URL'],
+    ['FitRankings', { clientId: 'c', callbackUri: 'u', baseUrl: 'https://a/?q' }, 'baseUrl must be an origin with an optional path'],
+    ['FitBark', { clientId: 'c', tokenEndpoint: 't' }, 'redirectUri is required'],
+    ['FitBark', { clientId: 'c', redirectUri: 'r' }, "tokenEndpoint (your server's token URL) is required"],
+    ['FitBark', { clientId: 'c', redirectUri: 'r', tokenEndpoint: 't', pkce: 'yes' }, 'a boolean option has another type'],
+    ['PerfectGym', {}, 'baseUrl is required'],
+    ['PerfectGym', { baseUrl: 'club.example' }, 'baseUrl must be an absolute http(s) URL'],
+    ['OpenFit', {}, 'clientId is required'],
+    ['OpenFit', { clientId: 'c', environment: 'staging' }, 'environment must be "production", "test" or { identityUrl, apiUrl }'],
+    ['OpenFit', { clientId: 'c', environment: 3 }, 'a string option has another type'],
+    ['OpenFit', { clientId: 'c', environment: { apiUrl: 'https://b' } }, 'environment.identityUrl is required'],
+    ['OpenFit', { clientId: 'c', environment: { identityUrl: 'https://a' } }, 'environment.apiUrl is required'],
+    ['OpenFit', { clientId: 'c', refreshSkewSeconds: 0 }, 'a numeric option must be a positive number'],
+    ['Fisikal', { tokenEndpoint: 't' }, 'baseUrl is required'],
+    ['Fisikal', { baseUrl: 'https://g' }, "tokenEndpoint (your server's token URL) is required"],
+  ];
+  const out = await page.evaluate((cases) => cases.map(([name, options]) => {
+    try {
+      new sdk[name](options);
+      return null;
+    } catch (e) {
+      return { isSdkError: e instanceof sdk.FitConnectError, code: e.code, message: e.message, provider: e.provider };
+    }
+  }), cases);
+  const ids = { FitRankings: 'fitrankings', FitBark: 'fitbark', PerfectGym: 'perfectgym', OpenFit: 'openfit', Fisikal: 'fisikal' };
+  cases.forEach(([name, options, message], i) => {
+    expect(out[i], `${name} ${JSON.stringify(options)}`).toEqual({ isSdkError: true, code: 'invalid_config', message, provider: ids[name] });
+  });
+});
+
+test('valid options become the client configuration the core works with', async ({ page }) => {
+  const out = await page.evaluate(() => {
+    const openfit = new sdk.OpenFit({ clientId: 'of', environment: 'test', refreshSkewSeconds: 60 });
+    const custom = new sdk.OpenFit({ clientId: 'of', environment: { identityUrl: 'https://ids.example/', apiUrl: 'https://api.example' } });
+    const fitbark = new sdk.FitBark({ clientId: 'c', redirectUri: 'https://app.example/', tokenEndpoint: '/broker/fitbark/token', scope: '', pkce: null });
+    const gym = new sdk.PerfectGym({ baseUrl: 'https://club.example/' });
+    const fr = new sdk.FitRankings({ clientId: 'my app', callbackUri: 'https://app.example/cb.html', timeoutMs: null });
+    return [openfit, custom, fitbark, gym, fr].map((c) => c._config);
+  });
+  expect(out[0]).toMatchObject({ baseUrl: 'https://of-api-internal.azurewebsites.net', tokenUrl: 'https://of-identity-internal.azurewebsites.net/connect/token', skewMs: 60_000, tokenStyle: 'form' });
+  expect(out[1]).toMatchObject({ baseUrl: 'https://api.example', tokenUrl: 'https://ids.example/connect/token', skewMs: 300_000 });
+  expect(out[2]).toMatchObject({ baseUrl: 'https://app.fitbark.com', tokenUrl: `${APP}/broker/fitbark/token`, tokenStyle: 'json', pkce: true });
+  expect(out[2].scope).toBeUndefined();
+  expect(out[3]).toMatchObject({ baseUrl: 'https://club.example', tokenUrl: 'https://club.example/Api/oauth/authorize', clientId: '' });
+  expect(out[4]).toMatchObject({
+    baseUrl: 'https://api.fitrankings.com',
+    popupUrl: 'https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html',
+    timeoutMs: 300_000,
+  });
+});

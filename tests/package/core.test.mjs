@@ -18,17 +18,22 @@ const call = (...args) => core.run(JSON.stringify(args));
 const inMemory = (text) => Buffer.from(wasm.memory.buffer).includes(Buffer.from(text));
 const NOW = 1_700_000_000_000;
 
-const perfectgym = call('configure', 'perfectgym', JSON.stringify({ baseUrl: 'https://club.example' }));
-const fitbark = call('configure', 'fitbark', JSON.stringify({
-  clientId: 'cid', redirectUri: 'https://app.example/', tokenEndpoint: '/broker/fitbark/token',
-}));
+// Client configurations as js/sdk.js builds them: the options plus what `endpoints` answers.
+const perfectgym = JSON.stringify({
+  provider: 'perfectgym', clientId: '', ...JSON.parse(call('endpoints', 'perfectgym', 'https://club.example')), tokenStyle: 'form',
+});
+const fitbark = JSON.stringify({
+  provider: 'fitbark', clientId: 'cid', ...JSON.parse(call('endpoints', 'fitbark', '')),
+  tokenUrl: '/broker/fitbark/token', tokenStyle: 'json', redirectUri: 'https://app.example/', pkce: true,
+});
 
 test('the wasm exports one function; answers are JSON; errors carry a stable code', () => {
   // wasm-bindgen's two loaders and the one export.
   assert.deepEqual(Object.keys(core).sort(), ['default', 'initSync', 'run']);
   assert.equal(JSON.parse(perfectgym).tokenUrl, 'https://club.example/Api/oauth/authorize');
-  const e = JSON.parse(call('configure', 'fitrankings', JSON.stringify({ clientId: 'a', clientSecret: 'x' })));
+  const e = JSON.parse(call('endpoints', 'fitrankings', 'javascript:alert(1)'));
   assert.equal(e.error, 'invalid_config');
+  assert.equal(e.provider, 'fitrankings');
   assert.equal(JSON.parse(call('loadSession', 'fitrankings', 'not json')), null);
 });
 
