@@ -75,21 +75,23 @@ impl Transaction {
     pub fn from_json(text: &str, provider: &Provider, now_ms: u64) -> Option<Transaction> {
         let v = json::parse(text)?;
         let created_at = v.get("createdAt")?.as_u64()?;
-        if v.get("provider").and_then(Value::as_str)? != provider.id
+        if v.str_member("provider")? != provider.id
             || now_ms.saturating_sub(created_at) > TRANSACTION_TTL_MS
         {
             return None;
         }
         let verifier = match v.get("verifier") {
             None => None,
-            Some(Value::String(s)) => Some(CodeVerifier::from_stored(s.clone())),
+            Some(Value::String(s)) => Some(s.as_str()),
             Some(_) => return None,
         };
+        let state = v.str_member("state").filter(|s| !s.is_empty())?;
+        let redirect_uri = v.str_member("redirectUri")?;
         Some(Transaction {
             provider: provider.id.into(),
-            state: v.string("state").filter(|s| !s.is_empty())?,
-            verifier,
-            redirect_uri: v.string("redirectUri")?,
+            state: state.into(),
+            verifier: verifier.map(|s| CodeVerifier::from_stored(s.into())),
+            redirect_uri: redirect_uri.into(),
             created_at,
         })
     }

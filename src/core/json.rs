@@ -41,16 +41,35 @@ impl Value {
 
     /// The string member `name` of an object, copied.
     pub fn string(&self, name: &str) -> Option<String> {
-        self.get(name).and_then(Value::as_str).map(String::from)
+        self.str_member(name).map(String::from)
+    }
+
+    /// The string member `name` of an object.
+    pub fn str_member(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Value::as_str)
     }
 
     /// The optional string member `name`: `Some(None)` when absent or `null`, `None` when it
     /// is something other than a string.
     pub fn optional_string(&self, name: &str) -> Option<Option<String>> {
+        self.optional_str(name).map(|s| s.map(String::from))
+    }
+
+    /// [`Value::optional_string`], borrowed.
+    pub fn optional_str(&self, name: &str) -> Option<Option<&str>> {
         match self.get(name) {
             None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(Value::String(s)) => Some(Some(s)),
             Some(_) => None,
+        }
+    }
+
+    /// The optional whole-number member `name` (see [`Value::as_u64`]): `Some(None)` when absent
+    /// or `null`, `None` when it is something else.
+    pub fn optional_u64(&self, name: &str) -> Option<Option<u64>> {
+        match self.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(n) => n.as_u64().map(Some),
         }
     }
 

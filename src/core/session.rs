@@ -100,22 +100,23 @@ impl Session {
     /// a corrupt or foreign value is treated as no session rather than trusted.
     pub fn from_json(text: &str, provider: &str) -> Option<Session> {
         let v = json::parse(text)?;
-        if v.get("provider").and_then(Value::as_str)? != provider {
+        if v.str_member("provider")? != provider {
             return None;
         }
-        let access_token = v.string("accessToken").filter(|t| !t.is_empty())?;
-        let expires_at = match v.get("expiresAt") {
-            None | Some(Value::Null) => None,
-            Some(n) => Some(n.as_u64()?),
-        };
+        let access_token = v.str_member("accessToken").filter(|t| !t.is_empty())?;
+        let token_type = v.str_member("tokenType")?;
+        let user_id = v.optional_str("userId")?;
+        let refresh_token = v.optional_str("refreshToken")?;
+        let expires_at = v.optional_u64("expiresAt")?;
+        let scope = v.optional_str("scope")?;
         Some(Session {
             provider: provider.into(),
             access_token: Secret::new(access_token),
-            token_type: v.string("tokenType")?,
-            user_id: v.optional_string("userId")?,
-            refresh_token: v.optional_string("refreshToken")?.map(Secret::new),
+            token_type: token_type.into(),
+            user_id: user_id.map(String::from),
+            refresh_token: refresh_token.map(Secret::new),
             expires_at,
-            scope: v.optional_string("scope")?,
+            scope: scope.map(String::from),
         })
     }
 
@@ -194,36 +195,30 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
         )
         .with_status(status));
     }
-    let access_token = match v.get("access_token") {
-        Some(Value::String(t)) if !t.is_empty() => Secret::new(t.as_str()),
+    let access_token = match v.str_member("access_token") {
+        Some(t) if !t.is_empty() => t,
         _ => return Err(invalid_response("access_token is missing or not a string")),
     };
-    let token_type = match v.get("token_type").and_then(Value::as_str) {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => "bearer".into(),
+    match v.str_member("token_type") {
+        Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         Some(_) => return Err(invalid_response("token_type is not bearer")),
         None => return Err(invalid_response("token_type is missing")),
-    };
-    let expires_at = match v.get("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(n) => {
-            let secs = n
-                .as_u64()
-                .ok_or_else(|| invalid_response("expires_in is not a whole number of seconds"))?;
-            Some(now_ms.saturating_add(secs.saturating_mul(1000)))
-        }
-    };
-    let optional_string = |name: &'static str| {
-        v.optional_string(name)
+    }
+    let expires_in = v
+        .optional_u64("expires_in")
+        .ok_or_else(|| invalid_response("expires_in is not a whole number of seconds"))?;
+    let optional_str = |name: &'static str| {
+        v.optional_str(name)
             .ok_or_else(|| invalid_response("a token response field has the wrong type"))
     };
+    let refresh_token = optional_str("refresh_token")?;
+    let scope = optional_str("scope")?;
     Ok(TokenResponse {
-        access_token,
-        token_type,
-        refresh_token: optional_string("refresh_token")?
-            .filter(|s| !s.is_empty())
-            .map(Secret::new),
-        expires_at,
-        scope: optional_string("scope")?,
+        access_token: Secret::new(access_token),
+        token_type: "bearer".into(),
+        refresh_token: refresh_token.filter(|s| !s.is_empty()).map(Secret::new),
+        expires_at: expires_in.map(|secs| now_ms.saturating_add(secs.saturating_mul(1000))),
+        scope: scope.map(String::from),
     })
 }
 
