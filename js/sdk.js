@@ -176,6 +176,9 @@ async function send(request, provider) {
 
 const bearer = (request, session) => request.headers.set('Authorization', `Bearer ${session.accessToken}`);
 
+// Longest token response read, in UTF-16 code units.
+const MAX_TOKEN_RESPONSE = 64 * 1024;
+
 // Refreshes under way, one per provider, shared by every instance on the page.
 const refreshing = new Map();
 
@@ -376,11 +379,15 @@ class Client {
         Accept: 'application/json',
       },
     }), provider);
+    let text;
     try {
-      return [response.status, await response.text()];
+      text = await response.text();
     } catch {
       throw error('network_error', 'The response body could not be read', provider);
     }
+    // Token responses are a few hundred bytes; the core reads at most 256 KiB of JSON.
+    if (text.length > MAX_TOKEN_RESPONSE) throw error('invalid_response', 'The token response is too large', provider);
+    return [response.status, text];
   }
 
   /**

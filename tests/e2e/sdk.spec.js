@@ -287,3 +287,18 @@ test('valid options become the client configuration the core works with', async 
     timeoutMs: 300_000,
   });
 });
+
+test('a token response too large to be one is invalid_response, and nothing is stored', async ({ page }) => {
+  await page.route(`${PERFECTGYM}/Api/oauth/authorize`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'application/json',
+    headers: { 'Access-Control-Allow-Origin': APP },
+    body: JSON.stringify({ access_token: 'a'.repeat(300_000), token_type: 'bearer' }),
+  }));
+  const out = await page.evaluate(async () => ({
+    error: await failure(perfectgym().login({ username: 'member@perfectgym.test', password: 'gym-member-pass' })),
+    session: perfectgym().session,
+  }));
+  expect(out.error).toMatchObject({ isSdkError: true, code: 'invalid_response', provider: 'perfectgym' });
+  expect(out.session).toBeNull();
+});
