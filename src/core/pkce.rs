@@ -19,7 +19,7 @@ pub fn base64url(bytes: &[u8]) -> String {
         let n = (*chunk.first().unwrap_or(&0) as u32) << 16
             | (*chunk.get(1).unwrap_or(&0) as u32) << 8
             | *chunk.get(2).unwrap_or(&0) as u32;
-        for k in 0..=chunk.len() {
+        for k in 0..chunk.len() + 1 {
             out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
         }
     }

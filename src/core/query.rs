@@ -148,7 +148,7 @@ fn utf8_string(bytes: &[u8]) -> Option<String> {
             _ => return None,
         };
         let mut code = u32::from(lead) & (0x7f >> n);
-        for k in 1..=n {
+        for k in 1..n + 1 {
             match bytes.get(i + k) {
                 Some(&b) if b & 0xc0 == 0x80 => code = code << 6 | u32::from(b & 0x3f),
                 _ => return None,
