@@ -101,11 +101,12 @@ impl Value {
                 part = 3;
             } else if part <= 1 && c.is_ascii_digit() {
                 part = 1;
-                n = Some(
-                    n.unwrap_or(0)
-                        .checked_mul(10)?
-                        .checked_add(c as u64 - '0' as u64)?,
-                );
+                // Checked without a 128-bit multiplication.
+                let tens = n.unwrap_or(0);
+                if tens > u64::MAX / 10 {
+                    return None;
+                }
+                n = Some((tens * 10).checked_add(c as u64 - '0' as u64)?);
             } else if (part == 1 && c == '.') || (part == 2 && c == '0') {
                 part = 2;
             } else {

@@ -217,7 +217,15 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
         access_token: Secret::new(access_token),
         token_type: "bearer".into(),
         refresh_token: refresh_token.filter(|s| !s.is_empty()).map(Secret::new),
-        expires_at: expires_in.map(|secs| now_ms.saturating_add(secs.saturating_mul(1000))),
+        expires_at: expires_in.map(|secs| {
+            // Saturating, without a 128-bit multiplication.
+            let ms = if secs > u64::MAX / 1000 {
+                u64::MAX
+            } else {
+                secs * 1000
+            };
+            now_ms.saturating_add(ms)
+        }),
         scope: scope.map(String::from),
     })
 }
