@@ -4,6 +4,7 @@
 use alloc::string::String;
 
 use super::error::{Error, ErrorCode};
+use super::query::{ascii_set, in_set};
 
 /// Longest header parsed; real challenges are a few hundred bytes.
 const MAX_HEADER_LEN: usize = 8 * 1024;
@@ -27,9 +28,12 @@ struct Cursor<'a> {
 
 /// `tchar` (RFC 9110 §5.6.2): letters, digits and ``!#$%&'*+-.^_`|~``.
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'..=b'`' | b'|' | b'~')
+    in_set(TCHAR, b)
 }
+
+const TCHAR: u128 = ascii_set(b"!#$%&'*+-.^_`|~");
+/// `tchar` and the `/` and `=` of token68 (RFC 9110 §11.2).
+const TOKEN68: u128 = TCHAR | ascii_set(b"/=");
 
 impl<'a> Cursor<'a> {
     /// Skips spaces and tabs, and commas too when `commas` is set.
@@ -81,11 +85,7 @@ impl<'a> Cursor<'a> {
         } else {
             // token68 characters ('/' and '=') are accepted too: some servers leave values unquoted.
             let start = self.i;
-            while self
-                .s
-                .get(self.i)
-                .is_some_and(|&b| is_tchar(b) || b == b'/' || b == b'=')
-            {
+            while self.s.get(self.i).is_some_and(|&b| in_set(TOKEN68, b)) {
                 self.i += 1;
             }
             self.text.get(start..self.i).map(String::from)
@@ -208,6 +208,15 @@ mod tests {
         assert!(parse_bearer("").is_none());
         assert!(parse_bearer(r#"Bearer error="unterminated"#).is_none());
         assert!(parse_bearer(&"Bearer a=b,".repeat(2000)).is_none());
+    }
+
+    #[test]
+    fn byte_sets_match_rfc_9110() {
+        for b in 0..=255u8 {
+            let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_tchar(b), tchar, "{b}");
+            assert_eq!(in_set(TOKEN68, b), tchar || b == b'/' || b == b'=', "{b}");
+        }
     }
 
     #[test]

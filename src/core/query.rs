@@ -26,7 +26,37 @@ pub fn encode_into(out: &mut String, s: &str) {
 }
 
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    in_set(UNRESERVED, b)
+}
+
+const UNRESERVED: u128 = ascii_set(b"-._~");
+
+/// The ASCII letters and digits and the bytes of `extra`, as a set of bits.
+pub(crate) const fn ascii_set(extra: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            set |= 1 << b;
+        }
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        set |= 1 << extra[i];
+        i += 1;
+    }
+    set
+}
+
+/// Whether `b` is in a set built by [`ascii_set`].
+pub(crate) fn in_set(set: u128, b: u8) -> bool {
+    let half = if b < 64 {
+        set as u64
+    } else {
+        (set >> 64) as u64
+    };
+    b < 128 && half >> (b & 63) & 1 != 0
 }
 
 /// Length of `s` once percent-encoded by [`encode_into`].
@@ -315,6 +345,14 @@ mod tests {
             ]),
             "callback_uri=https%3A%2F%2Fa.b%2Fc%3Fd%3De%20f&x=%C3%A9"
         );
+    }
+
+    #[test]
+    fn unreserved_bytes() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+            assert_eq!(is_unreserved(b), expected, "{b}");
+        }
     }
 
     #[test]
