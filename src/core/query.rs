@@ -116,11 +116,15 @@ pub fn append_to_url(url: &str, pairs: &[Pair]) -> String {
 }
 
 pub(crate) fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+    let digit = b.wrapping_sub(b'0');
+    // Letters of either case, folded to lowercase.
+    let letter = (b | 0x20).wrapping_sub(b'a');
+    if digit < 10 {
+        Some(digit)
+    } else if letter < 6 {
+        Some(letter + 10)
+    } else {
+        None
     }
 }
 
@@ -352,6 +356,14 @@ mod tests {
         for b in 0..=255u8 {
             let expected = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
             assert_eq!(is_unreserved(b), expected, "{b}");
+        }
+    }
+
+    #[test]
+    fn hex_digits() {
+        for b in 0..=255u8 {
+            let expected = (b as char).to_digit(16).map(|d| d as u8);
+            assert_eq!(hex_value(b), expected, "{b}");
         }
     }
 
