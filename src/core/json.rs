@@ -299,9 +299,7 @@ impl Parser<'_> {
         let e = *self.s.get(self.i)?;
         self.i += 1;
         Some(match e {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
+            b'"' | b'\\' | b'/' => e as char,
             b'b' => '\u{8}',
             b'f' => '\u{c}',
             b'n' => '\n',
