@@ -15,13 +15,19 @@ pub const RANDOM_LEN: usize = 32;
 pub fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (*chunk.first().unwrap_or(&0) as u32) << 16
-            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-            | *chunk.get(2).unwrap_or(&0) as u32;
-        for k in 0..chunk.len() + 1 {
-            out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
+    // Bits not yet written, the newest lowest; `bits` of them.
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &b in bytes {
+        acc = acc << 8 | b as u32;
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(ALPHABET[(acc >> bits & 63) as usize] as char);
         }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[(acc << (6 - bits) & 63) as usize] as char);
     }
     out
 }
@@ -182,6 +188,8 @@ mod tests {
         assert_eq!(base64url(b"fo"), "Zm8");
         assert_eq!(base64url(b"foo"), "Zm9v");
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+        assert_eq!(base64url(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64url(&[0xff; 7]), "_________w");
     }
 
     /// RFC 7636 appendix B.
