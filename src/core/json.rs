@@ -411,21 +411,21 @@ fn write_string(out: &mut String, s: &str) {
     // Unescaped runs are copied whole; they end at ASCII bytes, so at character boundaries.
     let mut run = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
         out.push_str(s.get(run..i).unwrap_or(""));
-        if escape.is_empty() {
-            out.push_str(if b < 0x10 { "\\u000" } else { "\\u001" });
-            out.push(HEX[(b & 15) as usize] as char);
-        } else {
-            out.push_str(escape);
+        out.push('\\');
+        match b {
+            b'"' | b'\\' => out.push(b as char),
+            b'\n' => out.push('n'),
+            b'\r' => out.push('r'),
+            b'\t' => out.push('t'),
+            _ => {
+                out.push_str("u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
         }
         run = i + 1;
     }
@@ -509,5 +509,8 @@ mod tests {
         );
         assert_eq!(v.get("n").unwrap().as_u64(), Some(u64::MAX));
         assert_eq!(ObjectWriter::new().finish(), "{}");
+        let mut w = ObjectWriter::new();
+        w.string("c", "\u{8}\u{c}\u{1f}\t\r\u{7f}/");
+        assert_eq!(w.finish(), "{\"c\":\"\\u0008\\u000c\\u001f\\t\\r\u{7f}/\"}");
     }
 }
