@@ -138,14 +138,16 @@ pub fn decode_component(s: &str) -> Result<String> {
 fn decode(bytes: &[u8]) -> Result<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        out.push(match b {
+            b'+' => b' ',
             b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                let hi = bytes.get(i).copied().and_then(hex_value);
+                let lo = bytes.get(i + 1).copied().and_then(hex_value);
+                i += 2;
                 match (hi, lo) {
-                    (Some(h), Some(l)) => out.push(h << 4 | l),
+                    (Some(h), Some(l)) => h << 4 | l,
                     _ => {
                         return Err(Error::new(
                             ErrorCode::InvalidCallback,
@@ -153,11 +155,9 @@ fn decode(bytes: &[u8]) -> Result<String> {
                         ))
                     }
                 }
-                i += 2;
             }
-            b => out.push(b),
-        }
-        i += 1;
+            b => b,
+        });
     }
     utf8_string(&out).ok_or_else(|| {
         Error::new(
