@@ -27,10 +27,6 @@ struct Cursor<'a> {
 }
 
 /// `tchar` (RFC 9110 §5.6.2): letters, digits and ``!#$%&'*+-.^_`|~``.
-fn is_tchar(b: u8) -> bool {
-    in_set(TCHAR, b)
-}
-
 const TCHAR: u128 = ascii_set(b"!#$%&'*+-.^_`|~");
 /// `tchar` and the `/` and `=` of token68 (RFC 9110 §11.2).
 const TOKEN68: u128 = TCHAR | ascii_set(b"/=");
@@ -47,11 +43,17 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn token(&mut self) -> Option<&'a [u8]> {
+    /// Moves past the bytes of `set` and answers where they started.
+    fn span(&mut self, set: u128) -> usize {
         let start = self.i;
-        while self.s.get(self.i).copied().is_some_and(is_tchar) {
+        while self.s.get(self.i).is_some_and(|&b| in_set(set, b)) {
             self.i += 1;
         }
+        start
+    }
+
+    fn token(&mut self) -> Option<&'a [u8]> {
+        let start = self.span(TCHAR);
         self.s.get(start..self.i).filter(|t| !t.is_empty())
     }
 
@@ -84,10 +86,7 @@ impl<'a> Cursor<'a> {
             self.quoted()
         } else {
             // token68 characters ('/' and '=') are accepted too: some servers leave values unquoted.
-            let start = self.i;
-            while self.s.get(self.i).is_some_and(|&b| in_set(TOKEN68, b)) {
-                self.i += 1;
-            }
+            let start = self.span(TOKEN68);
             self.text.get(start..self.i).map(String::from)
         }
     }
@@ -214,7 +213,7 @@ mod tests {
     fn byte_sets_match_rfc_9110() {
         for b in 0..=255u8 {
             let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-            assert_eq!(is_tchar(b), tchar, "{b}");
+            assert_eq!(in_set(TCHAR, b), tchar, "{b}");
             assert_eq!(in_set(TOKEN68, b), tchar || b == b'/' || b == b'=', "{b}");
         }
     }
