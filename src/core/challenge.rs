@@ -34,13 +34,8 @@ const TOKEN68: u128 = TCHAR | ascii_set(b"/=");
 impl<'a> Cursor<'a> {
     /// Skips spaces and tabs, and commas too when `commas` is set.
     fn skip(&mut self, commas: bool) {
-        while self
-            .s
-            .get(self.i)
-            .is_some_and(|&b| b == b' ' || b == b'\t' || (commas && b == b','))
-        {
-            self.i += 1;
-        }
+        const SPACE: u128 = 1 << b' ' | 1 << b'\t';
+        self.span(if commas { SPACE | 1 << b',' } else { SPACE });
     }
 
     /// Moves past the bytes of `set` and answers where they started.
