@@ -4,7 +4,7 @@
 use alloc::string::String;
 
 use super::error::{Error, ErrorCode};
-use super::query::{ascii_set, in_set};
+use super::query::{ascii_set, span_end};
 
 /// Longest header parsed; real challenges are a few hundred bytes.
 const MAX_HEADER_LEN: usize = 8 * 1024;
@@ -41,9 +41,7 @@ impl<'a> Cursor<'a> {
     /// Moves past the bytes of `set` and answers where they started.
     fn span(&mut self, set: u128) -> usize {
         let start = self.i;
-        while self.s.get(self.i).is_some_and(|&b| in_set(set, b)) {
-            self.i += 1;
-        }
+        self.i = span_end(self.s, start, set);
         start
     }
 
@@ -174,6 +172,7 @@ pub fn react(status: u16, header: Option<&str>) -> Reaction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::query::in_set;
 
     #[test]
     fn parses_rfc6750_examples() {

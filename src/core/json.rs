@@ -6,7 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::query::hex_value;
+use super::query::{hex_value, span_end};
 
 /// Deepest nesting accepted; token responses are one level deep.
 const MAX_DEPTH: usize = 32;
@@ -141,9 +141,8 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn ws(&mut self) {
-        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
+        const WS: u128 = 1 << b' ' | 1 << b'\t' | 1 << b'\n' | 1 << b'\r';
+        self.i = span_end(self.s, self.i, WS);
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -222,10 +221,9 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) -> usize {
+        const DIGITS: u128 = 0x3ff << b'0';
         let start = self.i;
-        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
-            self.i += 1;
-        }
+        self.i = span_end(self.s, start, DIGITS);
         self.i - start
     }
 

@@ -49,7 +49,15 @@ pub(crate) const fn ascii_set(extra: &[u8]) -> u128 {
     set
 }
 
-/// Whether `b` is in a set built by [`ascii_set`].
+/// The end of the run of bytes of `set` that starts at `i` in `s`.
+pub(crate) fn span_end(s: &[u8], mut i: usize, set: u128) -> usize {
+    while s.get(i).is_some_and(|&b| in_set(set, b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `b` is in a set of ASCII bytes: bit `b` of `set`, as built by [`ascii_set`].
 pub(crate) fn in_set(set: u128, b: u8) -> bool {
     let half = if b < 64 {
         set as u64
