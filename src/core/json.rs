@@ -147,12 +147,14 @@ impl Parser<'_> {
 
     fn eat(&mut self, b: u8) -> bool {
         self.ws();
-        if self.s.get(self.i) == Some(&b) {
-            self.i += 1;
-            true
-        } else {
-            false
-        }
+        self.next_is(b)
+    }
+
+    /// Moves past the next byte if it is `b`.
+    fn next_is(&mut self, b: u8) -> bool {
+        let hit = self.s.get(self.i) == Some(&b);
+        self.i += usize::from(hit);
+        hit
     }
 
     /// `true`, `false` or `null`.
@@ -229,24 +231,18 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Option<Value> {
         let start = self.i;
-        if self.s.get(self.i) == Some(&b'-') {
-            self.i += 1;
-        }
+        self.next_is(b'-');
         let int_start = self.i;
         let n = self.digits();
         if n == 0 || (n > 1 && self.s.get(int_start) == Some(&b'0')) {
             return None;
         }
-        if self.s.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return None;
-            }
+        if self.next_is(b'.') && self.digits() == 0 {
+            return None;
         }
-        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
-                self.i += 1;
+        if self.next_is(b'e') || self.next_is(b'E') {
+            if !self.next_is(b'+') {
+                self.next_is(b'-');
             }
             if self.digits() == 0 {
                 return None;
@@ -266,10 +262,9 @@ impl Parser<'_> {
     }
 
     fn string(&mut self) -> Option<String> {
-        if self.s.get(self.i) != Some(&b'"') {
+        if !self.next_is(b'"') {
             return None;
         }
-        self.i += 1;
         let mut out = String::new();
         // Unescaped runs are copied whole: they start and end next to ASCII bytes, so at
         // character boundaries of the (valid UTF-8) input.
@@ -306,10 +301,9 @@ impl Parser<'_> {
             b'u' => {
                 let hi = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&hi) {
-                    if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
+                    if !(self.next_is(b'\\') && self.next_is(b'u')) {
                         return None;
                     }
-                    self.i += 2;
                     let lo = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&lo) {
                         return None;
