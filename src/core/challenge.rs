@@ -50,8 +50,15 @@ impl<'a> Cursor<'a> {
         self.s.get(start..self.i).filter(|t| !t.is_empty())
     }
 
+    /// Moves past the next byte if it is `b`.
+    fn next_is(&mut self, b: u8) -> bool {
+        let hit = self.s.get(self.i) == Some(&b);
+        self.i += usize::from(hit);
+        hit
+    }
+
+    /// The rest of a quoted string, after its opening quote.
     fn quoted(&mut self) -> Option<String> {
-        self.i += 1; // opening quote
         let mut out = String::new();
         // Runs between backslashes are copied whole; they start and end next to ASCII bytes, so
         // at character boundaries. An escaped character starts the next run.
@@ -75,7 +82,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn value(&mut self) -> Option<String> {
-        if self.s.get(self.i) == Some(&b'"') {
+        if self.next_is(b'"') {
             self.quoted()
         } else {
             // token68 characters ('/' and '=') are accepted too: some servers leave values unquoted.
@@ -106,8 +113,7 @@ pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
         }
         let word = c.token()?;
         c.skip(false);
-        if c.s.get(c.i) == Some(&b'=') {
-            c.i += 1;
+        if c.next_is(b'=') {
             c.skip(false);
             let value = c.value()?;
             if let Some(challenge) = found.as_mut() {
