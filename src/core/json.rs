@@ -6,7 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::query::{hex_value, span_end};
+use super::query::{hex_value, is_space, span_end};
 
 /// Deepest nesting accepted; token responses are one level deep.
 const MAX_DEPTH: usize = 32;
@@ -94,10 +94,10 @@ impl Value {
         // 0: leading space, 1: digits, 2: zeros after the point, 3: trailing space.
         let mut part = 0;
         for c in text.chars() {
-            if c.is_whitespace() && part != 1 && part != 2 {
+            if is_space(c) && part != 1 && part != 2 {
                 continue;
             }
-            if c.is_whitespace() {
+            if is_space(c) {
                 part = 3;
             } else if part <= 1 && c.is_ascii_digit() {
                 part = 1;

@@ -170,7 +170,7 @@ pub fn normalize_base_url(url: &str) -> Result<String> {
 /// Checks an option that must be a non-empty string.
 pub fn require_option<'a>(value: Option<&'a str>, message: &'static str) -> Result<&'a str> {
     value
-        .filter(|v| !v.chars().all(char::is_whitespace))
+        .filter(|v| !v.chars().all(query::is_space))
         .ok_or_else(|| invalid_config(message))
 }
 

@@ -49,6 +49,24 @@ pub(crate) const fn ascii_set(extra: &[u8]) -> u128 {
     set
 }
 
+/// `char::is_whitespace` (the Unicode `White_Space` property) as a list of ranges.
+pub(crate) fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+    )
+}
+
 /// The end of the run of bytes of `set` that starts at `i` in `s`.
 pub(crate) fn span_end(s: &[u8], mut i: usize, set: u128) -> usize {
     while s.get(i).is_some_and(|&b| in_set(set, b)) {
@@ -364,6 +382,13 @@ mod tests {
         for b in 0..=255u8 {
             let expected = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
             assert_eq!(is_unreserved(b), expected, "{b}");
+        }
+    }
+
+    #[test]
+    fn spaces_are_unicode_white_space() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_space(c), c.is_whitespace(), "{c:?}");
         }
     }
 
