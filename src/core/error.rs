@@ -116,16 +116,15 @@ impl Error {
     /// Builds the error for a provider's `error` / `error_description` pair (RFC 6749 §4.1.2.1, §5.2).
     /// `access_denied` gets its own code; everything else is `oauth_error`.
     pub fn from_oauth(error: String, description: Option<String>) -> Self {
-        let code = if error == "access_denied" {
-            ErrorCode::AccessDenied
+        let (code, summary) = if error == "access_denied" {
+            (ErrorCode::AccessDenied, "Access was denied")
         } else {
-            ErrorCode::OauthError
+            (
+                ErrorCode::OauthError,
+                "The provider answered with an OAuth error",
+            )
         };
-        let mut message = String::from(if code == ErrorCode::AccessDenied {
-            "Access was denied"
-        } else {
-            "The provider answered with an OAuth error"
-        });
+        let mut message = String::from(summary);
         message.push_str(" (");
         message.push_str(&error);
         message.push(')');
