@@ -268,7 +268,7 @@ impl<'a> Iterator for Segments<'a> {
     type Item = (usize, usize, &'a [u8], &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
+        while self.i < self.s.len() {
             let start = self.i;
             let mut end = start;
             let mut eq = None;
@@ -281,9 +281,6 @@ impl<'a> Iterator for Segments<'a> {
                 }
                 end += 1;
             }
-            if end == start && end >= self.s.len() {
-                return None;
-            }
             self.i = end + 1;
             if end > start {
                 let eq = eq.unwrap_or(end);
@@ -292,6 +289,7 @@ impl<'a> Iterator for Segments<'a> {
                 return Some((start, end, name, value));
             }
         }
+        None
     }
 }
 
