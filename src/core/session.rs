@@ -169,8 +169,16 @@ fn invalid_response(message: &'static str) -> Error {
 pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
     let ok = (200..300).contains(&status);
     let value = json::parse(body).filter(|v| matches!(v, Value::Object(_)));
-    let Some(v) = value else {
-        return Err(if ok {
+    if let Some(v) = &value {
+        if let Some(error) = v.get("error") {
+            let error = String::from(error.as_str().unwrap_or("invalid_response"));
+            let description = v.str_member("error_description").map(String::from);
+            return Err(Error::from_oauth(error, description).with_status(status));
+        }
+    }
+    match value {
+        Some(v) if ok => tokens(&v, now_ms).map_err(invalid_response),
+        _ => Err(if ok {
             invalid_response("The token response is not a JSON object")
         } else {
             Error::new(
@@ -178,41 +186,27 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
                 "The token request failed with an HTTP error",
             )
         }
-        .with_status(status));
-    };
-    if let Some(error) = v.get("error") {
-        let error = String::from(error.as_str().unwrap_or("invalid_response"));
-        let description = v
-            .get("error_description")
-            .and_then(Value::as_str)
-            .map(String::from);
-        return Err(Error::from_oauth(error, description).with_status(status));
+        .with_status(status)),
     }
-    if !ok {
-        return Err(Error::new(
-            ErrorCode::HttpError,
-            "The token request failed with an HTTP error",
-        )
-        .with_status(status));
-    }
-    let access_token = match v.str_member("access_token") {
-        Some(t) if !t.is_empty() => t,
-        _ => return Err(invalid_response("access_token is missing or not a string")),
-    };
+}
+
+/// The tokens of a successful answer's object; the error is the `invalid_response` message.
+fn tokens(v: &Value, now_ms: u64) -> core::result::Result<TokenResponse, &'static str> {
+    let access_token = v
+        .str_member("access_token")
+        .filter(|t| !t.is_empty())
+        .ok_or("access_token is missing or not a string")?;
     match v.str_member("token_type") {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
-        Some(_) => return Err(invalid_response("token_type is not bearer")),
-        None => return Err(invalid_response("token_type is missing")),
+        Some(_) => return Err("token_type is not bearer"),
+        None => return Err("token_type is missing"),
     }
     let expires_in = v
         .optional_u64("expires_in")
-        .ok_or_else(|| invalid_response("expires_in is not a whole number of seconds"))?;
-    let optional_str = |name: &'static str| {
-        v.optional_str(name)
-            .ok_or_else(|| invalid_response("a token response field has the wrong type"))
-    };
-    let refresh_token = optional_str("refresh_token")?;
-    let scope = optional_str("scope")?;
+        .ok_or("expires_in is not a whole number of seconds")?;
+    const WRONG_TYPE: &str = "a token response field has the wrong type";
+    let refresh_token = v.optional_str("refresh_token").ok_or(WRONG_TYPE)?;
+    let scope = v.optional_str("scope").ok_or(WRONG_TYPE)?;
     Ok(TokenResponse {
         access_token: Secret::new(access_token),
         token_type: "bearer".into(),
