@@ -245,11 +245,13 @@ pub fn parse_popup_callback(provider: &Provider, search: &str, hash: &str) -> Re
     let result = (|| -> Result<Session> {
         let params = callback_params(search, hash)?;
         provider_error(&params)?;
+        let token = params.require(token_param)?;
+        let user_id = params.require(user_id_param)?;
         Ok(Session {
             provider: provider.id.into(),
-            access_token: Secret::new(params.require(token_param)?),
+            access_token: Secret::new(token),
             token_type: "bearer".into(),
-            user_id: Some(params.require(user_id_param)?.into()),
+            user_id: Some(user_id.into()),
             refresh_token: None,
             expires_at: None,
             scope: None,
