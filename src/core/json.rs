@@ -33,10 +33,14 @@ pub enum Value {
 impl Value {
     /// The member `name` of an object.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        match self {
-            Value::Object(members) => members.iter().find(|(n, _)| n == name).map(|(_, v)| v),
-            _ => None,
+        if let Value::Object(members) = self {
+            for (n, v) in members {
+                if n == name {
+                    return Some(v);
+                }
+            }
         }
+        None
     }
 
     /// The string member `name` of an object, copied.
