@@ -190,7 +190,7 @@ pub fn begin(config: &str, random: &[u8], now: f64) -> String {
             return Err(invalid_config("begin needs 64 random bytes"));
         };
         let redirect_uri = field(v, "redirectUri");
-        let pkce = v.get("pkce") != Some(&Value::Bool(false));
+        let pkce = !matches!(v.get("pkce"), Some(Value::Bool(false)));
         let tx = Transaction::start(
             p,
             redirect_uri,
