@@ -1,8 +1,10 @@
-//! Browser tests of the wasm exports in headless Chromium: strings cross the JavaScript boundary
-//! (UTF-16 to UTF-8 and back, non-ASCII included), randomness comes from
-//! `crypto.getRandomValues`, and the answers parse with the browser's own `JSON.parse`.
+//! Browser tests of the wasm export and the core functions it runs, in headless Chromium:
+//! strings cross the JavaScript boundary (UTF-16 to UTF-8 and back, non-ASCII included),
+//! randomness comes from `crypto.getRandomValues`, and the answers parse with the browser's own
+//! `JSON.parse`.
 #![cfg(target_arch = "wasm32")]
 
+use fitconnect::core::api;
 use fitconnect::wasm;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -52,7 +54,7 @@ fn fitbark(pkce: bool) -> String {
 
 #[wasm_bindgen_test]
 fn non_ascii_round_trips_through_endpoints() {
-    let endpoints = wasm::endpoints(
+    let endpoints = api::endpoints(
         "fitrankings",
         "",
         "Zoë 🏃 app",
@@ -69,19 +71,19 @@ fn non_ascii_round_trips_through_endpoints() {
 
 #[wasm_bindgen_test]
 fn non_ascii_round_trips_through_popup_callback() {
-    let session = wasm::popup_callback("fitrankings", &text("search"), "");
+    let session = api::popup_callback("fitrankings", &text("search"), "");
     assert_eq!(field(&session, "accessToken"), "tøken 😀");
     assert_eq!(field(&session, "userId"), "Ωmega");
     assert_eq!(field(&session, "provider"), "fitrankings");
-    let again = wasm::load_session("fitrankings", &session);
+    let again = api::load_session("fitrankings", &session);
     assert_eq!(again, session);
 }
 
 #[wasm_bindgen_test]
 fn begin_with_browser_randomness_gives_fresh_states() {
     let config = fitbark(true);
-    let a = wasm::begin(&config, &random_bytes(64), NOW);
-    let b = wasm::begin(&config, &random_bytes(64), NOW);
+    let a = api::begin(&config, &random_bytes(64), NOW);
+    let b = api::begin(&config, &random_bytes(64), NOW);
     let (sa, sb) = (field(&a, "state"), field(&b, "state"));
     assert_eq!(sa.len(), 43);
     assert_ne!(sa, sb);
@@ -93,7 +95,7 @@ fn begin_with_browser_randomness_gives_fresh_states() {
         field(&field(&b, "tx"), "verifier")
     );
     assert_eq!(
-        field(&wasm::begin(&config, &random_bytes(32), NOW), "error"),
+        field(&api::begin(&config, &random_bytes(32), NOW), "error"),
         "invalid_config"
     );
 }
@@ -107,7 +109,7 @@ fn rfc7636_vector_through_the_exports() {
     ];
     let mut random = vec![7u8; 32];
     random.extend_from_slice(&verifier_octets);
-    let started = wasm::begin(&fitbark(true), &random, NOW);
+    let started = api::begin(&fitbark(true), &random, NOW);
     let tx = field(&started, "tx");
     assert_eq!(
         field(&tx, "verifier"),
@@ -116,36 +118,36 @@ fn rfc7636_vector_through_the_exports() {
     assert!(field(&started, "url")
         .contains("&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&"));
     assert_eq!(
-        wasm::fingerprint("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        api::fingerprint("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
 
     let search = format!("?code=c%C3%B6de&state={}", field(&started, "state"));
-    let inspected = wasm::inspect(&search);
+    let inspected = api::inspect(&search);
     assert_eq!(field(&inspected, "response"), "true");
     assert_eq!(field(&inspected, "clean"), "");
-    let done = wasm::complete(&fitbark(true), &search, &tx, NOW + 1000.0);
+    let done = api::complete(&fitbark(true), &search, &tx, NOW + 1000.0);
     let body = field(&done, "body");
     assert_eq!(field(&body, "code"), "cöde");
     assert_eq!(
         field(&body, "code_verifier"),
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     );
-    let replay = wasm::complete(&fitbark(true), &search, "", NOW);
+    let replay = api::complete(&fitbark(true), &search, "", NOW);
     assert_eq!(field(&replay, "error"), "state_mismatch");
     assert_eq!(field(&replay, "provider"), "fitbark");
 }
 
 #[wasm_bindgen_test]
 fn without_pkce_there_is_no_challenge() {
-    let started = wasm::begin(&fitbark(false), &random_bytes(64), NOW);
+    let started = api::begin(&fitbark(false), &random_bytes(64), NOW);
     assert!(!field(&started, "url").contains("code_challenge"));
     assert_eq!(field(&field(&started, "tx"), "verifier"), "<undefined>");
 }
 
 #[wasm_bindgen_test]
 fn token_response_shapes() {
-    let session = wasm::token_response(
+    let session = api::token_response(
         "fitbark",
         200,
         r#"{"access_token":"äccess","token_type":"Bearer","expires_in":3600,"refresh_token":"rt"}"#,
@@ -157,7 +159,7 @@ fn token_response_shapes() {
     assert_eq!(field(&session, "expiresAt"), "1700003600000");
     assert_eq!(field(&session, "refreshToken"), "rt");
 
-    let rotated = wasm::token_response(
+    let rotated = api::token_response(
         "fitbark",
         200,
         r#"{"access_token":"new","token_type":"bearer"}"#,
@@ -166,7 +168,7 @@ fn token_response_shapes() {
     );
     assert_eq!(field(&rotated, "refreshToken"), "rt");
 
-    let error = wasm::token_response(
+    let error = api::token_response(
         "openfit",
         400,
         r#"{"error":"invalid_grant","error_description":"Wrong password"}"#,
@@ -182,9 +184,9 @@ fn token_response_shapes() {
 
 #[wasm_bindgen_test]
 fn challenge_shapes() {
-    assert_eq!(wasm::challenge(401, ""), r#"{"retry":true}"#);
-    assert_eq!(wasm::challenge(403, ""), r#"{"retry":false}"#);
-    let fail = wasm::challenge(403, r#"Bearer error="insufficient_scope", scope="dögs""#);
+    assert_eq!(api::challenge(401, ""), r#"{"retry":true}"#);
+    assert_eq!(api::challenge(403, ""), r#"{"retry":false}"#);
+    let fail = api::challenge(403, r#"Bearer error="insufficient_scope", scope="dögs""#);
     assert_eq!(field(&fail, "error"), "http_error");
     assert_eq!(field(&fail, "status"), "403");
     assert_eq!(field(&fail, "scope"), "dögs");
@@ -193,17 +195,17 @@ fn challenge_shapes() {
 #[wasm_bindgen_test]
 fn password_and_refresh_bodies() {
     let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
-    let body = field(&wasm::password_body(openfit, "zoë", "pässwörd", ""), "body");
+    let body = field(&api::password_body(openfit, "zoë", "pässwörd", ""), "body");
     assert_eq!(
         body,
         "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=zo%C3%AB&password=p%C3%A4ssw%C3%B6rd"
     );
-    let refresh = field(&wasm::refresh_body(openfit, "rt"), "body");
+    let refresh = field(&api::refresh_body(openfit, "rt"), "body");
     assert_eq!(
         refresh,
         "grant_type=refresh_token&refresh_token=rt&client_id=of"
     );
-    let missing = wasm::password_body(openfit, "zoë", "", "");
+    let missing = api::password_body(openfit, "zoë", "", "");
     assert_eq!(field(&missing, "message"), "password is required");
 }
 
