@@ -8,7 +8,8 @@
 //!
 //! The heap starts at the end of the memory as it is at the first allocation and grows with
 //! `memory.grow`. Freed blocks are not reused before the reset; `realloc` of the most recent
-//! block grows or shrinks it in place, which is how strings and vectors are usually built.
+//! block grows or shrinks it in place (a shrunk tail is wiped at once), which is how strings and
+//! vectors are usually built.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
@@ -41,6 +42,22 @@ static HEAP: Bump = Bump(UnsafeCell::new(State {
     end: 0,
     live: 0,
 }));
+
+/// Overwrites `[from, to)` with zeros (nothing when `to <= from`). Volatile writes, so the wipe
+/// is not optimised away as stores to memory that is never read again.
+///
+/// # Safety
+/// `[from, to)` must be memory of this allocator that no live block uses.
+unsafe fn wipe(from: usize, to: usize) {
+    let mut p = from as *mut u8;
+    while (p as usize) < to {
+        // SAFETY: within `[from, to)`, which the caller owns.
+        unsafe {
+            ptr::write_volatile(p, 0);
+            p = p.add(1);
+        }
+    }
+}
 
 impl State {
     /// Makes `[.., new_next)` part of the heap, growing the memory if needed.
@@ -88,14 +105,7 @@ unsafe impl GlobalAlloc for Bump {
         s.live -= 1;
         if s.live == 0 {
             // SAFETY: `[base, next)` is memory this allocator owns, and no block in it is live.
-            // Volatile writes, so the wipe is not optimised away as stores to freed memory.
-            let mut p = s.base as *mut u8;
-            while (p as usize) < s.next {
-                unsafe {
-                    ptr::write_volatile(p, 0);
-                    p = p.add(1);
-                }
-            }
+            unsafe { wipe(s.base, s.next) };
             s.next = s.base;
         }
     }
@@ -105,9 +115,13 @@ unsafe impl GlobalAlloc for Bump {
         let s = unsafe { &mut *self.0.get() };
         let start = ptr as usize;
         if start + layout.size() == s.next {
-            // The most recent block: resize it where it is. A shrunk tail is wiped at the reset.
+            // The most recent block: resize it where it is. A shrunk tail is wiped now: the
+            // reset only wipes up to `next`.
             return match start.checked_add(new_size) {
                 Some(new_next) if s.reserve(new_next) => {
+                    // SAFETY: `[new_next, next)` is the end of the block being shrunk, which
+                    // nothing else uses; empty when the block grows.
+                    unsafe { wipe(new_next, s.next) };
                     s.next = new_next;
                     ptr
                 }

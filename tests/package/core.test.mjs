@@ -13,6 +13,9 @@ const dir = join(root, 'target', 'wasm-web');
 const core = await import(pathToFileURL(join(dir, 'fitconnect.js')).href);
 const wasm = await core.default({ module_or_path: readFileSync(join(dir, 'fitconnect_bg.wasm')) });
 
+// The heap starts at the end of the memory as it is before the first call (src/bump.rs).
+const heapBase = wasm.memory.buffer.byteLength;
+
 // The one export: a JSON array of the function's name and its arguments.
 const call = (...args) => core.run(JSON.stringify(args));
 const inMemory = (text) => Buffer.from(wasm.memory.buffer).includes(Buffer.from(text));
@@ -59,6 +62,17 @@ test('a password, a PKCE verifier and tokens do not stay in the wasm memory', ()
   assert.equal(session.accessToken, 'access-Token-9f8e7d');
   assert.equal(session.expiresAt, NOW + 3_600_000);
   assert.ok(!inMemory('access-Token-9f8e7d') && !inMemory('refresh-Token-1a2b3c'), 'the tokens are wiped');
+});
+
+test('after a call, every byte of the heap is zero again', () => {
+  const random = new Uint8Array(64).map((_, i) => 255 - i);
+  const { tx } = JSON.parse(call('begin', fitbark, Array.from(random), NOW));
+  call('complete', fitbark, `?code=c0de&state=${JSON.parse(tx).state}`, tx, NOW);
+  call('passwordBody', perfectgym, 'member@example.com', 'pässwörd '.repeat(500), '');
+  call('tokenResponse', 'fitbark', 200, JSON.stringify({ access_token: 't'.repeat(5000), token_type: 'Bearer' }), NOW, '');
+  const heap = new Uint8Array(wasm.memory.buffer, heapBase);
+  assert.ok(heap.length > 0, 'the heap has grown');
+  assert.equal(heap.findIndex((b) => b !== 0), -1, 'a non-zero byte is left in the heap');
 });
 
 test('the memory does not grow with use', () => {
