@@ -61,10 +61,6 @@ fn body(text: &str) -> String {
     w.finish()
 }
 
-fn is_object(v: &Value) -> bool {
-    matches!(v, Value::Object(_))
-}
-
 /// Where a provider client sends its requests, from the base URL the app gave (`""` for the
 /// provider's default): `{"baseUrl","skewMs","popupUrl"?,"tokenUrl"?}`. `baseUrl` is the API
 /// base, checked and without a trailing `/`; `skewMs` is how early the provider's tokens are
@@ -157,7 +153,7 @@ fn token_endpoints(
 
 /// A string member of a configuration; empty when absent.
 fn field<'a>(config: &'a Value, name: &str) -> &'a str {
-    config.get(name).and_then(Value::as_str).unwrap_or("")
+    config.str_member(name).unwrap_or("")
 }
 
 /// Runs `f` on a client configuration (see the module documentation); its errors name the
@@ -165,7 +161,7 @@ fn field<'a>(config: &'a Value, name: &str) -> &'a str {
 fn with_config(config: &str, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
     let run = || {
         let v = json::parse(config)
-            .filter(is_object)
+            .filter(Value::is_object)
             .ok_or_else(|| invalid_config(NOT_A_CONFIG))?;
         let p = find_provider(field(&v, "provider"))?;
         f(p, &v).map_err(|e| e.for_provider(p.id))
@@ -207,7 +203,7 @@ pub fn begin(config: &str, random: &[u8], now: f64) -> String {
                 redirect_uri,
                 &tx.state,
                 challenge.as_deref(),
-                v.get("scope").and_then(Value::as_str),
+                v.str_member("scope"),
             )
             .ok_or_else(|| invalid_config("This provider does not use the redirect flow"))?;
         let mut w = ObjectWriter::new();

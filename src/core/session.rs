@@ -168,7 +168,7 @@ fn invalid_response(message: &'static str) -> Error {
 ///   `scope` must be strings when present. Anything else is `invalid_response`.
 pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
     let ok = (200..300).contains(&status);
-    let value = json::parse(body).filter(|v| matches!(v, Value::Object(_)));
+    let value = json::parse(body).filter(Value::is_object);
     if let Some(v) = &value {
         if let Some(error) = v.get("error") {
             let error = String::from(error.as_str().unwrap_or("invalid_response"));
