@@ -16,7 +16,7 @@ export { defineConnectButtons } from './button.js';
 
 // ---------- the core ----------
 
-// One call into the core: `core('configure', provider, options)` runs src/core/api.rs's function
+// One call into the core: `core('endpoints', provider, baseUrl)` runs src/core/api.rs's function
 // of that name and answers its text.
 const core = (...call) => run(JSON.stringify(call));
 
@@ -121,10 +121,13 @@ function notify(provider, session) {
   }
 }
 
-/** Stores a session the core wrote (`text`) and tells the listeners; returns a copy. */
+/**
+ * Stores the session the core answered (`text`) and tells the listeners; returns a copy. A core
+ * error is thrown (see `ok`) and nothing is stored.
+ */
 function save(provider, text) {
+  const session = ok(text, provider);
   write(sessionKey(provider), text);
-  const session = JSON.parse(text);
   notify(provider, session);
   return { ...session };
 }
@@ -397,9 +400,7 @@ class Client {
   async _signIn(build) {
     const provider = this.#c.provider;
     const [status, text] = await this.#post(build());
-    const session = core('tokenResponse', provider, status, text, Date.now(), '');
-    ok(session, provider);
-    return save(provider, session);
+    return save(provider, core('tokenResponse', provider, status, text, Date.now(), ''));
   }
 
   /** Refreshes the session, or joins the refresh already under way for this provider. */
@@ -443,15 +444,14 @@ class Client {
     const [status, text] = await this.#post(body);
     const renewed = core('tokenResponse', provider, status, text, Date.now(), JSON.stringify(session));
     try {
-      ok(renewed, provider);
+      // Rotation: the new refresh token replaces the old one in the same write.
+      save(provider, renewed);
     } catch (e) {
       // The provider refused the refresh token: the session is over. Other failures (network,
       // server errors) keep it, so that a later call can try again.
       if (e.code === 'oauth_error' || e.code === 'access_denied') clear(provider);
       throw e;
     }
-    // Rotation: the new refresh token replaces the old one in the same write.
-    save(provider, renewed);
     announce(provider, spent, renewed);
   }
 }
@@ -510,11 +510,7 @@ export class FitRankings extends Client {
     popups.set(provider, popup);
     return waitForCallback(popup, timeoutMs, provider)
       .finally(() => { if (popups.get(provider) === popup) popups.delete(provider); })
-      .then((m) => {
-        const text = core('popupCallback', provider, m.search, m.hash);
-        ok(text, provider);
-        return save(provider, text);
-      });
+      .then((m) => save(provider, core('popupCallback', provider, m.search, m.hash)));
   }
 }
 
@@ -605,12 +601,15 @@ function text(value, name) {
   return value;
 }
 
+/** Signs `client` in with the password grant; `fields()` answers `[username, password, facebookToken]`. */
+function passwordGrant(client, fields) {
+  return client._signIn(() => ok(core('passwordBody', client._configText, ...fields()), client._config.provider).body);
+}
+
 function passwordLogin(client, credentials) {
-  return client._signIn(() => {
+  return passwordGrant(client, () => {
     if (credentials === null || typeof credentials !== 'object') throw error('invalid_config', 'credentials must be an object');
-    const { username, password } = credentials;
-    return ok(core('passwordBody', client._configText, text(username, 'username'), text(password, 'password'), ''),
-      client._config.provider).body;
+    return [text(credentials.username, 'username'), text(credentials.password, 'password'), ''];
   });
 }
 
@@ -634,10 +633,10 @@ export class PerfectGym extends Client {
 
   /** Signs in with a Facebook access token. */
   loginWithFacebook(facebookToken) {
-    return this._signIn(() => {
+    return passwordGrant(this, () => {
       const token = text(facebookToken, 'facebookToken');
       if (!token) throw error('invalid_config', 'facebookToken is required');
-      return ok(core('passwordBody', this._configText, '', '', token), 'perfectgym').body;
+      return ['', '', token];
     });
   }
 }
