@@ -696,18 +696,23 @@ async fn dog_relations(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Re
     no_store(Json(json!({ "dog_relations": list })))
 }
 
+/// The relation and the dog `slug` of `user_id`, or the 404 the API answers for a dog the user
+/// cannot see.
+fn dog_of(user_id: u64, slug: &str) -> Result<(&'static FbRelation, &'static FbDog), Response> {
+    relation_for(user_id, slug).ok_or_else(|| api_error(StatusCode::NOT_FOUND, "Dog not found"))
+}
+
 async fn dog(
     State(fb): State<Arc<FitBark>>,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let user_id = match fb.authenticate_user(&headers) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    match relation_for(user_id, &slug) {
-        Some((_, dog)) => no_store(Json(json!({ "dog": dog_json(dog, now_secs() as i64) }))),
-        None => api_error(StatusCode::NOT_FOUND, "Dog not found"),
+    match fb
+        .authenticate_user(&headers)
+        .and_then(|user_id| dog_of(user_id, &slug))
+    {
+        Ok((_, dog)) => no_store(Json(json!({ "dog": dog_json(dog, now_secs() as i64) }))),
+        Err(response) => response,
     }
 }
 
@@ -716,13 +721,12 @@ async fn dog_picture(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let user_id = match fb.authenticate_user(&headers) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    match relation_for(user_id, &slug) {
-        Some(_) => Json(json!({ "image": { "data": DOG_PICTURE_BASE64.trim() } })).into_response(),
-        None => api_error(StatusCode::NOT_FOUND, "Dog not found"),
+    match fb
+        .authenticate_user(&headers)
+        .and_then(|user_id| dog_of(user_id, &slug))
+    {
+        Ok(_) => Json(json!({ "image": { "data": DOG_PICTURE_BASE64.trim() } })).into_response(),
+        Err(response) => response,
     }
 }
 
@@ -768,8 +772,9 @@ async fn activity_series(
             "expected {\"activity_series\": {\"slug\", \"from\", \"to\", \"resolution\"}}",
         );
     };
-    let Some((relation, dog)) = relation_for(user_id, &p.slug) else {
-        return api_error(StatusCode::NOT_FOUND, "Dog not found");
+    let (relation, dog) = match dog_of(user_id, &p.slug) {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let (Some(from), Some(to)) = (parse_date(&p.from), parse_date(&p.to)) else {
         return api_error(
