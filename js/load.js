@@ -1,4 +1,27 @@
-// The loader of the WebAssembly core: wasm-bindgen's init for the --target web build. The
-// --target bundler build replaces this module with `export default null` (scripts/bundle.mjs):
-// there the bundler instantiates the wasm when the glue is imported.
-export { default } from './core.js';
+// The loader of the --target web build: fetches and instantiates `fitconnect_bg.wasm` (or what
+// `input` names) and answers its exports. The npm package replaces this module with the wasm's
+// exports (scripts/bundle.mjs).
+
+// The one import wasm-bindgen's build leaves in the module; the table it fills is never used.
+const imports = { './fitconnect_bg.js': { __wbindgen_init_externref_table() {} } };
+
+/**
+ * `input`: a URL, a string, a Request, a Response, a BufferSource or a WebAssembly.Module, or
+ * `{ module_or_path }` holding one; the default is the wasm next to this module.
+ */
+export default async function load(input) {
+  let source = (input?.module_or_path ?? input) || new URL('fitconnect_bg.wasm', import.meta.url);
+  if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = fetch(source);
+  source = await source;
+  if (source instanceof Response) {
+    if (!source.ok) throw new Error(`fitconnect_bg.wasm could not be loaded (HTTP ${source.status})`);
+    // Compiled while it downloads when the server labels it application/wasm.
+    source = /^application\/wasm\b/.test(source.headers.get('Content-Type'))
+      ? WebAssembly.instantiateStreaming(source, imports)
+      : WebAssembly.instantiate(await source.arrayBuffer(), imports);
+  } else {
+    source = WebAssembly.instantiate(source, imports);
+  }
+  const result = await source;
+  return (result.instance ?? result).exports;
+}

@@ -2,12 +2,12 @@
 // plumbing only (popup, sessionStorage, fetch, Web Locks, BroadcastChannel); every protocol
 // decision (options, authorise URLs, state and PKCE, callback checks, token responses, stored
 // sessions, request bodies, Bearer challenges) is made by the WebAssembly core, which answers
-// each call with JSON text: the value, or `{ "error": code, "message", ... }`.
+// each call with JSON text: the value, or `{ "error": code, "message", ... }`. JSON the core
+// reads (stored values, token responses) is parsed here, with the browser's JSON.parse.
 //
-// Built into the package's `fitconnect.js` together with wasm-bindgen's glue (`./core.js`) and
+// Built into the package's `fitconnect.js` together with the core's loader (`./core.js`) and
 // the connect button.
-import { run } from './core.js';
-import loadCore from './load.js';
+import { run as core, load as loadCore, loaded } from './core.js';
 import { FitConnectError } from './error.js';
 import { CHANNEL, MESSAGE_TYPE, waitForCallback, withLock, sleep } from './glue.js';
 
@@ -18,24 +18,23 @@ export { defineConnectButtons } from './button.js';
 
 // One call into the core: `core('endpoints', provider, baseUrl)` runs src/core/api.rs's function
 // of that name and answers its text.
-const core = (...call) => run(JSON.stringify(call));
-
-// The --target web glue has a loader; the bundler glue is ready once imported.
-let ready = !loadCore;
-let loading = null;
 
 /**
- * Loads the WebAssembly core; call it once and wait for it before creating a client.
- * `input` is passed to wasm-bindgen's init (a URL or `{ module_or_path }`); it defaults to the
- * `fitconnect_bg.wasm` next to this module.
+ * Loads the WebAssembly core; call it once and wait for it before creating a client. `input`
+ * (a URL, Response, BufferSource or WebAssembly.Module, or `{ module_or_path }`) defaults to the
+ * `fitconnect_bg.wasm` next to this module. The npm package's core is loaded by the bundler.
  */
 export default function init(input) {
-  if (ready) return Promise.resolve();
-  loading ||= loadCore(input).then(
-    () => { ready = true; },
-    (e) => { loading = null; throw e; },
-  );
-  return loading;
+  return loaded() ? Promise.resolve() : loadCore(input).then(() => {});
+}
+
+/** Stored or received text, parsed; `null` when it is not JSON (the core then rejects it). */
+function parse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 const error = (code, message, provider) => new FitConnectError(code, message, provider);
@@ -104,7 +103,7 @@ function load(provider) {
   if (text == null) return null;
   const last = checked.get(provider);
   if (last?.text === text) return last.session;
-  const session = JSON.parse(core('loadSession', provider, text));
+  const session = JSON.parse(core('loadSession', provider, parse(text)));
   if (session) checked.set(provider, { text, session });
   else remove(sessionKey(provider));
   return session;
@@ -155,7 +154,7 @@ function listen() {
     if (typeof provider !== 'string' || typeof from !== 'string' || typeof session !== 'string') return;
     const current = load(provider);
     if (!current?.refreshToken || core('fingerprint', current.refreshToken) !== from) return;
-    const text = core('loadSession', provider, session);
+    const text = core('loadSession', provider, parse(session));
     if (text !== 'null') save(provider, text);
   };
 }
@@ -240,13 +239,12 @@ const TOKEN_ENDPOINT_REQUIRED = "tokenEndpoint (your server's token URL) is requ
 /** What every provider class shares: its session, Bearer fetch, token requests and refresh. */
 class Client {
   #c;
-  #config;
   #api;
 
   /** `configure(o)` reads the options (see `reader`) into the client's configuration. */
   constructor(provider, options, configure) {
     if (typeof window === 'undefined') throw error('invalid_config', 'fitconnect needs a browser window; it cannot run here');
-    if (!ready) throw error('invalid_config', 'fitconnect is not loaded yet: call init() and wait for it first');
+    if (!loaded()) throw error('invalid_config', 'fitconnect is not loaded yet: call init() and wait for it first');
     let c;
     try {
       c = { provider, clientId: '', ...configure(reader(options)) };
@@ -255,7 +253,6 @@ class Client {
       throw e;
     }
     this.#c = c;
-    this.#config = JSON.stringify(c);
     this.#api = new URL(c.baseUrl).origin;
     // A relative token endpoint (`/broker/...`) is the app's own server: resolve it now.
     if (c.tokenUrl) {
@@ -268,14 +265,9 @@ class Client {
     listen();
   }
 
-  /** The client's configuration (see src/core/api.rs for its fields). */
+  /** The client's configuration, as the core calls take it (see src/core/api.rs for its fields). */
   get _config() {
     return this.#c;
-  }
-
-  /** The core's configuration text, for the core calls that take it. */
-  get _configText() {
-    return this.#config;
   }
 
   /**
@@ -388,9 +380,9 @@ class Client {
     } catch {
       throw error('network_error', 'The response body could not be read', provider);
     }
-    // Token responses are a few hundred bytes; the core reads at most 256 KiB of JSON.
+    // Token responses are a few hundred bytes.
     if (text.length > MAX_TOKEN_RESPONSE) throw error('invalid_response', 'The token response is too large', provider);
-    return [response.status, text];
+    return [response.status, parse(text)];
   }
 
   /**
@@ -399,8 +391,8 @@ class Client {
    */
   async _signIn(build) {
     const provider = this.#c.provider;
-    const [status, text] = await this.#post(build());
-    return save(provider, core('tokenResponse', provider, status, text, Date.now(), ''));
+    const [status, body] = await this.#post(build());
+    return save(provider, core('tokenResponse', provider, status, body, Date.now(), null));
   }
 
   /** Refreshes the session, or joins the refresh already under way for this provider. */
@@ -440,9 +432,9 @@ class Client {
       clear(provider);
       throw error('not_connected', 'The session expired and cannot be refreshed', provider);
     }
-    const { body } = ok(core('refreshBody', this.#config, session.refreshToken), provider);
-    const [status, text] = await this.#post(body);
-    const renewed = core('tokenResponse', provider, status, text, Date.now(), JSON.stringify(session));
+    const { body } = ok(core('refreshBody', this.#c, session.refreshToken), provider);
+    const [status, answer] = await this.#post(body);
+    const renewed = core('tokenResponse', provider, status, answer, Date.now(), session);
     try {
       // Rotation: the new refresh token replaces the old one in the same write.
       save(provider, renewed);
@@ -547,7 +539,7 @@ export class FitBark extends Client {
   authorizeUrl() {
     const provider = this._config.provider;
     if (!globalThis.crypto?.getRandomValues) throw error('invalid_config', 'crypto.getRandomValues is not available', provider);
-    const r = ok(core('begin', this._configText, Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()), provider);
+    const r = ok(core('begin', this._config, Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()), provider);
     write(txKey(provider), r.tx);
     return r.url;
   }
@@ -574,12 +566,12 @@ export class FitBark extends Client {
     const seen = ok(core('inspect', search));
     if (completion?.provider === provider && (!seen.response || completion.state === seen.state)) return completion.promise;
     // Consumed before the first await, so that the code can be exchanged only once.
-    const tx = read(txKey(provider)) ?? '';
+    const tx = parse(read(txKey(provider)));
     remove(txKey(provider));
     history.replaceState(history.state, '', location.pathname + seen.clean + location.hash);
     let promise;
     try {
-      const { body } = ok(core('complete', this._configText, search, tx, Date.now()), provider);
+      const { body } = ok(core('complete', this._config, search, tx, Date.now()), provider);
       promise = this._signIn(() => body);
     } catch (e) {
       promise = Promise.reject(e);
@@ -603,7 +595,7 @@ function text(value, name) {
 
 /** Signs `client` in with the password grant; `fields()` answers `[username, password, facebookToken]`. */
 function passwordGrant(client, fields) {
-  return client._signIn(() => ok(core('passwordBody', client._configText, ...fields()), client._config.provider).body);
+  return client._signIn(() => ok(core('passwordBody', client._config, ...fields()), client._config.provider).body);
 }
 
 function passwordLogin(client, credentials) {

@@ -30,12 +30,11 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  // core.js (wasm-bindgen's glue) instantiates the wasm module on import. The entry registers
-  // nothing until defineConnectButtons() is called.
-  sideEffects: ['./core.js'],
+  // The entry imports the wasm module, which the bundler instantiates; it registers nothing until
+  // defineConnectButtons() is called.
+  sideEffects: ['./fitconnect_bg.wasm'],
   files: [
     'fitconnect.js',
-    'core.js',
     'fitconnect_bg.js',
     'fitconnect_bg.wasm',
     'fitconnect.d.ts',

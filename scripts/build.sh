@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the SDK for both wasm-bindgen targets and the server binary:
-#   pkg/          the --target web build with init(), served to the demo page at /pkg/: one ES module
-#                 (fitconnect.js: the JavaScript layer, wasm-bindgen's glue and the button) and the wasm.
-#   pkg-bundler/  the npm package (--target bundler): what a Vite or webpack app installs; Node
-#                 (server-side rendering) resolves its `node` export, which imports without wasm.
+# Builds the SDK (one wasm-pack build, two packagings) and the server binary:
+#   pkg/          the build a page loads without a bundler, served to the demo page at /pkg/: one ES
+#                 module (fitconnect.js: the JavaScript layer, the core's loader and the button) whose
+#                 init() fetches the wasm next to it.
+#   pkg-bundler/  the npm package: what a Vite or webpack app installs; its module imports the wasm
+#                 for the bundler to instantiate. Node (server-side rendering) resolves its `node`
+#                 export, which imports without wasm.
 # The wasm is built without the `std` feature: no_std, a small allocator and no panic messages.
 # Usage: scripts/build.sh [--dev]   (--dev: unoptimised wasm, JavaScript not minified)
 set -euo pipefail
@@ -14,18 +16,12 @@ profile=--release
 dev=
 [ "${1:-}" = "--dev" ] && { profile=--dev; dev=--dev; }
 
-wasm_pack() {
-  wasm-pack --quiet build . --target "$1" "$profile" --out-dir "target/wasm-$1" --out-name fitconnect \
-    -- --no-default-features \
-    2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
-}
-
-for target in web bundler; do
-  wasm_pack "$target"
-done
+wasm-pack --quiet build . --target bundler "$profile" --out-dir target/wasm-bundler --out-name fitconnect \
+  -- --no-default-features \
+  2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
 
 rm -rf pkg pkg-bundler
-node scripts/bundle.mjs web target/wasm-web pkg $dev
+node scripts/bundle.mjs web target/wasm-bundler pkg $dev
 node scripts/bundle.mjs bundler target/wasm-bundler pkg-bundler $dev
 for dir in pkg pkg-bundler; do
   cp js/fitconnect.d.ts js/button.d.ts "$dir/"

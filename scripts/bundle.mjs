@@ -1,33 +1,36 @@
-// Bundles the JavaScript layer (js/sdk.js with the button and helpers) with wasm-bindgen's glue
-// into one minified ES module, `fitconnect.js`, next to the wasm.
+// Bundles the JavaScript layer (js/sdk.js with the core's loader, the button and helpers) into
+// one minified ES module, `fitconnect.js`, next to the wasm.
 //
-//   node scripts/bundle.mjs web <glue-dir> <out-dir> [--dev]
-//     the --target web build: the glue is bundled in; out-dir gets fitconnect.js and fitconnect_bg.wasm.
-//   node scripts/bundle.mjs bundler <glue-dir> <out-dir> [--dev]
-//     the --target bundler build (the npm package): the glue stays its own module, core.js, because
-//     the bundler instantiates the wasm with imports from fitconnect_bg.js; out-dir gets
-//     fitconnect.js, core.js, fitconnect_bg.js and fitconnect_bg.wasm.
-// --dev: not minified.
+//   node scripts/bundle.mjs web <wasm-dir> <out-dir> [--dev]
+//     the build a page loads without a bundler: `init()` fetches the wasm (js/load.js); out-dir
+//     gets fitconnect.js and fitconnect_bg.wasm.
+//   node scripts/bundle.mjs bundler <wasm-dir> <out-dir> [--dev]
+//     the npm package: the module imports the wasm (`import * as wasm from './fitconnect_bg.wasm'`)
+//     and the app's bundler instantiates it; out-dir also gets fitconnect_bg.js, the module the
+//     wasm imports (from wasm-bindgen).
+// <wasm-dir> is wasm-pack's --target bundler output. --dev: not minified.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, transform } from 'esbuild';
 
-const [mode, glueDir, outDir, flag] = process.argv.slice(2);
-if (!['web', 'bundler'].includes(mode) || !glueDir || !outDir) {
-  console.error('usage: node scripts/bundle.mjs web|bundler <glue-dir> <out-dir> [--dev]');
+const [mode, wasmDir, outDir, flag] = process.argv.slice(2);
+if (!['web', 'bundler'].includes(mode) || !wasmDir || !outDir) {
+  console.error('usage: node scripts/bundle.mjs web|bundler <wasm-dir> <out-dir> [--dev]');
   process.exit(2);
 }
-const glue = resolve(glueDir, 'fitconnect.js');
 mkdirSync(outDir, { recursive: true });
 
+// The npm package's loader is the wasm module itself, imported for the app's bundler to instantiate.
 const core = {
   name: 'core',
   setup(b) {
-    b.onResolve({ filter: /^\.\/core\.js$/ }, () => (mode === 'web' ? { path: glue } : { path: './core.js', external: true }));
-    if (mode === 'bundler') {
-      b.onResolve({ filter: /^\.\/load\.js$/ }, () => ({ path: 'load', namespace: 'core' }));
-      b.onLoad({ filter: /^load$/, namespace: 'core' }, () => ({ contents: 'export default null;', loader: 'js' }));
-    }
+    if (mode !== 'bundler') return;
+    b.onResolve({ filter: /^\.\/load\.js$/ }, () => ({ path: 'load', namespace: 'core' }));
+    b.onResolve({ filter: /\.wasm$/ }, ({ path }) => ({ path, external: true }));
+    b.onLoad({ filter: /^load$/, namespace: 'core' }, () => ({
+      contents: "import * as wasm from './fitconnect_bg.wasm'; export default wasm;",
+      loader: 'js',
+    }));
   },
 };
 
@@ -55,8 +58,5 @@ await build({
   logLevel: 'warning',
 });
 
-copyFileSync(join(glueDir, 'fitconnect_bg.wasm'), join(outDir, 'fitconnect_bg.wasm'));
-if (mode === 'bundler') {
-  copyFileSync(glue, join(outDir, 'core.js'));
-  copyFileSync(join(glueDir, 'fitconnect_bg.js'), join(outDir, 'fitconnect_bg.js'));
-}
+copyFileSync(join(wasmDir, 'fitconnect_bg.wasm'), join(outDir, 'fitconnect_bg.wasm'));
+if (mode === 'bundler') copyFileSync(join(wasmDir, 'fitconnect_bg.js'), join(outDir, 'fitconnect_bg.js'));

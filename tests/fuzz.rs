@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use fitconnect::core::api;
 use fitconnect::core::challenge::{parse_bearer, react};
 use fitconnect::core::flow::{parse_code_callback, parse_popup_callback, Transaction};
-use fitconnect::core::json;
+use fitconnect::core::json::{self, Value};
 use fitconnect::core::provider::{FITBARK, FITRANKINGS};
 use fitconnect::core::query::Params;
 use fitconnect::core::session::{parse_token_response, Session};
+use fitconnect::core::wire;
 use proptest::prelude::*;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -71,6 +72,9 @@ fn exercise_api(input: &str) {
             started.elapsed()
         );
     };
+    // Stored values and token responses arrive parsed by JSON.parse: null when not JSON.
+    let parsed = |text: &str| json::parse(text).unwrap_or(Value::Null);
+    let value = parsed(input);
     let fitbark = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"/t","tokenStyle":"json","redirectUri":"r","pkce":true}"#;
     let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"c","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
     for provider in [
@@ -84,13 +88,13 @@ fn exercise_api(input: &str) {
         is_json(&|| api::endpoints(provider, input, input, input, "", ""));
         is_json(&|| api::endpoints(provider, input, "", "", "custom", input));
         is_json(&|| api::popup_callback(provider, input, input));
-        is_json(&|| api::token_response(provider, 200, input, 0.0, input));
-        is_json(&|| api::token_response(provider, 401, input, 1e300, ""));
-        is_json(&|| api::load_session(provider, input));
+        is_json(&|| api::token_response(provider, 200, &value, 0.0, &value));
+        is_json(&|| api::token_response(provider, 401, &value, 1e300, &Value::Null));
+        is_json(&|| api::load_session(provider, &value));
     }
-    for config in [fitbark, openfit, input] {
+    for config in [&parsed(fitbark), &parsed(openfit), &value] {
         is_json(&|| api::begin(config, input.as_bytes(), f64::NAN));
-        is_json(&|| api::complete(config, input, input, -1.0));
+        is_json(&|| api::complete(config, input, &value, -1.0));
         is_json(&|| api::password_body(config, input, input, ""));
         is_json(&|| api::password_body(config, "u", "p", input));
         is_json(&|| api::refresh_body(config, input));
@@ -99,6 +103,21 @@ fn exercise_api(input: &str) {
     is_json(&|| api::challenge(401, input));
     is_json(&|| api::challenge(403, input));
     is_json(&|| format!("\"{}\"", api::fingerprint(input)));
+    // The same input as the bytes of a call, and as a call's argument.
+    is_json(&|| api::run(input.as_bytes()));
+    let _ = wire::read(input.as_bytes());
+    for name in ["tokenResponse", "loadSession", "complete", "begin"] {
+        let mut call = Vec::new();
+        let args = Value::Array(vec![
+            Value::String(name.into()),
+            Value::String("fitbark".into()),
+            value.clone(),
+            Value::String(input.into()),
+            value.clone(),
+        ]);
+        wire::write(&args, &mut call);
+        is_json(&|| api::run(&call));
+    }
 }
 
 /// Characters that matter to these parsers, so random strings hit their branches often.
@@ -161,6 +180,13 @@ proptest! {
         query.push('=');
         fitconnect::core::query::encode_into(&mut query, &value);
         prop_assert_eq!(parse_code_callback(&FITBARK, &query, Some(&t)).unwrap(), "abc");
+    }
+
+    #[test]
+    fn calls_of_any_bytes_answer_json(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = wire::read(&bytes);
+        let answer = api::run(&bytes);
+        prop_assert!(json::parse(&answer).is_some(), "{}", answer);
     }
 
     #[test]

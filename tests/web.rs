@@ -1,10 +1,11 @@
-//! Browser tests of the wasm export and the core functions it runs, in headless Chromium:
-//! strings cross the JavaScript boundary (UTF-16 to UTF-8 and back, non-ASCII included),
-//! randomness comes from `crypto.getRandomValues`, and the answers parse with the browser's own
-//! `JSON.parse`.
+//! Browser tests of the wasm exports and the core functions they run, in headless Chromium:
+//! strings cross the JavaScript boundary (UTF-16 to UTF-8 and back, non-ASCII included), calls are
+//! written by the SDK's own `pack` (js/wire.js), randomness comes from `crypto.getRandomValues`,
+//! and the answers parse with the browser's own `JSON.parse`.
 #![cfg(target_arch = "wasm32")]
 
 use fitconnect::core::api;
+use fitconnect::core::json::{self, Value};
 use fitconnect::wasm;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -20,12 +21,24 @@ export function randomBytes(n) {
 export function text(name) {
   return {
     search: '?token=' + encodeURIComponent('tøken 😀') + '&user_id=' + encodeURIComponent('Ωmega'),
-    // The call js/sdk.js makes: JSON.stringify of the name and the arguments.
-    call: JSON.stringify(['popupCallback', 'fitrankings', '?token=' + encodeURIComponent('tøken 😀') + '&user_id=1', '']),
-    begin: JSON.stringify(['begin', JSON.stringify({ provider: 'fitbark', baseUrl: 'https://app.fitbark.com', clientId: 'c',
-      skewMs: 0, tokenUrl: '/t', tokenStyle: 'json', redirectUri: 'https://app.example/', pkce: true }),
-      Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()]),
   }[name];
+}
+// Calls as js/sdk.js makes them.
+export function call(name) {
+  return {
+    popup: ['popupCallback', 'fitrankings', '?token=' + encodeURIComponent('tøken 😀') + '&user_id=1', ''],
+    begin: ['begin', { provider: 'fitbark', baseUrl: 'https://app.fitbark.com', clientId: 'c', skewMs: 0, tokenUrl: '/t',
+      tokenStyle: 'json', redirectUri: 'https://app.example/', pkce: true }, Array.from(crypto.getRandomValues(new Uint8Array(64))), Date.now()],
+    session: ['loadSession', 'fitrankings', JSON.parse('{"provider":"fitrankings","accessToken":"tøken 😀","tokenType":"bearer","scope":null}')],
+    nothing: ['nothing'],
+  }[name];
+}
+// The byte arrays js/wire.js writes, joined.
+export function concat(parts) {
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { bytes.set(p, at); at += p.length; }
+  return bytes;
 }
 export function field(json, path) {
   let v = JSON.parse(json);
@@ -37,19 +50,53 @@ extern "C" {
     #[wasm_bindgen(js_name = randomBytes)]
     fn random_bytes(n: u32) -> Vec<u8>;
     fn text(name: &str) -> String;
+    fn call(name: &str) -> JsValue;
+    fn concat(parts: JsValue) -> Vec<u8>;
     /// A member of the JSON text, read with `JSON.parse`: strings as they are, anything else as
     /// JSON, `<undefined>` when absent.
     fn field(json: &str, path: &str) -> String;
 }
 
+#[wasm_bindgen(module = "/js/wire.js")]
+extern "C" {
+    /// The SDK's writer of calls.
+    fn pack(value: JsValue) -> JsValue;
+}
+
 const NOW: f64 = 1_700_000_000_000.0;
 
+/// JSON text as the SDK hands it to the core: parsed.
+fn v(text: &str) -> Value {
+    json::parse(text).unwrap()
+}
+
 /// A FitBark client configuration as js/sdk.js builds it.
-fn fitbark(pkce: bool) -> String {
+fn fitbark(pkce: bool) -> Value {
     let pkce = if pkce { "true" } else { "false" };
-    format!(
+    v(&format!(
         r#"{{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/","pkce":{pkce}}}"#
-    )
+    ))
+}
+
+/// A call of `call()` in the bytes the SDK writes.
+fn written(name: &str) -> Vec<u8> {
+    concat(pack(call(name)))
+}
+
+/// Runs a call through the three exports, as js/core.js does.
+fn run(bytes: &[u8]) -> String {
+    let ptr = wasm::reserve(bytes.len());
+    // SAFETY: `ptr` has room for `bytes.len()` bytes; `call` takes them back, and its answer is
+    // read and then freed once.
+    unsafe {
+        core::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, bytes.len());
+        let answer = wasm::call(ptr, bytes.len());
+        let len = u32::from_le_bytes(*(answer as *const [u8; 4])) as usize;
+        let text =
+            String::from_utf8(core::slice::from_raw_parts(answer.add(4), len).to_vec()).unwrap();
+        wasm::free(answer);
+        text
+    }
 }
 
 #[wasm_bindgen_test]
@@ -75,7 +122,7 @@ fn non_ascii_round_trips_through_popup_callback() {
     assert_eq!(field(&session, "accessToken"), "tøken 😀");
     assert_eq!(field(&session, "userId"), "Ωmega");
     assert_eq!(field(&session, "provider"), "fitrankings");
-    let again = api::load_session("fitrankings", &session);
+    let again = api::load_session("fitrankings", &v(&session));
     assert_eq!(again, session);
 }
 
@@ -126,14 +173,14 @@ fn rfc7636_vector_through_the_exports() {
     let inspected = api::inspect(&search);
     assert_eq!(field(&inspected, "response"), "true");
     assert_eq!(field(&inspected, "clean"), "");
-    let done = api::complete(&fitbark(true), &search, &tx, NOW + 1000.0);
+    let done = api::complete(&fitbark(true), &search, &v(&tx), NOW + 1000.0);
     let body = field(&done, "body");
     assert_eq!(field(&body, "code"), "cöde");
     assert_eq!(
         field(&body, "code_verifier"),
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     );
-    let replay = api::complete(&fitbark(true), &search, "", NOW);
+    let replay = api::complete(&fitbark(true), &search, &Value::Null, NOW);
     assert_eq!(field(&replay, "error"), "state_mismatch");
     assert_eq!(field(&replay, "provider"), "fitbark");
 }
@@ -150,9 +197,11 @@ fn token_response_shapes() {
     let session = api::token_response(
         "fitbark",
         200,
-        r#"{"access_token":"äccess","token_type":"Bearer","expires_in":3600,"refresh_token":"rt"}"#,
+        &v(
+            r#"{"access_token":"äccess","token_type":"Bearer","expires_in":3600,"refresh_token":"rt"}"#,
+        ),
         NOW,
-        "",
+        &Value::Null,
     );
     assert_eq!(field(&session, "accessToken"), "äccess");
     assert_eq!(field(&session, "tokenType"), "bearer");
@@ -162,18 +211,18 @@ fn token_response_shapes() {
     let rotated = api::token_response(
         "fitbark",
         200,
-        r#"{"access_token":"new","token_type":"bearer"}"#,
+        &v(r#"{"access_token":"new","token_type":"bearer"}"#),
         NOW,
-        &session,
+        &v(&session),
     );
     assert_eq!(field(&rotated, "refreshToken"), "rt");
 
     let error = api::token_response(
         "openfit",
         400,
-        r#"{"error":"invalid_grant","error_description":"Wrong password"}"#,
+        &v(r#"{"error":"invalid_grant","error_description":"Wrong password"}"#),
         NOW,
-        "",
+        &Value::Null,
     );
     assert_eq!(field(&error, "error"), "oauth_error");
     assert_eq!(field(&error, "status"), "400");
@@ -194,7 +243,9 @@ fn challenge_shapes() {
 
 #[wasm_bindgen_test]
 fn password_and_refresh_bodies() {
-    let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
+    let openfit = &v(
+        r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#,
+    );
     let body = field(&api::password_body(openfit, "zoë", "pässwörd", ""), "body");
     assert_eq!(
         body,
@@ -210,15 +261,18 @@ fn password_and_refresh_bodies() {
 }
 
 #[wasm_bindgen_test]
-fn the_one_export_runs_calls_made_by_json_stringify() {
-    let session = wasm::run(&text("call"));
+fn the_exports_run_calls_written_by_the_sdk() {
+    let session = run(&written("popup"));
     assert_eq!(field(&session, "accessToken"), "tøken 😀");
     assert_eq!(field(&session, "userId"), "1");
-    let started = wasm::run(&text("begin"));
+    let started = run(&written("begin"));
     assert_eq!(field(&started, "state").len(), 43, "{started}");
     assert!(field(&started, "url").starts_with("https://app.fitbark.com/oauth/authorize?"));
+    let stored = run(&written("session"));
     assert_eq!(
-        field(&wasm::run("[\"nothing\"]"), "error"),
-        "invalid_config"
+        stored,
+        r#"{"provider":"fitrankings","accessToken":"tøken 😀","tokenType":"bearer"}"#
     );
+    assert_eq!(field(&run(&written("nothing")), "error"), "invalid_config");
+    assert_eq!(field(&run(b""), "error"), "invalid_config");
 }

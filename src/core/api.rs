@@ -4,8 +4,11 @@
 //! A failure is an object
 //! `{"error":"<code>","message":"…","provider"?:"<id>","status"?:n,"oauthError"?:"…","description"?:"…","scope"?:"…"}`
 //! whose `error` is an [`ErrorCode`](super::ErrorCode) string. Times are milliseconds since the
-//! epoch, as JavaScript numbers. A configuration is the object the JavaScript layer builds from a
-//! constructor's options and [`endpoints`]; the functions that need it take it as JSON text:
+//! epoch, as JavaScript numbers. Objects (configurations, stored sessions and transactions, token
+//! responses) arrive as [`Value`]s the JavaScript layer parsed with `JSON.parse` or built, written
+//! in the [`wire`](super::wire) format; a stored value that was not JSON is [`Value::Null`]. A
+//! configuration is the object the JavaScript layer builds from a constructor's options and
+//! [`endpoints`]:
 //! `{"provider","baseUrl","clientId","skewMs","tokenUrl"?,"tokenStyle"?:"json"|"form",
 //! "redirectUri"?,"scope"?,"pkce"?}`.
 
@@ -17,10 +20,11 @@ use super::flow::{
     self, clean_query, is_authorization_response, parse_code_callback, parse_popup_callback,
     password_form, password_json, refresh_form, response_state, Credentials, Transaction,
 };
-use super::json::{self, ObjectWriter, Value};
+use super::json::{ObjectWriter, Value};
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
 use super::provider::{self, normalize_base_url, Flow, Provider, OPENFIT_PRODUCTION, OPENFIT_TEST};
-use super::session::{parse_token_response, Secret, Session};
+use super::session::{read_token_response, Secret, Session};
+use super::wire;
 
 /// Bytes of randomness [`begin`] takes: 32 for the `state`, then 32 for the PKCE verifier.
 pub const BEGIN_RANDOM_LEN: usize = 2 * RANDOM_LEN;
@@ -158,13 +162,13 @@ fn field<'a>(config: &'a Value, name: &str) -> &'a str {
 
 /// Runs `f` on a client configuration (see the module documentation); its errors name the
 /// provider.
-fn with_config(config: &str, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
+fn with_config(v: &Value, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
     let run = || {
-        let v = json::parse(config)
-            .filter(Value::is_object)
-            .ok_or_else(|| invalid_config(NOT_A_CONFIG))?;
-        let p = find_provider(field(&v, "provider"))?;
-        f(p, &v).map_err(|e| e.for_provider(p.id))
+        if !v.is_object() {
+            return Err(invalid_config(NOT_A_CONFIG));
+        }
+        let p = find_provider(field(v, "provider"))?;
+        f(p, v).map_err(|e| e.for_provider(p.id))
     };
     answer(run())
 }
@@ -174,7 +178,7 @@ fn with_config(config: &str, f: &dyn Fn(&'static Provider, &Value) -> Result<Str
 ///
 /// Answers `{"url","state","tx"}`: the authorise URL to navigate to, its `state`, and the
 /// transaction text to keep until the callback (it holds the PKCE verifier).
-pub fn begin(config: &str, random: &[u8], now: f64) -> String {
+pub fn begin(config: &Value, random: &[u8], now: f64) -> String {
     with_config(config, &|p, v| {
         let randomness = random
             .split_first_chunk::<RANDOM_LEN>()
@@ -224,12 +228,12 @@ pub fn inspect(search: &str) -> String {
     w.finish()
 }
 
-/// Validates an authorisation response against the stored transaction text (`""` when none;
+/// Validates an authorisation response against the stored transaction (`null` when none;
 /// an expired, foreign or corrupt one counts as none) and answers `{"body"}`, the code-exchange
 /// request body for the app's token endpoint.
-pub fn complete(config: &str, search: &str, tx: &str, now: f64) -> String {
+pub fn complete(config: &Value, search: &str, tx: &Value, now: f64) -> String {
     with_config(config, &|p, v| {
-        let tx = Transaction::from_json(tx, p, now as u64);
+        let tx = Transaction::from_value(tx, p, now as u64);
         let code = parse_code_callback(p, search, tx.as_ref())?;
         match tx {
             Some(t) => Ok(body(&t.exchange_body(&code, field(v, "clientId")))),
@@ -252,13 +256,19 @@ pub fn popup_callback(provider: &str, search: &str, hash: &str) -> String {
 }
 
 /// Validates a token endpoint's answer and answers the new session. `previous` is the session
-/// it replaces (`""` when none): its `userId` is kept, and its `refreshToken` when the answer
+/// it replaces (`null` when none): its `userId` is kept, and its `refreshToken` when the answer
 /// has none.
-pub fn token_response(provider: &str, status: u16, body: &str, now: f64, previous: &str) -> String {
+pub fn token_response(
+    provider: &str,
+    status: u16,
+    body: &Value,
+    now: f64,
+    previous: &Value,
+) -> String {
     answer(find_provider(provider).and_then(|p| {
         let tokens =
-            parse_token_response(status, body, now as u64).map_err(|e| e.for_provider(p.id))?;
-        let (user_id, refresh_token) = match Session::from_json(previous, p.id) {
+            read_token_response(status, body, now as u64).map_err(|e| e.for_provider(p.id))?;
+        let (user_id, refresh_token) = match Session::from_value(previous, p.id) {
             Some(s) => (s.user_id, s.refresh_token),
             None => (None, None),
         };
@@ -268,16 +278,21 @@ pub fn token_response(provider: &str, status: u16, body: &str, now: f64, previou
 
 /// A stored session, checked and written again; `null` when it is invalid, another provider's,
 /// or the provider is unknown.
-pub fn load_session(provider: &str, text: &str) -> String {
+pub fn load_session(provider: &str, stored: &Value) -> String {
     find_provider(provider)
         .ok()
-        .and_then(|p| Session::from_json(text, p.id))
+        .and_then(|p| Session::from_value(stored, p.id))
         .map_or_else(|| String::from("null"), |s| s.to_json())
 }
 
 /// The password-grant request body, `{"body"}`, for the configuration's token endpoint. A
 /// non-empty `facebook_token` signs in with it instead of the user name and password.
-pub fn password_body(config: &str, username: &str, password: &str, facebook_token: &str) -> String {
+pub fn password_body(
+    config: &Value,
+    username: &str,
+    password: &str,
+    facebook_token: &str,
+) -> String {
     with_config(config, &|p, v| {
         if !matches!(p.flow, Flow::Password { .. }) {
             return Err(invalid_config(
@@ -307,7 +322,7 @@ pub fn password_body(config: &str, username: &str, password: &str, facebook_toke
 }
 
 /// The refresh request body, `{"body"}`, for the configuration's token endpoint.
-pub fn refresh_body(config: &str, refresh_token: &str) -> String {
+pub fn refresh_body(config: &Value, refresh_token: &str) -> String {
     with_config(config, &|_, v| {
         let token = Secret::new(refresh_token);
         let client_id = field(v, "clientId");
@@ -336,42 +351,43 @@ pub fn fingerprint(token: &str) -> String {
     pkce::base64url(&pkce::sha256(token.as_bytes()))
 }
 
-/// Runs the core function named by the first element of `call`, a JSON array, with the other
-/// elements as its arguments: strings, whole numbers (`now`, `status`) and, for `begin`, an
-/// array of 64 byte values. This is the one function the wasm exports, so that its JavaScript
-/// glue holds one string conversion instead of one per function. Answers what the function
-/// answers; a call that is not an array or names no function is `invalid_config`.
-pub fn run(call: &str) -> String {
-    let Some(Value::Array(args)) = json::parse(call) else {
-        return error_json(&invalid_config("a core call is a JSON array"));
+/// Runs the core function named by the first element of `call`, an array in the
+/// [`wire`] format, with the other elements as its arguments: strings, whole numbers (`now`,
+/// `status`), objects and, for `begin`, an array of 64 byte values. This is what the wasm's one
+/// call export runs. Answers what the function answers; a call that is not an array or names no
+/// function is `invalid_config`.
+pub fn run(call: &[u8]) -> String {
+    let Some(Value::Array(args)) = wire::read(call) else {
+        return error_json(&invalid_config("a core call is an array"));
     };
-    let text = |i: usize| args.get(i).and_then(Value::as_str).unwrap_or("");
-    let number = |i: usize| args.get(i).and_then(Value::as_u64).unwrap_or(0);
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let text = |i: usize| arg(i).as_str().unwrap_or("");
+    let number = |i: usize| arg(i).as_u64().unwrap_or(0);
     match text(0) {
         "endpoints" => endpoints(text(1), text(2), text(3), text(4), text(5), text(6)),
         "begin" => {
-            let random: Option<alloc::vec::Vec<u8>> = match args.get(2) {
-                Some(Value::Array(items)) => items
+            let random: Option<alloc::vec::Vec<u8>> = match arg(2) {
+                Value::Array(items) => items
                     .iter()
                     .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
                     .collect(),
                 _ => None,
             };
-            begin(text(1), &random.unwrap_or_default(), number(3) as f64)
+            begin(arg(1), &random.unwrap_or_default(), number(3) as f64)
         }
         "inspect" => inspect(text(1)),
-        "complete" => complete(text(1), text(2), text(3), number(4) as f64),
+        "complete" => complete(arg(1), text(2), arg(3), number(4) as f64),
         "popupCallback" => popup_callback(text(1), text(2), text(3)),
         "tokenResponse" => token_response(
             text(1),
             u16::try_from(number(2)).unwrap_or(0),
-            text(3),
+            arg(3),
             number(4) as f64,
-            text(5),
+            arg(5),
         ),
-        "loadSession" => load_session(text(1), text(2)),
-        "passwordBody" => password_body(text(1), text(2), text(3), text(4)),
-        "refreshBody" => refresh_body(text(1), text(2)),
+        "loadSession" => load_session(text(1), arg(2)),
+        "passwordBody" => password_body(arg(1), text(2), text(3), text(4)),
+        "refreshBody" => refresh_body(arg(1), text(2)),
         "challenge" => challenge(u16::try_from(number(1)).unwrap_or(0), text(2)),
         "fingerprint" => fingerprint(text(1)),
         _ => error_json(&invalid_config("no such core function")),
@@ -419,8 +435,13 @@ mod tests {
     const PERFECTGYM: &str = r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#;
     const FISIKAL: &str = r#"{"provider":"fisikal","baseUrl":"https://g.example","clientId":"","skewMs":30000,"tokenUrl":"/t","tokenStyle":"json"}"#;
 
-    fn fitbark_config() -> String {
-        FITBARK.into()
+    fn fitbark_config() -> Value {
+        json(FITBARK)
+    }
+
+    /// A stored or received text as the JavaScript layer passes it: parsed, or `null`.
+    fn parsed(text: &str) -> Value {
+        parse(text).unwrap_or(Value::Null)
     }
 
     fn random() -> Vec<u8> {
@@ -569,7 +590,7 @@ mod tests {
         assert_eq!(s(&stored, "verifier"), verifier);
 
         let search = format!("?code=the+code&state={state}");
-        let done = json(&complete(&config, &search, tx, NOW + 1000.0));
+        let done = json(&complete(&config, &search, &parsed(tx), NOW + 1000.0));
         let body = json(s(&done, "body"));
         assert_eq!(s(&body, "code"), "the code");
         assert_eq!(s(&body, "client_id"), "cid");
@@ -578,12 +599,12 @@ mod tests {
 
         let fb = Some("fitbark");
         err(
-            &complete(&config, &search, "", NOW),
+            &complete(&config, &search, &Value::Null, NOW),
             "state_mismatch",
             "No sign-in was started here, or it already completed",
             fb,
         );
-        let expired = complete(&config, &search, tx, NOW + 16.0 * 60_000.0);
+        let expired = complete(&config, &search, &parsed(tx), NOW + 16.0 * 60_000.0);
         err(
             &expired,
             "state_mismatch",
@@ -591,18 +612,18 @@ mod tests {
             fb,
         );
         err(
-            &complete(&config, "?code=a&state=other", tx, NOW),
+            &complete(&config, "?code=a&state=other", &parsed(tx), NOW),
             "state_mismatch",
             "The callback's state does not match the sign-in started here",
             fb,
         );
         let denied = format!("?error=access_denied&error_description=no&state={state}");
-        let e = json(&complete(&config, &denied, tx, NOW));
+        let e = json(&complete(&config, &denied, &parsed(tx), NOW));
         assert_eq!(s(&e, "error"), "access_denied");
         assert_eq!(s(&e, "oauthError"), "access_denied");
         assert_eq!(s(&e, "description"), "no");
         err(
-            &complete(&config, &format!("?state={state}"), tx, NOW),
+            &complete(&config, &format!("?state={state}"), &parsed(tx), NOW),
             "invalid_callback",
             "The callback lacks the parameter code",
             fb,
@@ -612,29 +633,29 @@ mod tests {
     #[test]
     fn begin_without_pkce_and_errors() {
         let config = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"t","tokenStyle":"json","redirectUri":"r","pkce":false}"#;
-        let v = json(&begin(config, &random(), NOW));
+        let v = json(&begin(&parsed(config), &random(), NOW));
         assert!(!s(&v, "url").contains("code_challenge"));
         assert!(json(s(&v, "tx")).get("verifier").is_none());
         err(
-            &begin(config, &[0; 63], NOW),
+            &begin(&parsed(config), &[0; 63], NOW),
             "invalid_config",
             "begin needs 64 random bytes",
             Some("fitbark"),
         );
         err(
-            &begin("{}", &random(), NOW),
+            &begin(&parsed("{}"), &random(), NOW),
             "invalid_config",
             "unknown provider",
             None,
         );
         err(
-            &begin("nope", &random(), NOW),
+            &begin(&parsed("nope"), &random(), NOW),
             "invalid_config",
             "config is not a client configuration",
             None,
         );
         err(
-            &begin(FITRANKINGS, &random(), NOW),
+            &begin(&parsed(FITRANKINGS), &random(), NOW),
             "invalid_config",
             "This provider does not use the redirect flow",
             Some("fitrankings"),
@@ -692,16 +713,16 @@ mod tests {
     fn token_response_shapes() {
         let ok = r#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"rt","scope":"public"}"#;
         assert_eq!(
-            token_response("fitbark", 200, ok, NOW, ""),
+            token_response("fitbark", 200, &parsed(ok), NOW, &Value::Null),
             r#"{"provider":"fitbark","accessToken":"at","tokenType":"bearer","refreshToken":"rt","expiresAt":1700000060000,"scope":"public"}"#
         );
         let previous = r#"{"provider":"openfit","accessToken":"old","tokenType":"bearer","userId":"u1","refreshToken":"old-rt"}"#;
         let rotated = json(&token_response(
             "openfit",
             200,
-            r#"{"access_token":"new","token_type":"bearer","expires_in":"3600"}"#,
+            &parsed(r#"{"access_token":"new","token_type":"bearer","expires_in":"3600"}"#),
             NOW,
-            previous,
+            &parsed(previous),
         ));
         assert_eq!(s(&rotated, "accessToken"), "new");
         assert_eq!(s(&rotated, "userId"), "u1");
@@ -710,38 +731,50 @@ mod tests {
         let replaced = json(&token_response(
             "openfit",
             200,
-            r#"{"access_token":"new","token_type":"bearer","refresh_token":"new-rt"}"#,
+            &parsed(r#"{"access_token":"new","token_type":"bearer","refresh_token":"new-rt"}"#),
             NOW,
-            previous,
+            &parsed(previous),
         ));
         assert_eq!(s(&replaced, "refreshToken"), "new-rt");
         // A foreign previous session is ignored.
-        let foreign = json(&token_response("fitbark", 200, ok, NOW, previous));
+        let foreign = json(&token_response(
+            "fitbark",
+            200,
+            &parsed(ok),
+            NOW,
+            &parsed(previous),
+        ));
         assert!(foreign.get("userId").is_none());
 
         let e = json(&token_response(
             "openfit",
             400,
-            r#"{"error":"invalid_grant","error_description":"bad password"}"#,
+            &parsed(r#"{"error":"invalid_grant","error_description":"bad password"}"#),
             NOW,
-            "",
+            &Value::Null,
         ));
         assert_eq!(s(&e, "error"), "oauth_error");
         assert_eq!(s(&e, "provider"), "openfit");
         assert_eq!(n(&e, "status"), 400);
         assert_eq!(s(&e, "oauthError"), "invalid_grant");
         assert_eq!(s(&e, "description"), "bad password");
-        let e = json(&token_response("fisikal", 502, "<html>", NOW, ""));
+        let e = json(&token_response(
+            "fisikal",
+            502,
+            &parsed("<html>"),
+            NOW,
+            &Value::Null,
+        ));
         assert_eq!(s(&e, "error"), "http_error");
         assert_eq!(n(&e, "status"), 502);
         err(
-            &token_response("fitbark", 200, "{}", NOW, ""),
+            &token_response("fitbark", 200, &parsed("{}"), NOW, &Value::Null),
             "invalid_response",
             "access_token is missing or not a string",
             Some("fitbark"),
         );
         err(
-            &token_response("x", 200, ok, NOW, ""),
+            &token_response("x", 200, &parsed(ok), NOW, &Value::Null),
             "invalid_config",
             "unknown provider",
             None,
@@ -752,18 +785,18 @@ mod tests {
     fn load_session_shapes() {
         let text = r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5.0,"scope":null}"#;
         assert_eq!(
-            load_session("fitbark", text),
+            load_session("fitbark", &parsed(text)),
             r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5}"#
         );
-        assert_eq!(load_session("openfit", text), "null");
-        assert_eq!(load_session("nope", text), "null");
-        assert_eq!(load_session("fitbark", ""), "null");
-        assert_eq!(load_session("fitbark", "{\"x\":1}"), "null");
+        assert_eq!(load_session("openfit", &parsed(text)), "null");
+        assert_eq!(load_session("nope", &parsed(text)), "null");
+        assert_eq!(load_session("fitbark", &parsed("")), "null");
+        assert_eq!(load_session("fitbark", &parsed("{\"x\":1}")), "null");
     }
 
     #[test]
     fn password_bodies() {
-        let openfit = OPENFIT;
+        let openfit = &parsed(OPENFIT);
         let v = json(&password_body(
             openfit,
             "alice@example.com",
@@ -774,7 +807,7 @@ mod tests {
             s(&v, "body"),
             "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=alice%40example.com&password=p%40ss%20w%C3%B6rd"
         );
-        let gym = PERFECTGYM;
+        let gym = &parsed(PERFECTGYM);
         let v = json(&password_body(gym, "", "", "fb tok"));
         assert_eq!(s(&v, "body"), "grant_type=password&facebookToken=fb%20tok");
         let v = json(&password_body(gym, "bob", "pw", ""));
@@ -782,7 +815,7 @@ mod tests {
             s(&v, "body"),
             "grant_type=password&username=bob&password=pw"
         );
-        let fisikal = FISIKAL;
+        let fisikal = &parsed(FISIKAL);
         let v = json(&password_body(fisikal, "bob", "p\"w", ""));
         assert_eq!(
             s(&v, "body"),
@@ -821,13 +854,13 @@ mod tests {
             s(&v, "body"),
             r#"{"grant_type":"refresh_token","refresh_token":"r\"t","client_id":"cid"}"#
         );
-        let v = json(&refresh_body(OPENFIT, "r/t"));
+        let v = json(&refresh_body(&parsed(OPENFIT), "r/t"));
         assert_eq!(
             s(&v, "body"),
             "grant_type=refresh_token&refresh_token=r%2Ft&client_id=of"
         );
         err(
-            &refresh_body(FITRANKINGS, "x"),
+            &refresh_body(&parsed(FITRANKINGS), "x"),
             "invalid_config",
             "This provider has no token endpoint",
             Some("fitrankings"),
@@ -877,32 +910,41 @@ mod tests {
         );
     }
 
+    /// `run` on a call written as JSON text, as the JavaScript layer would write it.
+    fn call(text: &str) -> String {
+        let mut bytes = Vec::new();
+        wire::write(&json(text), &mut bytes);
+        run(&bytes)
+    }
+
     #[test]
     fn run_dispatches_by_name() {
         assert_eq!(
-            run(r#"["endpoints","perfectgym","https://club.example"]"#),
+            call(r#"["endpoints","perfectgym","https://club.example"]"#),
             endpoints("perfectgym", "https://club.example", "", "", "", "")
         );
-        let random: std::vec::Vec<std::string::String> =
-            (0..64).map(|i| std::format!("{i}")).collect();
-        let fitbark = FITBARK;
-        let quoted = std::format!("\"{}\"", fitbark.replace('"', "\\\""));
-        let mut call = std::format!(r#"["begin",{quoted}"#);
-        call.push_str(",[");
-        call.push_str(&random.join(","));
-        call.push_str("],1700000000000]");
-        let bytes: std::vec::Vec<u8> = (0..64).collect();
-        assert_eq!(run(&call), begin(fitbark, &bytes, 1_700_000_000_000.0));
-        assert_eq!(run(r#"["challenge",401,""]"#), r#"{"retry":true}"#);
-        assert_eq!(run(r#"["fingerprint","x"]"#), fingerprint("x"));
-        for bad in ["", "{}", "[]", r#"["nothing"]"#, "[1]"] {
+        let random: Vec<std::string::String> = (0..64).map(|i| format!("{i}")).collect();
+        let begun = call(&format!(
+            "[\"begin\",{FITBARK},[{}],1700000000000]",
+            random.join(",")
+        ));
+        let bytes: Vec<u8> = (0..64).collect();
+        assert_eq!(begun, begin(&json(FITBARK), &bytes, 1_700_000_000_000.0));
+        assert_eq!(call(r#"["challenge",401,""]"#), r#"{"retry":true}"#);
+        assert_eq!(call(r#"["fingerprint","x"]"#), fingerprint("x"));
+        // A stored session that was not JSON arrives as null.
+        assert_eq!(call(r#"["loadSession","fitbark",null]"#), "null");
+        for bad in ["{}", "[]", r#"["nothing"]"#, "[1]"] {
             assert!(
-                run(bad).starts_with(r#"{"error":"invalid_config""#),
+                call(bad).starts_with(r#"{"error":"invalid_config""#),
                 "{bad}"
             );
         }
+        for bad in [&b""[..], b"s\0\0\0\0", b"a\x01\0\0\0"] {
+            assert!(run(bad).starts_with(r#"{"error":"invalid_config""#));
+        }
         // Bytes out of range are not random bytes.
-        let call = std::format!(r#"["begin",{quoted},[256],1]"#);
-        assert!(run(&call).contains("64 random bytes"));
+        let out_of_range = call(&format!(r#"["begin",{FITBARK},[256],1]"#));
+        assert!(out_of_range.contains("64 random bytes"));
     }
 }

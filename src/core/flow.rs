@@ -73,7 +73,11 @@ impl Transaction {
     /// Reads a stored transaction. `None` when malformed, another provider's, or older than
     /// [`TRANSACTION_TTL_MS`] at `now_ms`.
     pub fn from_json(text: &str, provider: &Provider, now_ms: u64) -> Option<Transaction> {
-        let v = json::parse(text)?;
+        Transaction::from_value(&json::parse(text)?, provider, now_ms)
+    }
+
+    /// [`Transaction::from_json`] for a value already parsed (by the browser's `JSON.parse`).
+    pub fn from_value(v: &Value, provider: &Provider, now_ms: u64) -> Option<Transaction> {
         let created_at = v.get("createdAt")?.as_u64()?;
         if v.str_member("provider")? != provider.id
             || now_ms.saturating_sub(created_at) > TRANSACTION_TTL_MS

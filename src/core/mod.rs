@@ -9,5 +9,6 @@ pub mod pkce;
 pub mod provider;
 pub mod query;
 pub mod session;
+pub mod wire;
 
 pub use error::{Error, ErrorCode, Result};

@@ -99,7 +99,11 @@ impl Session {
     /// Reads a stored session back. `None` for anything malformed or for another provider, so that
     /// a corrupt or foreign value is treated as no session rather than trusted.
     pub fn from_json(text: &str, provider: &str) -> Option<Session> {
-        let v = json::parse(text)?;
+        Session::from_value(&json::parse(text)?, provider)
+    }
+
+    /// [`Session::from_json`] for a value already parsed (by the browser's `JSON.parse`).
+    pub fn from_value(v: &Value, provider: &str) -> Option<Session> {
         if v.str_member("provider")? != provider {
             return None;
         }
@@ -167,8 +171,14 @@ fn invalid_response(message: &'static str) -> Error {
 ///   `bearer` (any case); `expires_in` may be a number or a string of digits; `refresh_token` and
 ///   `scope` must be strings when present. Anything else is `invalid_response`.
 pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
+    read_token_response(status, &json::parse(body).unwrap_or(Value::Null), now_ms)
+}
+
+/// [`parse_token_response`] for a body already parsed (by the browser's `JSON.parse`); a body
+/// that is not JSON is [`Value::Null`].
+pub fn read_token_response(status: u16, body: &Value, now_ms: u64) -> Result<TokenResponse> {
     let ok = (200..300).contains(&status);
-    let value = json::parse(body).filter(Value::is_object);
+    let value = Some(body).filter(|v| v.is_object());
     if let Some(v) = &value {
         if let Some(error) = v.get("error") {
             let error = String::from(error.as_str().unwrap_or("invalid_response"));
@@ -177,7 +187,7 @@ pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<Toke
         }
     }
     match value {
-        Some(v) if ok => tokens(&v, now_ms).map_err(invalid_response),
+        Some(v) if ok => tokens(v, now_ms).map_err(invalid_response),
         _ => Err(if ok {
             invalid_response("The token response is not a JSON object")
         } else {

@@ -23,16 +23,16 @@ test('package.json has the fields a registry and a bundler need', () => {
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.types, './fitconnect.d.ts');
   assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'browser', 'node', 'default']);
-  // Importing wasm-bindgen's glue (core.js) instantiates the wasm module; nothing else has side
-  // effects (the button registers only when defineConnectButtons() is called).
-  assert.deepEqual(pkg.sideEffects, ['./core.js']);
+  // Importing the wasm module instantiates it; nothing else has side effects (the button
+  // registers only when defineConnectButtons() is called).
+  assert.deepEqual(pkg.sideEffects, ['./fitconnect_bg.wasm']);
 });
 
 test('every file the package declares is there, and nothing it needs is left out', () => {
   for (const file of pkg.files) assert.ok(exists(file), `${file} exists`);
   for (const target of Object.values(pkg.exports['.'])) assert.ok(exists(target), `${target} exists`);
   const covered = (file) => pkg.files.some((f) => (f.endsWith('/') ? file.startsWith(f) : file === f));
-  for (const file of ['fitconnect.js', 'core.js', 'fitconnect_bg.js', 'fitconnect_bg.wasm', 'error.js', 'node.js', 'README.md']) {
+  for (const file of ['fitconnect.js', 'fitconnect_bg.js', 'fitconnect_bg.wasm', 'error.js', 'node.js', 'README.md']) {
     assert.ok(exists(file), `${file} exists`);
     assert.ok(file === 'README.md' || covered(file), `${file} is in files`);
   }
@@ -51,12 +51,12 @@ test('every file the package declares is there, and nothing it needs is left out
 
 const PUBLIC = ['Fisikal', 'FitBark', 'FitConnectError', 'FitRankings', 'OpenFit', 'PerfectGym', 'default', 'defineConnectButtons', 'handleCallback'];
 
-test('the entry is one module exporting the public API, with the glue as its own module', () => {
+test('the entry is one module exporting the public API, importing the wasm for the bundler', () => {
   const entry = readFileSync(join(dir, 'fitconnect.js'), 'utf8');
   const list = entry.match(/export\s*\{([^}]*)\}/)[1];
   const names = list.split(',').map((e) => e.trim().split(/\s+as\s+/).pop()).sort();
   assert.deepEqual(names, PUBLIC);
-  assert.match(entry, /from\s*["']\.\/core\.js["']/);
+  assert.match(entry, /import\s*\*\s*as\s*\w+\s*from\s*["']\.\/fitconnect_bg\.wasm["']/);
   const types = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8');
   assert.match(types, /export \* from '\.\/button\.js'/);
   assert.match(types, /export default function init\(/);
