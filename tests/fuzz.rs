@@ -14,6 +14,7 @@ use fitconnect::core::provider::{FITBARK, FITRANKINGS};
 use fitconnect::core::query::Params;
 use fitconnect::core::session::{parse_token_response, Session};
 use fitconnect::core::wire;
+use fitconnect::core::wire::Item;
 use proptest::prelude::*;
 
 const NOW: u64 = 1_700_000_000_000;
@@ -54,6 +55,11 @@ fn exercise(input: &str) {
     exercise_api(input);
 }
 
+/// A written argument, read back.
+fn item(bytes: &[u8]) -> Item<'_> {
+    wire::read(bytes).unwrap()
+}
+
 /// The JavaScript-facing functions on the same input: every answer must be JSON (or `null`).
 fn exercise_api(input: &str) {
     // Answers beyond the reader's size bound (a megabyte refresh token) are checked by shape.
@@ -72,11 +78,13 @@ fn exercise_api(input: &str) {
             started.elapsed()
         );
     };
-    // Stored values and token responses arrive parsed by JSON.parse: null when not JSON.
-    let parsed = |text: &str| json::parse(text).unwrap_or(Value::Null);
-    let value = parsed(input);
     let fitbark = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"/t","tokenStyle":"json","redirectUri":"r","pkce":true}"#;
     let openfit = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"c","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
+    // Stored values and token responses arrive parsed by JSON.parse: null when not JSON.
+    let written = |text: &str| wire::argument(text).unwrap_or_else(|| b"z\0\0\0\0".to_vec());
+    let (fitbark_bytes, openfit_bytes, input_bytes) =
+        (written(fitbark), written(openfit), written(input));
+    let value = item(&input_bytes);
     for provider in [
         "fitrankings",
         "fitbark",
@@ -88,13 +96,13 @@ fn exercise_api(input: &str) {
         is_json(&|| api::endpoints(provider, input, input, input, "", ""));
         is_json(&|| api::endpoints(provider, input, "", "", "custom", input));
         is_json(&|| api::popup_callback(provider, input, input));
-        is_json(&|| api::token_response(provider, 200, &value, 0.0, &value));
-        is_json(&|| api::token_response(provider, 401, &value, 1e300, &Value::Null));
-        is_json(&|| api::load_session(provider, &value));
+        is_json(&|| api::token_response(provider, 200, value, 0.0, value));
+        is_json(&|| api::token_response(provider, 401, value, 1e300, wire::NULL));
+        is_json(&|| api::load_session(provider, value));
     }
-    for config in [&parsed(fitbark), &parsed(openfit), &value] {
+    for config in [item(&fitbark_bytes), item(&openfit_bytes), value] {
         is_json(&|| api::begin(config, input.as_bytes(), f64::NAN));
-        is_json(&|| api::complete(config, input, &value, -1.0));
+        is_json(&|| api::complete(config, input, value, -1.0));
         is_json(&|| api::password_body(config, input, input, ""));
         is_json(&|| api::password_body(config, "u", "p", input));
         is_json(&|| api::refresh_body(config, input));
@@ -106,16 +114,17 @@ fn exercise_api(input: &str) {
     // The same input as the bytes of a call, and as a call's argument.
     is_json(&|| api::run(input.as_bytes()));
     let _ = wire::read(input.as_bytes());
+    let parsed = json::parse(input).unwrap_or(Value::Null);
     for name in ["tokenResponse", "loadSession", "complete", "begin"] {
         let mut call = Vec::new();
         let args = Value::Array(vec![
             Value::String(name.into()),
             Value::String("fitbark".into()),
-            value.clone(),
+            parsed.clone(),
             Value::String(input.into()),
-            value.clone(),
+            parsed.clone(),
         ]);
-        wire::write(&args, &mut call);
+        wire::write(&args, 0, &mut call);
         is_json(&|| api::run(&call));
     }
 }
@@ -185,6 +194,7 @@ proptest! {
     #[test]
     fn calls_of_any_bytes_answer_json(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let _ = wire::read(&bytes);
+        prop_assert_eq!(wire::utf8(&bytes), std::str::from_utf8(&bytes).ok());
         let answer = api::run(&bytes);
         prop_assert!(json::parse(&answer).is_some(), "{}", answer);
     }

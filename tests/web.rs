@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use fitconnect::core::api;
-use fitconnect::core::json::{self, Value};
+use fitconnect::core::wire::{self, Item};
 use fitconnect::wasm;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -65,13 +65,13 @@ extern "C" {
 
 const NOW: f64 = 1_700_000_000_000.0;
 
-/// JSON text as the SDK hands it to the core: parsed.
-fn v(text: &str) -> Value {
-    json::parse(text).unwrap()
+/// JSON text as the SDK hands it to the core: parsed, then written as a call's argument.
+fn v(text: &str) -> Item<'static> {
+    wire::read(Vec::leak(wire::argument(text).unwrap())).unwrap()
 }
 
 /// A FitBark client configuration as js/sdk.js builds it.
-fn fitbark(pkce: bool) -> Value {
+fn fitbark(pkce: bool) -> Item<'static> {
     let pkce = if pkce { "true" } else { "false" };
     v(&format!(
         r#"{{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/","pkce":{pkce}}}"#
@@ -122,15 +122,15 @@ fn non_ascii_round_trips_through_popup_callback() {
     assert_eq!(field(&session, "accessToken"), "tøken 😀");
     assert_eq!(field(&session, "userId"), "Ωmega");
     assert_eq!(field(&session, "provider"), "fitrankings");
-    let again = api::load_session("fitrankings", &v(&session));
+    let again = api::load_session("fitrankings", v(&session));
     assert_eq!(again, session);
 }
 
 #[wasm_bindgen_test]
 fn begin_with_browser_randomness_gives_fresh_states() {
     let config = fitbark(true);
-    let a = api::begin(&config, &random_bytes(64), NOW);
-    let b = api::begin(&config, &random_bytes(64), NOW);
+    let a = api::begin(config, &random_bytes(64), NOW);
+    let b = api::begin(config, &random_bytes(64), NOW);
     let (sa, sb) = (field(&a, "state"), field(&b, "state"));
     assert_eq!(sa.len(), 43);
     assert_ne!(sa, sb);
@@ -142,7 +142,7 @@ fn begin_with_browser_randomness_gives_fresh_states() {
         field(&field(&b, "tx"), "verifier")
     );
     assert_eq!(
-        field(&api::begin(&config, &random_bytes(32), NOW), "error"),
+        field(&api::begin(config, &random_bytes(32), NOW), "error"),
         "invalid_config"
     );
 }
@@ -156,7 +156,7 @@ fn rfc7636_vector_through_the_exports() {
     ];
     let mut random = vec![7u8; 32];
     random.extend_from_slice(&verifier_octets);
-    let started = api::begin(&fitbark(true), &random, NOW);
+    let started = api::begin(fitbark(true), &random, NOW);
     let tx = field(&started, "tx");
     assert_eq!(
         field(&tx, "verifier"),
@@ -173,21 +173,21 @@ fn rfc7636_vector_through_the_exports() {
     let inspected = api::inspect(&search);
     assert_eq!(field(&inspected, "response"), "true");
     assert_eq!(field(&inspected, "clean"), "");
-    let done = api::complete(&fitbark(true), &search, &v(&tx), NOW + 1000.0);
+    let done = api::complete(fitbark(true), &search, v(&tx), NOW + 1000.0);
     let body = field(&done, "body");
     assert_eq!(field(&body, "code"), "cöde");
     assert_eq!(
         field(&body, "code_verifier"),
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     );
-    let replay = api::complete(&fitbark(true), &search, &Value::Null, NOW);
+    let replay = api::complete(fitbark(true), &search, wire::NULL, NOW);
     assert_eq!(field(&replay, "error"), "state_mismatch");
     assert_eq!(field(&replay, "provider"), "fitbark");
 }
 
 #[wasm_bindgen_test]
 fn without_pkce_there_is_no_challenge() {
-    let started = api::begin(&fitbark(false), &random_bytes(64), NOW);
+    let started = api::begin(fitbark(false), &random_bytes(64), NOW);
     assert!(!field(&started, "url").contains("code_challenge"));
     assert_eq!(field(&field(&started, "tx"), "verifier"), "<undefined>");
 }
@@ -197,11 +197,11 @@ fn token_response_shapes() {
     let session = api::token_response(
         "fitbark",
         200,
-        &v(
+        v(
             r#"{"access_token":"äccess","token_type":"Bearer","expires_in":3600,"refresh_token":"rt"}"#,
         ),
         NOW,
-        &Value::Null,
+        wire::NULL,
     );
     assert_eq!(field(&session, "accessToken"), "äccess");
     assert_eq!(field(&session, "tokenType"), "bearer");
@@ -211,18 +211,18 @@ fn token_response_shapes() {
     let rotated = api::token_response(
         "fitbark",
         200,
-        &v(r#"{"access_token":"new","token_type":"bearer"}"#),
+        v(r#"{"access_token":"new","token_type":"bearer"}"#),
         NOW,
-        &v(&session),
+        v(&session),
     );
     assert_eq!(field(&rotated, "refreshToken"), "rt");
 
     let error = api::token_response(
         "openfit",
         400,
-        &v(r#"{"error":"invalid_grant","error_description":"Wrong password"}"#),
+        v(r#"{"error":"invalid_grant","error_description":"Wrong password"}"#),
         NOW,
-        &Value::Null,
+        wire::NULL,
     );
     assert_eq!(field(&error, "error"), "oauth_error");
     assert_eq!(field(&error, "status"), "400");
@@ -243,7 +243,7 @@ fn challenge_shapes() {
 
 #[wasm_bindgen_test]
 fn password_and_refresh_bodies() {
-    let openfit = &v(
+    let openfit = v(
         r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#,
     );
     let body = field(&api::password_body(openfit, "zoë", "pässwörd", ""), "body");

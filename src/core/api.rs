@@ -5,8 +5,8 @@
 //! `{"error":"<code>","message":"…","provider"?:"<id>","status"?:n,"oauthError"?:"…","description"?:"…","scope"?:"…"}`
 //! whose `error` is an [`ErrorCode`](super::ErrorCode) string. Times are milliseconds since the
 //! epoch, as JavaScript numbers. Objects (configurations, stored sessions and transactions, token
-//! responses) arrive as [`Value`]s the JavaScript layer parsed with `JSON.parse` or built, written
-//! in the [`wire`](super::wire) format; a stored value that was not JSON is [`Value::Null`]. A
+//! responses) arrive as [`Item`]s of the [`wire`] format, values the JavaScript layer parsed with
+//! `JSON.parse` or built; a stored value that was not JSON is [`wire::NULL`]. A
 //! configuration is the object the JavaScript layer builds from a constructor's options and
 //! [`endpoints`]:
 //! `{"provider","baseUrl","clientId","skewMs","tokenUrl"?,"tokenStyle"?:"json"|"form",
@@ -20,11 +20,11 @@ use super::flow::{
     self, clean_query, is_authorization_response, parse_code_callback, parse_popup_callback,
     password_form, password_json, refresh_form, response_state, Credentials, Transaction,
 };
-use super::json::{ObjectWriter, Value};
+use super::json::ObjectWriter;
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
 use super::provider::{self, normalize_base_url, Flow, Provider, OPENFIT_PRODUCTION, OPENFIT_TEST};
 use super::session::{read_token_response, Secret, Session};
-use super::wire;
+use super::wire::{self, Item};
 
 /// Bytes of randomness [`begin`] takes: 32 for the `state`, then 32 for the PKCE verifier.
 pub const BEGIN_RANDOM_LEN: usize = 2 * RANDOM_LEN;
@@ -156,13 +156,13 @@ fn token_endpoints(
 }
 
 /// A string member of a configuration; empty when absent.
-fn field<'a>(config: &'a Value, name: &str) -> &'a str {
+fn field<'a>(config: Item<'a>, name: &str) -> &'a str {
     config.str_member(name).unwrap_or("")
 }
 
 /// Runs `f` on a client configuration (see the module documentation); its errors name the
 /// provider.
-fn with_config(v: &Value, f: &dyn Fn(&'static Provider, &Value) -> Result<String>) -> String {
+fn with_config(v: Item<'_>, f: &dyn Fn(&'static Provider, Item<'_>) -> Result<String>) -> String {
     let run = || {
         if !v.is_object() {
             return Err(invalid_config(NOT_A_CONFIG));
@@ -178,7 +178,7 @@ fn with_config(v: &Value, f: &dyn Fn(&'static Provider, &Value) -> Result<String
 ///
 /// Answers `{"url","state","tx"}`: the authorise URL to navigate to, its `state`, and the
 /// transaction text to keep until the callback (it holds the PKCE verifier).
-pub fn begin(config: &Value, random: &[u8], now: f64) -> String {
+pub fn begin(config: Item<'_>, random: &[u8], now: f64) -> String {
     with_config(config, &|p, v| {
         let randomness = random
             .split_first_chunk::<RANDOM_LEN>()
@@ -190,7 +190,7 @@ pub fn begin(config: &Value, random: &[u8], now: f64) -> String {
             return Err(invalid_config("begin needs 64 random bytes"));
         };
         let redirect_uri = field(v, "redirectUri");
-        let pkce = !matches!(v.get("pkce"), Some(Value::Bool(false)));
+        let pkce = v.get("pkce").and_then(Item::as_bool) != Some(false);
         let tx = Transaction::start(
             p,
             redirect_uri,
@@ -231,9 +231,9 @@ pub fn inspect(search: &str) -> String {
 /// Validates an authorisation response against the stored transaction (`null` when none;
 /// an expired, foreign or corrupt one counts as none) and answers `{"body"}`, the code-exchange
 /// request body for the app's token endpoint.
-pub fn complete(config: &Value, search: &str, tx: &Value, now: f64) -> String {
+pub fn complete(config: Item<'_>, search: &str, tx: Item<'_>, now: f64) -> String {
     with_config(config, &|p, v| {
-        let tx = Transaction::from_value(tx, p, now as u64);
+        let tx = Transaction::from_item(tx, p, now as u64);
         let code = parse_code_callback(p, search, tx.as_ref())?;
         match tx {
             Some(t) => Ok(body(&t.exchange_body(&code, field(v, "clientId")))),
@@ -261,14 +261,14 @@ pub fn popup_callback(provider: &str, search: &str, hash: &str) -> String {
 pub fn token_response(
     provider: &str,
     status: u16,
-    body: &Value,
+    body: Item<'_>,
     now: f64,
-    previous: &Value,
+    previous: Item<'_>,
 ) -> String {
     answer(find_provider(provider).and_then(|p| {
         let tokens =
             read_token_response(status, body, now as u64).map_err(|e| e.for_provider(p.id))?;
-        let (user_id, refresh_token) = match Session::from_value(previous, p.id) {
+        let (user_id, refresh_token) = match Session::from_item(previous, p.id) {
             Some(s) => (s.user_id, s.refresh_token),
             None => (None, None),
         };
@@ -278,17 +278,17 @@ pub fn token_response(
 
 /// A stored session, checked and written again; `null` when it is invalid, another provider's,
 /// or the provider is unknown.
-pub fn load_session(provider: &str, stored: &Value) -> String {
+pub fn load_session(provider: &str, stored: Item<'_>) -> String {
     find_provider(provider)
         .ok()
-        .and_then(|p| Session::from_value(stored, p.id))
+        .and_then(|p| Session::from_item(stored, p.id))
         .map_or_else(|| String::from("null"), |s| s.to_json())
 }
 
 /// The password-grant request body, `{"body"}`, for the configuration's token endpoint. A
 /// non-empty `facebook_token` signs in with it instead of the user name and password.
 pub fn password_body(
-    config: &Value,
+    config: Item<'_>,
     username: &str,
     password: &str,
     facebook_token: &str,
@@ -322,7 +322,7 @@ pub fn password_body(
 }
 
 /// The refresh request body, `{"body"}`, for the configuration's token endpoint.
-pub fn refresh_body(config: &Value, refresh_token: &str) -> String {
+pub fn refresh_body(config: Item<'_>, refresh_token: &str) -> String {
     with_config(config, &|_, v| {
         let token = Secret::new(refresh_token);
         let client_id = field(v, "clientId");
@@ -357,22 +357,19 @@ pub fn fingerprint(token: &str) -> String {
 /// call export runs. Answers what the function answers; a call that is not an array or names no
 /// function is `invalid_config`.
 pub fn run(call: &[u8]) -> String {
-    let Some(Value::Array(args)) = wire::read(call) else {
+    let Some(call) = wire::read(call).filter(|c| c.is_array()) else {
         return error_json(&invalid_config("a core call is an array"));
     };
-    let arg = |i: usize| args.get(i).unwrap_or(&Value::Null);
+    let arg = |i: usize| call.items().nth(i).unwrap_or(wire::NULL);
     let text = |i: usize| arg(i).as_str().unwrap_or("");
     let number = |i: usize| arg(i).as_u64().unwrap_or(0);
     match text(0) {
         "endpoints" => endpoints(text(1), text(2), text(3), text(4), text(5), text(6)),
         "begin" => {
-            let random: Option<alloc::vec::Vec<u8>> = match arg(2) {
-                Value::Array(items) => items
-                    .iter()
-                    .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
-                    .collect(),
-                _ => None,
-            };
+            let random: Option<alloc::vec::Vec<u8>> = arg(2)
+                .items()
+                .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                .collect();
             begin(arg(1), &random.unwrap_or_default(), number(3) as f64)
         }
         "inspect" => inspect(text(1)),
@@ -397,7 +394,7 @@ pub fn run(call: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::parse;
+    use crate::core::json::{parse, Value};
     use alloc::format;
     use alloc::vec::Vec;
 
@@ -435,13 +432,16 @@ mod tests {
     const PERFECTGYM: &str = r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#;
     const FISIKAL: &str = r#"{"provider":"fisikal","baseUrl":"https://g.example","clientId":"","skewMs":30000,"tokenUrl":"/t","tokenStyle":"json"}"#;
 
-    fn fitbark_config() -> Value {
-        json(FITBARK)
+    fn fitbark_config() -> Item<'static> {
+        parsed(FITBARK)
     }
 
     /// A stored or received text as the JavaScript layer passes it: parsed, or `null`.
-    fn parsed(text: &str) -> Value {
-        parse(text).unwrap_or(Value::Null)
+    fn parsed(text: &str) -> Item<'static> {
+        match wire::argument(text) {
+            Some(bytes) => wire::read(Vec::leak(bytes)).unwrap(),
+            None => wire::NULL,
+        }
     }
 
     fn random() -> Vec<u8> {
@@ -576,7 +576,7 @@ mod tests {
     #[test]
     fn begin_and_complete() {
         let config = fitbark_config();
-        let v = json(&begin(&config, &random(), NOW));
+        let v = json(&begin(config, &random(), NOW));
         let state = s(&v, "state");
         assert_eq!(state, pkce::base64url(&random()[..32]));
         let verifier = pkce::base64url(&random()[32..]);
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(s(&stored, "verifier"), verifier);
 
         let search = format!("?code=the+code&state={state}");
-        let done = json(&complete(&config, &search, &parsed(tx), NOW + 1000.0));
+        let done = json(&complete(config, &search, parsed(tx), NOW + 1000.0));
         let body = json(s(&done, "body"));
         assert_eq!(s(&body, "code"), "the code");
         assert_eq!(s(&body, "client_id"), "cid");
@@ -599,12 +599,12 @@ mod tests {
 
         let fb = Some("fitbark");
         err(
-            &complete(&config, &search, &Value::Null, NOW),
+            &complete(config, &search, wire::NULL, NOW),
             "state_mismatch",
             "No sign-in was started here, or it already completed",
             fb,
         );
-        let expired = complete(&config, &search, &parsed(tx), NOW + 16.0 * 60_000.0);
+        let expired = complete(config, &search, parsed(tx), NOW + 16.0 * 60_000.0);
         err(
             &expired,
             "state_mismatch",
@@ -612,18 +612,18 @@ mod tests {
             fb,
         );
         err(
-            &complete(&config, "?code=a&state=other", &parsed(tx), NOW),
+            &complete(config, "?code=a&state=other", parsed(tx), NOW),
             "state_mismatch",
             "The callback's state does not match the sign-in started here",
             fb,
         );
         let denied = format!("?error=access_denied&error_description=no&state={state}");
-        let e = json(&complete(&config, &denied, &parsed(tx), NOW));
+        let e = json(&complete(config, &denied, parsed(tx), NOW));
         assert_eq!(s(&e, "error"), "access_denied");
         assert_eq!(s(&e, "oauthError"), "access_denied");
         assert_eq!(s(&e, "description"), "no");
         err(
-            &complete(&config, &format!("?state={state}"), &parsed(tx), NOW),
+            &complete(config, &format!("?state={state}"), parsed(tx), NOW),
             "invalid_callback",
             "The callback lacks the parameter code",
             fb,
@@ -633,29 +633,29 @@ mod tests {
     #[test]
     fn begin_without_pkce_and_errors() {
         let config = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"c","skewMs":0,"tokenUrl":"t","tokenStyle":"json","redirectUri":"r","pkce":false}"#;
-        let v = json(&begin(&parsed(config), &random(), NOW));
+        let v = json(&begin(parsed(config), &random(), NOW));
         assert!(!s(&v, "url").contains("code_challenge"));
         assert!(json(s(&v, "tx")).get("verifier").is_none());
         err(
-            &begin(&parsed(config), &[0; 63], NOW),
+            &begin(parsed(config), &[0; 63], NOW),
             "invalid_config",
             "begin needs 64 random bytes",
             Some("fitbark"),
         );
         err(
-            &begin(&parsed("{}"), &random(), NOW),
+            &begin(parsed("{}"), &random(), NOW),
             "invalid_config",
             "unknown provider",
             None,
         );
         err(
-            &begin(&parsed("nope"), &random(), NOW),
+            &begin(parsed("nope"), &random(), NOW),
             "invalid_config",
             "config is not a client configuration",
             None,
         );
         err(
-            &begin(&parsed(FITRANKINGS), &random(), NOW),
+            &begin(parsed(FITRANKINGS), &random(), NOW),
             "invalid_config",
             "This provider does not use the redirect flow",
             Some("fitrankings"),
@@ -713,16 +713,16 @@ mod tests {
     fn token_response_shapes() {
         let ok = r#"{"access_token":"at","token_type":"Bearer","expires_in":60,"refresh_token":"rt","scope":"public"}"#;
         assert_eq!(
-            token_response("fitbark", 200, &parsed(ok), NOW, &Value::Null),
+            token_response("fitbark", 200, parsed(ok), NOW, wire::NULL),
             r#"{"provider":"fitbark","accessToken":"at","tokenType":"bearer","refreshToken":"rt","expiresAt":1700000060000,"scope":"public"}"#
         );
         let previous = r#"{"provider":"openfit","accessToken":"old","tokenType":"bearer","userId":"u1","refreshToken":"old-rt"}"#;
         let rotated = json(&token_response(
             "openfit",
             200,
-            &parsed(r#"{"access_token":"new","token_type":"bearer","expires_in":"3600"}"#),
+            parsed(r#"{"access_token":"new","token_type":"bearer","expires_in":"3600"}"#),
             NOW,
-            &parsed(previous),
+            parsed(previous),
         ));
         assert_eq!(s(&rotated, "accessToken"), "new");
         assert_eq!(s(&rotated, "userId"), "u1");
@@ -731,27 +731,27 @@ mod tests {
         let replaced = json(&token_response(
             "openfit",
             200,
-            &parsed(r#"{"access_token":"new","token_type":"bearer","refresh_token":"new-rt"}"#),
+            parsed(r#"{"access_token":"new","token_type":"bearer","refresh_token":"new-rt"}"#),
             NOW,
-            &parsed(previous),
+            parsed(previous),
         ));
         assert_eq!(s(&replaced, "refreshToken"), "new-rt");
         // A foreign previous session is ignored.
         let foreign = json(&token_response(
             "fitbark",
             200,
-            &parsed(ok),
+            parsed(ok),
             NOW,
-            &parsed(previous),
+            parsed(previous),
         ));
         assert!(foreign.get("userId").is_none());
 
         let e = json(&token_response(
             "openfit",
             400,
-            &parsed(r#"{"error":"invalid_grant","error_description":"bad password"}"#),
+            parsed(r#"{"error":"invalid_grant","error_description":"bad password"}"#),
             NOW,
-            &Value::Null,
+            wire::NULL,
         ));
         assert_eq!(s(&e, "error"), "oauth_error");
         assert_eq!(s(&e, "provider"), "openfit");
@@ -761,20 +761,20 @@ mod tests {
         let e = json(&token_response(
             "fisikal",
             502,
-            &parsed("<html>"),
+            parsed("<html>"),
             NOW,
-            &Value::Null,
+            wire::NULL,
         ));
         assert_eq!(s(&e, "error"), "http_error");
         assert_eq!(n(&e, "status"), 502);
         err(
-            &token_response("fitbark", 200, &parsed("{}"), NOW, &Value::Null),
+            &token_response("fitbark", 200, parsed("{}"), NOW, wire::NULL),
             "invalid_response",
             "access_token is missing or not a string",
             Some("fitbark"),
         );
         err(
-            &token_response("x", 200, &parsed(ok), NOW, &Value::Null),
+            &token_response("x", 200, parsed(ok), NOW, wire::NULL),
             "invalid_config",
             "unknown provider",
             None,
@@ -785,18 +785,18 @@ mod tests {
     fn load_session_shapes() {
         let text = r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5.0,"scope":null}"#;
         assert_eq!(
-            load_session("fitbark", &parsed(text)),
+            load_session("fitbark", parsed(text)),
             r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":5}"#
         );
-        assert_eq!(load_session("openfit", &parsed(text)), "null");
-        assert_eq!(load_session("nope", &parsed(text)), "null");
-        assert_eq!(load_session("fitbark", &parsed("")), "null");
-        assert_eq!(load_session("fitbark", &parsed("{\"x\":1}")), "null");
+        assert_eq!(load_session("openfit", parsed(text)), "null");
+        assert_eq!(load_session("nope", parsed(text)), "null");
+        assert_eq!(load_session("fitbark", parsed("")), "null");
+        assert_eq!(load_session("fitbark", parsed("{\"x\":1}")), "null");
     }
 
     #[test]
     fn password_bodies() {
-        let openfit = &parsed(OPENFIT);
+        let openfit = parsed(OPENFIT);
         let v = json(&password_body(
             openfit,
             "alice@example.com",
@@ -807,7 +807,7 @@ mod tests {
             s(&v, "body"),
             "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=alice%40example.com&password=p%40ss%20w%C3%B6rd"
         );
-        let gym = &parsed(PERFECTGYM);
+        let gym = parsed(PERFECTGYM);
         let v = json(&password_body(gym, "", "", "fb tok"));
         assert_eq!(s(&v, "body"), "grant_type=password&facebookToken=fb%20tok");
         let v = json(&password_body(gym, "bob", "pw", ""));
@@ -815,7 +815,7 @@ mod tests {
             s(&v, "body"),
             "grant_type=password&username=bob&password=pw"
         );
-        let fisikal = &parsed(FISIKAL);
+        let fisikal = parsed(FISIKAL);
         let v = json(&password_body(fisikal, "bob", "p\"w", ""));
         assert_eq!(
             s(&v, "body"),
@@ -840,7 +840,7 @@ mod tests {
             of,
         );
         err(
-            &password_body(&fitbark_config(), "alice", "pw", ""),
+            &password_body(fitbark_config(), "alice", "pw", ""),
             "invalid_config",
             "This provider does not sign in with a password",
             Some("fitbark"),
@@ -849,18 +849,18 @@ mod tests {
 
     #[test]
     fn refresh_bodies() {
-        let v = json(&refresh_body(&fitbark_config(), "r\"t"));
+        let v = json(&refresh_body(fitbark_config(), "r\"t"));
         assert_eq!(
             s(&v, "body"),
             r#"{"grant_type":"refresh_token","refresh_token":"r\"t","client_id":"cid"}"#
         );
-        let v = json(&refresh_body(&parsed(OPENFIT), "r/t"));
+        let v = json(&refresh_body(parsed(OPENFIT), "r/t"));
         assert_eq!(
             s(&v, "body"),
             "grant_type=refresh_token&refresh_token=r%2Ft&client_id=of"
         );
         err(
-            &refresh_body(&parsed(FITRANKINGS), "x"),
+            &refresh_body(parsed(FITRANKINGS), "x"),
             "invalid_config",
             "This provider has no token endpoint",
             Some("fitrankings"),
@@ -913,7 +913,7 @@ mod tests {
     /// `run` on a call written as JSON text, as the JavaScript layer would write it.
     fn call(text: &str) -> String {
         let mut bytes = Vec::new();
-        wire::write(&json(text), &mut bytes);
+        wire::write(&json(text), 0, &mut bytes);
         run(&bytes)
     }
 
@@ -929,7 +929,7 @@ mod tests {
             random.join(",")
         ));
         let bytes: Vec<u8> = (0..64).collect();
-        assert_eq!(begun, begin(&json(FITBARK), &bytes, 1_700_000_000_000.0));
+        assert_eq!(begun, begin(parsed(FITBARK), &bytes, 1_700_000_000_000.0));
         assert_eq!(call(r#"["challenge",401,""]"#), r#"{"retry":true}"#);
         assert_eq!(call(r#"["fingerprint","x"]"#), fingerprint("x"));
         // A stored session that was not JSON arrives as null.

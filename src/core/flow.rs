@@ -5,11 +5,12 @@
 use alloc::string::String;
 
 use super::error::{Error, ErrorCode, Result};
-use super::json::{self, ObjectWriter, Value};
+use super::json::ObjectWriter;
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
 use super::provider::{Flow, Provider};
 use super::query::{self, Params};
 use super::session::{Secret, Session};
+use super::wire::{self, Item};
 
 /// How long a started authorisation may wait for its callback: FitBark codes live 10 minutes,
 /// so an older transaction cannot complete anyway.
@@ -73,11 +74,11 @@ impl Transaction {
     /// Reads a stored transaction. `None` when malformed, another provider's, or older than
     /// [`TRANSACTION_TTL_MS`] at `now_ms`.
     pub fn from_json(text: &str, provider: &Provider, now_ms: u64) -> Option<Transaction> {
-        Transaction::from_value(&json::parse(text)?, provider, now_ms)
+        Transaction::from_item(wire::read(&wire::argument(text)?)?, provider, now_ms)
     }
 
-    /// [`Transaction::from_json`] for a value already parsed (by the browser's `JSON.parse`).
-    pub fn from_value(v: &Value, provider: &Provider, now_ms: u64) -> Option<Transaction> {
+    /// [`Transaction::from_json`] for a value the browser's `JSON.parse` read.
+    pub fn from_item(v: Item<'_>, provider: &Provider, now_ms: u64) -> Option<Transaction> {
         let created_at = v.get("createdAt")?.as_u64()?;
         if v.str_member("provider")? != provider.id
             || now_ms.saturating_sub(created_at) > TRANSACTION_TTL_MS
@@ -86,8 +87,7 @@ impl Transaction {
         }
         let verifier = match v.get("verifier") {
             None => None,
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => return None,
+            Some(s) => Some(s.as_str()?),
         };
         let state = v.str_member("state").filter(|s| !s.is_empty())?;
         let redirect_uri = v.str_member("redirectUri")?;
@@ -458,7 +458,7 @@ mod tests {
     fn request_bodies() {
         let t = tx();
         let body = t.exchange_body("the code", "cid");
-        let v = json::parse(&body).unwrap();
+        let v = crate::core::json::parse(&body).unwrap();
         assert_eq!(v.get("code").unwrap().as_str(), Some("the code"));
         assert_eq!(
             v.get("redirect_uri").unwrap().as_str(),

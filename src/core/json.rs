@@ -90,40 +90,44 @@ impl Value {
         }
     }
 
-    /// A non-negative whole number written as a number (`3600`, `3600.0`) or as a string of
-    /// digits (`"3600"`), as some providers send `expires_in`.
+    /// A non-negative whole number given as a number or as a string (see [`whole_number`]).
     pub fn as_u64(&self) -> Option<u64> {
-        let text = match self {
-            Value::Number(n) | Value::String(n) => n,
-            _ => return None,
-        };
-        // Optional whitespace, digits, optionally `.` and zeros, optional whitespace. A number's
-        // text never holds whitespace, so only strings are effectively trimmed.
-        let mut n: Option<u64> = None;
-        // 0: leading space, 1: digits, 2: zeros after the point, 3: trailing space.
-        let mut part = 0;
-        for c in text.chars() {
-            if is_space(c) && part != 1 && part != 2 {
-                continue;
-            }
-            if is_space(c) {
-                part = 3;
-            } else if part <= 1 && c.is_ascii_digit() {
-                part = 1;
-                // Checked without a 128-bit multiplication.
-                let tens = n.unwrap_or(0);
-                if tens > u64::MAX / 10 {
-                    return None;
-                }
-                n = Some((tens * 10).checked_add(c as u64 - '0' as u64)?);
-            } else if (part == 1 && c == '.') || (part == 2 && c == '0') {
-                part = 2;
-            } else {
+        match self {
+            Value::Number(n) | Value::String(n) => whole_number(n),
+            _ => None,
+        }
+    }
+}
+
+/// A non-negative whole number written as a number (`3600`, `3600.0`) or as a string of digits
+/// (`"3600"`, spaces around it allowed), as some providers send `expires_in`.
+pub fn whole_number(text: &str) -> Option<u64> {
+    // Optional whitespace, digits, optionally `.` and zeros, optional whitespace. A number's
+    // text never holds whitespace, so only strings are effectively trimmed.
+    let mut n: Option<u64> = None;
+    // 0: leading space, 1: digits, 2: zeros after the point, 3: trailing space.
+    let mut part = 0;
+    for c in text.chars() {
+        if is_space(c) && part != 1 && part != 2 {
+            continue;
+        }
+        if is_space(c) {
+            part = 3;
+        } else if part <= 1 && c.is_ascii_digit() {
+            part = 1;
+            // Checked without a 128-bit multiplication.
+            let tens = n.unwrap_or(0);
+            if tens > u64::MAX / 10 {
                 return None;
             }
+            n = Some((tens * 10).checked_add(c as u64 - '0' as u64)?);
+        } else if (part == 1 && c == '.') || (part == 2 && c == '0') {
+            part = 2;
+        } else {
+            return None;
         }
-        n
     }
+    n
 }
 
 /// Parses a whole document. `None` for anything that is not exactly one JSON value

@@ -4,7 +4,8 @@ use alloc::string::String;
 use core::fmt;
 
 use super::error::{Error, ErrorCode, Result};
-use super::json::{self, ObjectWriter, Value};
+use super::json::ObjectWriter;
+use super::wire::{self, Item};
 
 /// A secret string (a token, a password, a request body holding one): `Debug` never prints it,
 /// and its bytes are overwritten with zeros when it is dropped.
@@ -99,11 +100,11 @@ impl Session {
     /// Reads a stored session back. `None` for anything malformed or for another provider, so that
     /// a corrupt or foreign value is treated as no session rather than trusted.
     pub fn from_json(text: &str, provider: &str) -> Option<Session> {
-        Session::from_value(&json::parse(text)?, provider)
+        Session::from_item(wire::read(&wire::argument(text)?)?, provider)
     }
 
-    /// [`Session::from_json`] for a value already parsed (by the browser's `JSON.parse`).
-    pub fn from_value(v: &Value, provider: &str) -> Option<Session> {
+    /// [`Session::from_json`] for a value the browser's `JSON.parse` read.
+    pub fn from_item(v: Item<'_>, provider: &str) -> Option<Session> {
         if v.str_member("provider")? != provider {
             return None;
         }
@@ -171,15 +172,17 @@ fn invalid_response(message: &'static str) -> Error {
 ///   `bearer` (any case); `expires_in` may be a number or a string of digits; `refresh_token` and
 ///   `scope` must be strings when present. Anything else is `invalid_response`.
 pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
-    read_token_response(status, &json::parse(body).unwrap_or(Value::Null), now_ms)
+    let bytes = wire::argument(body);
+    let body = bytes.as_deref().and_then(wire::read).unwrap_or(wire::NULL);
+    read_token_response(status, body, now_ms)
 }
 
-/// [`parse_token_response`] for a body already parsed (by the browser's `JSON.parse`); a body
-/// that is not JSON is [`Value::Null`].
-pub fn read_token_response(status: u16, body: &Value, now_ms: u64) -> Result<TokenResponse> {
+/// [`parse_token_response`] for a body the browser's `JSON.parse` read; a body that is not JSON
+/// is [`wire::NULL`].
+pub fn read_token_response(status: u16, body: Item<'_>, now_ms: u64) -> Result<TokenResponse> {
     let ok = (200..300).contains(&status);
     let value = Some(body).filter(|v| v.is_object());
-    if let Some(v) = &value {
+    if let Some(v) = value {
         if let Some(error) = v.get("error") {
             let error = String::from(error.as_str().unwrap_or("invalid_response"));
             let description = v.str_member("error_description").map(String::from);
@@ -201,7 +204,7 @@ pub fn read_token_response(status: u16, body: &Value, now_ms: u64) -> Result<Tok
 }
 
 /// The tokens of a successful answer's object; the error is the `invalid_response` message.
-fn tokens(v: &Value, now_ms: u64) -> core::result::Result<TokenResponse, &'static str> {
+fn tokens(v: Item<'_>, now_ms: u64) -> core::result::Result<TokenResponse, &'static str> {
     let access_token = v
         .str_member("access_token")
         .filter(|t| !t.is_empty())

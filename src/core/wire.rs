@@ -1,5 +1,6 @@
 //! The call format the JavaScript layer writes into wasm memory: values it has already parsed
-//! (with the browser's `JSON.parse`) or built, so that the wasm holds no JSON reader.
+//! (with the browser's `JSON.parse`) or built, read where they lie, so that the wasm holds no
+//! JSON reader and copies nothing it is given.
 //!
 //! A value is an item: a tag byte, a little-endian `u32`, then a payload.
 //!
@@ -10,121 +11,235 @@
 //! | `b` | boolean | byte length | `true` or `false` |
 //! | `z` | `null` or `undefined` | 0 | none |
 //! | `a` | array | item count | the items |
-//! | `o` | object | item count | name and value items, alternating |
+//! | `o` | object | item count | name (a string) and value items, alternating |
 //!
-//! Anything else (a function, a symbol) is never written. The JavaScript side writes the members of
-//! nested objects and arrays only two levels deep (the call's arguments and their members);
-//! deeper ones arrive empty, which no field check accepts.
+//! The JavaScript side (js/wire.js) writes the items of arrays and objects three levels deep: the
+//! call, its arguments, their members. Deeper arrays and objects arrive empty, which no field
+//! check accepts.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::json::Value;
+use super::json::{whole_number, Value};
 
-/// Deepest nesting read; the JavaScript side writes at most three levels.
-const MAX_DEPTH: usize = 4;
+/// Deepest nesting read (the call is level 0).
+const MAX_DEPTH: usize = 3;
 
-/// Reads one value that fills `bytes` exactly; `None` for anything malformed.
-pub fn read(bytes: &[u8]) -> Option<Value> {
-    let mut r = Reader { bytes, at: 0 };
-    let v = r.value(0)?;
-    (r.at == bytes.len()).then_some(v)
+/// One value of a call, read in place. Its strings are valid UTF-8, checked when it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Item<'a> {
+    tag: u8,
+    /// Arrays and objects: their items, exactly. Others: the payload.
+    body: &'a [u8],
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// `null`: what stands for an argument that was not given.
+pub const NULL: Item<'static> = Item {
+    tag: b'z',
+    body: &[],
+};
+
+/// Reads a call: one item that fills `bytes` exactly; `None` for anything malformed.
+pub fn read(bytes: &[u8]) -> Option<Item<'_>> {
+    match next(bytes, 0)? {
+        (item, []) => Some(item),
+        _ => None,
+    }
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(n)?;
-        let b = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(b)
+/// The item at the start of `bytes`, checked throughout, and the bytes after it.
+fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
+    let (&[tag, a, b, c, d], rest) = bytes.split_first_chunk::<5>()?;
+    let tag = &tag;
+    let n = u32::from_le_bytes([a, b, c, d]) as usize;
+    let len = match tag {
+        b's' | b'n' | b'b' => n,
+        b'z' if n == 0 => 0,
+        b'a' | b'o' if depth < MAX_DEPTH && (*tag == b'a' || n % 2 == 0) => {
+            // Each item is at least a header long, so a count the input cannot hold fails fast.
+            let mut after = rest;
+            for i in 0..n {
+                let (item, more) = next(after, depth + 1)?;
+                if *tag == b'o' && i % 2 == 0 && item.tag != b's' {
+                    return None;
+                }
+                after = more;
+            }
+            rest.len() - after.len()
+        }
+        _ => return None,
+    };
+    let (body, after) = rest.split_at_checked(len)?;
+    if matches!(tag, b's' | b'n') {
+        utf8(body)?;
     }
+    Some((Item { tag: *tag, body }, after))
+}
 
-    fn text(&mut self, n: usize) -> Option<String> {
-        core::str::from_utf8(self.take(n)?).ok().map(String::from)
-    }
-
-    fn value(&mut self, depth: usize) -> Option<Value> {
-        if depth > MAX_DEPTH {
+/// `bytes` as text, if they are valid UTF-8 (what `core::str::from_utf8` accepts: no overlong
+/// forms, no surrogates, nothing above U+10FFFF), in a few hundred bytes of wasm.
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        let (len, min) = match lead {
+            0..=0x7f => (1, 0),
+            0xc2..=0xdf => (2, 0x80),
+            0xe0..=0xef => (3, 0x800),
+            0xf0..=0xf4 => (4, 0x1_0000),
+            _ => return None,
+        };
+        let mut c = u32::from(lead) & (0x7f >> len);
+        for k in 1..len {
+            match bytes.get(i + k) {
+                Some(&b) if b & 0xc0 == 0x80 => c = c << 6 | u32::from(b & 0x3f),
+                _ => return None,
+            }
+        }
+        if c < min || c > 0x10_ffff || (0xd800..0xe000).contains(&c) {
             return None;
         }
-        let head = self.take(5)?;
-        let n = u32::from_le_bytes([head[1], head[2], head[3], head[4]]) as usize;
-        Some(match head[0] {
-            b's' => Value::String(self.text(n)?),
-            b'n' => Value::Number(self.text(n)?),
-            b'b' => Value::Bool(self.take(n)? == b"true"),
-            b'z' if n == 0 => Value::Null,
-            b'a' | b'o' => {
-                // Every item is at least a header long: a count beyond that is malformed,
-                // whatever it would reserve.
-                if n > (self.bytes.len() - self.at) / 5 {
-                    return None;
-                }
-                let mut items = Vec::with_capacity(n);
-                for _ in 0..n {
-                    items.push(self.value(depth + 1)?);
-                }
-                if head[0] == b'a' {
-                    return Some(Value::Array(items));
-                }
-                if n % 2 != 0 {
-                    return None;
-                }
-                let mut members = Vec::with_capacity(n / 2);
-                let mut items = items.into_iter();
-                while let (Some(Value::String(name)), Some(v)) = (items.next(), items.next()) {
-                    members.push((name, v));
-                }
-                if members.len() * 2 != n {
-                    return None;
-                }
-                Value::Object(members)
-            }
-            _ => return None,
+        i += len;
+    }
+    // SAFETY: every sequence was just checked to be a well-formed UTF-8 encoding.
+    Some(unsafe { core::str::from_utf8_unchecked(bytes) })
+}
+
+impl<'a> Item<'a> {
+    /// The items of an array, or the names and values of an object in turn; none for others.
+    pub fn items(self) -> impl Iterator<Item = Item<'a>> {
+        let mut rest = if matches!(self.tag, b'a' | b'o') {
+            self.body
+        } else {
+            &[]
+        };
+        core::iter::from_fn(move || {
+            // Checked when the call was read: this cannot fail, and depth 0 cannot reject it.
+            let (item, after) = next(rest, 0)?;
+            rest = after;
+            Some(item)
         })
+    }
+
+    /// The member `name` of an object.
+    pub fn get(self, name: &str) -> Option<Item<'a>> {
+        if self.tag != b'o' {
+            return None;
+        }
+        let mut items = self.items();
+        while let (Some(n), Some(v)) = (items.next(), items.next()) {
+            if n.body == name.as_bytes() {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(self) -> bool {
+        self.tag == b'a'
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(self) -> bool {
+        self.tag == b'o'
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(self) -> Option<&'a str> {
+        // SAFETY: `next` checked the UTF-8 of every string it read; `NULL` is not a string.
+        (self.tag == b's').then(|| unsafe { core::str::from_utf8_unchecked(self.body) })
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(self) -> Option<bool> {
+        (self.tag == b'b').then(|| self.body == b"true")
+    }
+
+    /// A non-negative whole number given as a number or a string of digits (see
+    /// [`whole_number`]).
+    pub fn as_u64(self) -> Option<u64> {
+        match self.tag {
+            // SAFETY: as in `as_str`: numbers are checked text too.
+            b'n' | b's' => whole_number(unsafe { core::str::from_utf8_unchecked(self.body) }),
+            _ => None,
+        }
+    }
+
+    /// The string member `name` of an object.
+    pub fn str_member(self, name: &str) -> Option<&'a str> {
+        self.get(name)?.as_str()
+    }
+
+    /// The optional member `name`, read by `f`: `Some(None)` when absent or `null`, `None` when
+    /// `f` refuses it.
+    fn optional<T>(self, name: &str, f: fn(Item<'a>) -> Option<T>) -> Option<Option<T>> {
+        match self.get(name) {
+            None => Some(None),
+            Some(v) if v.tag == b'z' => Some(None),
+            Some(v) => f(v).map(Some),
+        }
+    }
+
+    /// The optional string member `name`: `Some(None)` when absent or `null`, `None` when it is
+    /// something other than a string.
+    pub fn optional_str(self, name: &str) -> Option<Option<&'a str>> {
+        self.optional(name, Item::as_str)
+    }
+
+    /// The optional whole-number member `name`: `Some(None)` when absent or `null`, `None` when
+    /// it is something else.
+    pub fn optional_u64(self, name: &str) -> Option<Option<u64>> {
+        self.optional(name, Item::as_u64)
     }
 }
 
-/// Writes `v` in the call format (what the JavaScript layer does), for tests and native callers.
-pub fn write(v: &Value, out: &mut Vec<u8>) {
-    let head = |tag: u8, n: usize, out: &mut Vec<u8>| {
+/// Writes `v` as js/wire.js does for a value at `depth` (0 for a whole call, 1 for one of its
+/// arguments): for tests and for native callers holding JSON.
+pub fn write(v: &Value, depth: usize, out: &mut Vec<u8>) {
+    let mut head = |tag: u8, n: usize| {
         out.push(tag);
         out.extend_from_slice(&(n as u32).to_le_bytes());
     };
+    let deep = depth + 1 < MAX_DEPTH;
     match v {
-        Value::String(s) => {
-            head(b's', s.len(), out);
+        Value::String(s) | Value::Number(s) => {
+            head(
+                if matches!(v, Value::String(_)) {
+                    b's'
+                } else {
+                    b'n'
+                },
+                s.len(),
+            );
             out.extend_from_slice(s.as_bytes());
-        }
-        Value::Number(n) => {
-            head(b'n', n.len(), out);
-            out.extend_from_slice(n.as_bytes());
         }
         Value::Bool(b) => {
             let t: &[u8] = if *b { b"true" } else { b"false" };
-            head(b'b', t.len(), out);
+            head(b'b', t.len());
             out.extend_from_slice(t);
         }
-        Value::Null => head(b'z', 0, out),
+        Value::Null => head(b'z', 0),
         Value::Array(items) => {
-            head(b'a', items.len(), out);
-            for item in items {
-                write(item, out);
+            head(b'a', if deep { items.len() } else { 0 });
+            for item in items.iter().filter(|_| deep) {
+                write(item, depth + 1, out);
             }
         }
         Value::Object(members) => {
-            head(b'o', members.len() * 2, out);
-            for (name, v) in members {
-                write(&Value::String(name.clone()), out);
-                write(v, out);
+            head(b'o', if deep { members.len() * 2 } else { 0 });
+            for (name, v) in members.iter().filter(|_| deep) {
+                write(&Value::String(name.clone()), depth + 1, out);
+                write(v, depth + 1, out);
             }
         }
     }
+}
+
+/// JSON text as one argument of a call, written (`None` when it is not JSON): what the
+/// JavaScript layer sends for a stored value or a token response. Read it with [`read`].
+pub fn argument(json: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    write(&super::json::parse(json)?, 1, &mut out);
+    Some(out)
 }
 
 #[cfg(test)]
@@ -132,30 +247,45 @@ mod tests {
     use super::*;
     use crate::core::json::parse;
 
-    fn round_trip(text: &str) {
-        let v = parse(text).unwrap();
-        let mut bytes = Vec::new();
-        write(&v, &mut bytes);
-        assert_eq!(read(&bytes), Some(v), "{text}");
+    fn bytes(text: &str, depth: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(&parse(text).unwrap(), depth, &mut out);
+        out
     }
 
     #[test]
-    fn values_round_trip() {
-        for text in [
-            r#"["begin",{"provider":"fitbark","pkce":true,"skewMs":0,"scope":null},[1,2,255],"é😀"]"#,
-            r#"{}"#,
-            r#"[]"#,
-            r#""""#,
-            r#"{"a":{"b":[false]}}"#,
-        ] {
-            round_trip(text);
-        }
+    fn calls_are_read_in_place() {
+        let call = bytes(
+            r#"["begin",{"provider":"fitbark","pkce":true,"skewMs":0,"scope":null,"deep":{"a":1}},[1,2,255],"é😀"]"#,
+            0,
+        );
+        let call = read(&call).unwrap();
+        assert!(call.is_array());
+        let args: Vec<Item<'_>> = call.items().collect();
+        assert_eq!(args.len(), 4);
+        assert_eq!(args[0].as_str(), Some("begin"));
+        let config = args[1];
+        assert!(config.is_object());
+        assert_eq!(config.str_member("provider"), Some("fitbark"));
+        assert_eq!(config.get("pkce").and_then(Item::as_bool), Some(true));
+        assert_eq!(config.optional_u64("skewMs"), Some(Some(0)));
+        assert_eq!(config.optional_str("scope"), Some(None));
+        assert_eq!(config.optional_str("absent"), Some(None));
+        assert_eq!(config.optional_str("pkce"), None);
+        // Too deep: written empty.
+        assert_eq!(config.get("deep").map(|d| d.items().count()), Some(0));
+        let random: Vec<u64> = args[2].items().filter_map(Item::as_u64).collect();
+        assert_eq!(random, [1, 2, 255]);
+        assert_eq!(args[3].as_str(), Some("é😀"));
+        assert_eq!(NULL.as_str(), None);
+        assert_eq!(NULL.get("x"), None);
+        assert_eq!(NULL.items().count(), 0);
     }
 
     #[test]
     fn malformed_input_is_none() {
-        let mut ok = Vec::new();
-        write(&parse(r#"["x",{"a":"b"}]"#).unwrap(), &mut ok);
+        let ok = bytes(r#"["x",{"a":"b"}]"#, 0);
+        assert!(read(&ok).is_some());
         // Every truncation, and trailing bytes.
         for end in 0..ok.len() {
             assert_eq!(read(&ok[..end]), None, "{end}");
@@ -165,6 +295,7 @@ mod tests {
         assert_eq!(read(&long), None);
         let cases: &[&[u8]] = &[
             b"s\x02\0\0\0\xff\xfe",                // not UTF-8
+            b"n\x01\0\0\0\x80",                    // a number that is not UTF-8
             b"q\0\0\0\0",                          // unknown tag
             b"z\x01\0\0\0",                        // null with a length
             b"a\xff\xff\xff\xff",                  // a count no input holds
@@ -175,9 +306,42 @@ mod tests {
             assert_eq!(read(bytes), None, "{bytes:?}");
         }
         // Nesting deeper than the JavaScript side writes.
-        let deep = b"a\x01\0\0\0".repeat(MAX_DEPTH + 1);
-        let mut deep = deep;
+        let mut deep = b"a\x01\0\0\0".repeat(MAX_DEPTH + 1);
         deep.extend_from_slice(b"z\0\0\0\0");
         assert_eq!(read(&deep), None);
+    }
+
+    #[test]
+    fn utf8_agrees_with_core() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"plain",
+            "é😀\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}".as_bytes(),
+            b"\xc0\x80",         // overlong NUL
+            b"\xe0\x80\x80",     // overlong
+            b"\xf0\x80\x80\x80", // overlong
+            b"\xed\xa0\x80",     // a surrogate
+            b"\xf4\x90\x80\x80", // above U+10FFFF
+            b"\xf5\x80\x80\x80",
+            b"\xc3",     // truncated
+            b"\xe2\x82", // truncated
+            b"\x80",     // a lone continuation byte
+            b"\xc3\x28", // a bad continuation byte
+            b"\xff",
+        ];
+        for bytes in cases {
+            assert_eq!(utf8(bytes), core::str::from_utf8(bytes).ok(), "{bytes:?}");
+        }
+        // Every two-byte and three-byte sequence.
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let two = [a, b];
+                assert_eq!(utf8(&two).is_some(), core::str::from_utf8(&two).is_ok());
+                for c in [0x80u8, 0xbf, 0x41] {
+                    let three = [a, b, c];
+                    assert_eq!(utf8(&three).is_some(), core::str::from_utf8(&three).is_ok());
+                }
+            }
+        }
     }
 }
