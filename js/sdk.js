@@ -1,9 +1,10 @@
 // fitconnect's browser layer: the five provider classes, handleCallback() and init(). It does the
-// plumbing only (popup, sessionStorage, fetch, Web Locks, BroadcastChannel); every protocol
-// decision (options, authorise URLs, state and PKCE, callback checks, token responses, stored
-// sessions, request bodies, Bearer challenges) is made by the WebAssembly core, which answers
-// each call with JSON text: the value, or `{ "error": code, "message", ... }`. JSON the core
-// reads (stored values, token responses) is parsed here, with the browser's JSON.parse.
+// plumbing (popup, sessionStorage, fetch, Web Locks, BroadcastChannel) and writes the token
+// requests' bodies (URLSearchParams, JSON.stringify); the protocol decisions (endpoints, authorise
+// URLs, state and PKCE, callback checks, the code exchange, token responses, stored sessions,
+// Bearer challenges) are made by the WebAssembly core, which answers each call with JSON text:
+// the value, or `{ "error": code, "message", ... }`. JSON the core reads (stored values, token
+// responses) is parsed here, with the browser's JSON.parse.
 //
 // Built into the package's `fitconnect.js` together with the core's loader (`./core.js`) and
 // the connect button.
@@ -363,14 +364,18 @@ class Client {
     return send(retry, provider);
   }
 
-  /** POSTs a token request body; resolves with `[status, text]`. */
+  /**
+   * POSTs a token request: `body` is JSON text, or the request's fields, sent as JSON to the app's
+   * server and as a form to the provider's own endpoint. Resolves with `[status, parsed answer]`.
+   */
   async #post(body) {
     const { provider, tokenUrl, tokenStyle } = this.#c;
+    const json = tokenStyle === 'json';
     const response = await send(new Request(tokenUrl, {
       method: 'POST',
-      body,
+      body: typeof body === 'string' ? body : json ? JSON.stringify(body) : new URLSearchParams(body),
       headers: {
-        'Content-Type': tokenStyle === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+        'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
         Accept: 'application/json',
       },
     }), provider);
@@ -387,7 +392,7 @@ class Client {
 
   /**
    * Obtains a session from a token request (code exchange or password login) whose body `build()`
-   * returns, stores it and resolves with it.
+   * returns (see `#post`), stores it and resolves with it.
    */
   async _signIn(build) {
     const provider = this.#c.provider;
@@ -432,8 +437,7 @@ class Client {
       clear(provider);
       throw error('not_connected', 'The session expired and cannot be refreshed', provider);
     }
-    const { body } = ok(core('refreshBody', this.#c, session.refreshToken), provider);
-    const [status, answer] = await this.#post(body);
+    const [status, answer] = await this.#post({ grant_type: 'refresh_token', refresh_token: session.refreshToken, client_id: this.#c.clientId });
     const renewed = core('tokenResponse', provider, status, answer, Date.now(), session);
     try {
       // Rotation: the new refresh token replaces the old one in the same write.
@@ -584,8 +588,8 @@ export class FitBark extends Client {
 // ---------- the password-grant providers ----------
 
 // The resource-owner password grant is legacy (RFC 9700 §2.4 says it must not be used): these
-// providers offer nothing else. The password goes into the one request body and nowhere else;
-// the core's copies are wiped when its call returns.
+// providers offer nothing else. The password goes into the one request body and nowhere else
+// (not into the WebAssembly core either).
 
 function text(value, name) {
   if (value == null) return '';
@@ -593,15 +597,22 @@ function text(value, name) {
   return value;
 }
 
-/** Signs `client` in with the password grant; `fields()` answers `[username, password, facebookToken]`. */
-function passwordGrant(client, fields) {
-  return client._signIn(() => ok(core('passwordBody', client._config, ...fields()), client._config.provider).body);
-}
-
+/**
+ * Signs `client` in with the password grant (RFC 6749 §4.3.2): to the provider's own endpoint
+ * with its `scope` and the client id when there is one, or to the app's server (JSON), which adds
+ * the client's credentials.
+ */
 function passwordLogin(client, credentials) {
-  return passwordGrant(client, () => {
-    if (credentials === null || typeof credentials !== 'object') throw error('invalid_config', 'credentials must be an object');
-    return [text(credentials.username, 'username'), text(credentials.password, 'password'), ''];
+  return client._signIn(() => {
+    const { provider, clientId, scope, tokenStyle } = client._config;
+    if (credentials === null || typeof credentials !== 'object') throw error('invalid_config', 'credentials must be an object', provider);
+    const username = text(credentials.username, 'username');
+    const password = text(credentials.password, 'password');
+    if (!username.trim()) throw error('invalid_config', 'username is required', provider);
+    if (!password) throw error('invalid_config', 'password is required', provider);
+    return tokenStyle === 'json'
+      ? { grant_type: 'password', username, password }
+      : { grant_type: 'password', ...(scope && { scope }), ...(clientId && { client_id: clientId }), username, password };
   });
 }
 
@@ -625,10 +636,10 @@ export class PerfectGym extends Client {
 
   /** Signs in with a Facebook access token. */
   loginWithFacebook(facebookToken) {
-    return passwordGrant(this, () => {
+    return this._signIn(() => {
       const token = text(facebookToken, 'facebookToken');
-      if (!token) throw error('invalid_config', 'facebookToken is required');
-      return ['', '', token];
+      if (!token) throw error('invalid_config', 'facebookToken is required', 'perfectgym');
+      return { grant_type: 'password', facebookToken: token };
     });
   }
 }

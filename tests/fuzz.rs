@@ -103,9 +103,6 @@ fn exercise_api(input: &str) {
     for config in [item(&fitbark_bytes), item(&openfit_bytes), value] {
         is_json(&|| api::begin(config, input.as_bytes(), f64::NAN));
         is_json(&|| api::complete(config, input, value, -1.0));
-        is_json(&|| api::password_body(config, input, input, ""));
-        is_json(&|| api::password_body(config, "u", "p", input));
-        is_json(&|| api::refresh_body(config, input));
     }
     is_json(&|| api::inspect(input));
     is_json(&|| api::challenge(401, input));

@@ -242,25 +242,6 @@ fn challenge_shapes() {
 }
 
 #[wasm_bindgen_test]
-fn password_and_refresh_bodies() {
-    let openfit = v(
-        r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#,
-    );
-    let body = field(&api::password_body(openfit, "zoë", "pässwörd", ""), "body");
-    assert_eq!(
-        body,
-        "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=zo%C3%AB&password=p%C3%A4ssw%C3%B6rd"
-    );
-    let refresh = field(&api::refresh_body(openfit, "rt"), "body");
-    assert_eq!(
-        refresh,
-        "grant_type=refresh_token&refresh_token=rt&client_id=of"
-    );
-    let missing = api::password_body(openfit, "zoë", "", "");
-    assert_eq!(field(&missing, "message"), "password is required");
-}
-
-#[wasm_bindgen_test]
 fn the_exports_run_calls_written_by_the_sdk() {
     let session = run(&written("popup"));
     assert_eq!(field(&session, "accessToken"), "tøken 😀");

@@ -17,13 +17,13 @@ use alloc::string::String;
 use super::challenge::{react, Reaction};
 use super::error::{invalid_config, Error, ErrorCode, Result};
 use super::flow::{
-    self, clean_query, is_authorization_response, parse_code_callback, parse_popup_callback,
-    password_form, password_json, refresh_form, response_state, Credentials, Transaction,
+    clean_query, is_authorization_response, parse_code_callback, parse_popup_callback,
+    response_state, Transaction,
 };
 use super::json::ObjectWriter;
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
 use super::provider::{self, normalize_base_url, Flow, Provider, OPENFIT_PRODUCTION, OPENFIT_TEST};
-use super::session::{read_token_response, Secret, Session};
+use super::session::{read_token_response, Session};
 use super::wire::{self, Item};
 
 /// Bytes of randomness [`begin`] takes: 32 for the `state`, then 32 for the PKCE verifier.
@@ -145,6 +145,10 @@ fn token_endpoints(
             "popupUrl",
             p.popup_url(&base, client_id, callback_uri).as_deref(),
         );
+    // The scope a password grant asks for (OpenFIT's).
+    if let Flow::Password { scope, .. } = p.flow {
+        w.opt_string("scope", scope);
+    }
     // Fisikal's token endpoint is the app's own server (the secret is needed), given as an option.
     if p.id != provider::FISIKAL.id {
         w.opt_string(
@@ -285,55 +289,6 @@ pub fn load_session(provider: &str, stored: Item<'_>) -> String {
         .map_or_else(|| String::from("null"), |s| s.to_json())
 }
 
-/// The password-grant request body, `{"body"}`, for the configuration's token endpoint. A
-/// non-empty `facebook_token` signs in with it instead of the user name and password.
-pub fn password_body(
-    config: Item<'_>,
-    username: &str,
-    password: &str,
-    facebook_token: &str,
-) -> String {
-    with_config(config, &|p, v| {
-        if !matches!(p.flow, Flow::Password { .. }) {
-            return Err(invalid_config(
-                "This provider does not sign in with a password",
-            ));
-        }
-        let credentials = if facebook_token.is_empty() {
-            let username = provider::require_option(Some(username), "username is required")?;
-            if password.is_empty() {
-                return Err(invalid_config("password is required"));
-            }
-            Credentials::Password {
-                username: username.into(),
-                password: Secret::new(password),
-            }
-        } else {
-            Credentials::FacebookToken(Secret::new(facebook_token))
-        };
-        let secret = if field(v, "tokenStyle") == "json" {
-            password_json(&credentials)
-        } else {
-            let client_id = field(v, "clientId");
-            password_form(p, &credentials, Some(client_id).filter(|c| !c.is_empty()))
-        };
-        Ok(body(secret.expose()))
-    })
-}
-
-/// The refresh request body, `{"body"}`, for the configuration's token endpoint.
-pub fn refresh_body(config: Item<'_>, refresh_token: &str) -> String {
-    with_config(config, &|_, v| {
-        let token = Secret::new(refresh_token);
-        let client_id = field(v, "clientId");
-        match field(v, "tokenStyle") {
-            "json" => Ok(body(&flow::refresh_body(&token, client_id))),
-            "form" => Ok(body(refresh_form(&token, Some(client_id)).expose())),
-            _ => Err(invalid_config("This provider has no token endpoint")),
-        }
-    })
-}
-
 /// What to do with a 401 or 403 answer to a Bearer request, from its status and
 /// `WWW-Authenticate` header (`""` when none): `{"retry":true}` to refresh once and retry,
 /// `{"retry":false}` to hand the response to the caller, or an `http_error` to fail with.
@@ -383,8 +338,6 @@ pub fn run(call: &[u8]) -> String {
             arg(5),
         ),
         "loadSession" => load_session(text(1), arg(2)),
-        "passwordBody" => password_body(arg(1), text(2), text(3), text(4)),
-        "refreshBody" => refresh_body(arg(1), text(2)),
         "challenge" => challenge(u16::try_from(number(1)).unwrap_or(0), text(2)),
         "fingerprint" => fingerprint(text(1)),
         _ => error_json(&invalid_config("no such core function")),
@@ -428,9 +381,6 @@ mod tests {
 
     const FITBARK: &str = r#"{"provider":"fitbark","baseUrl":"https://app.fitbark.com","clientId":"cid","skewMs":0,"tokenUrl":"/broker/fitbark/token","tokenStyle":"json","redirectUri":"https://app.example/cb","scope":"public","pkce":true}"#;
     const FITRANKINGS: &str = r#"{"provider":"fitrankings","baseUrl":"https://api.fitrankings.com","clientId":"c","skewMs":0}"#;
-    const OPENFIT: &str = r#"{"provider":"openfit","baseUrl":"https://api.openfit.care","clientId":"of","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token","tokenStyle":"form"}"#;
-    const PERFECTGYM: &str = r#"{"provider":"perfectgym","baseUrl":"https://club.example","clientId":"","skewMs":0,"tokenUrl":"https://club.example/Api/oauth/authorize","tokenStyle":"form"}"#;
-    const FISIKAL: &str = r#"{"provider":"fisikal","baseUrl":"https://g.example","clientId":"","skewMs":30000,"tokenUrl":"/t","tokenStyle":"json"}"#;
 
     fn fitbark_config() -> Item<'static> {
         parsed(FITBARK)
@@ -477,7 +427,7 @@ mod tests {
         );
         assert_eq!(
             endpoints("openfit", "", "", "", "", ""),
-            r#"{"baseUrl":"https://api.openfit.care","skewMs":300000,"tokenUrl":"https://ids.openfit.care/connect/token"}"#
+            r#"{"baseUrl":"https://api.openfit.care","skewMs":300000,"scope":"OpenFitApi offline_access","tokenUrl":"https://ids.openfit.care/connect/token"}"#
         );
         assert_eq!(
             endpoints("openfit", "", "", "", "production", ""),
@@ -792,79 +742,6 @@ mod tests {
         assert_eq!(load_session("nope", parsed(text)), "null");
         assert_eq!(load_session("fitbark", parsed("")), "null");
         assert_eq!(load_session("fitbark", parsed("{\"x\":1}")), "null");
-    }
-
-    #[test]
-    fn password_bodies() {
-        let openfit = parsed(OPENFIT);
-        let v = json(&password_body(
-            openfit,
-            "alice@example.com",
-            "p@ss wörd",
-            "",
-        ));
-        assert_eq!(
-            s(&v, "body"),
-            "grant_type=password&scope=OpenFitApi%20offline_access&client_id=of&username=alice%40example.com&password=p%40ss%20w%C3%B6rd"
-        );
-        let gym = parsed(PERFECTGYM);
-        let v = json(&password_body(gym, "", "", "fb tok"));
-        assert_eq!(s(&v, "body"), "grant_type=password&facebookToken=fb%20tok");
-        let v = json(&password_body(gym, "bob", "pw", ""));
-        assert_eq!(
-            s(&v, "body"),
-            "grant_type=password&username=bob&password=pw"
-        );
-        let fisikal = parsed(FISIKAL);
-        let v = json(&password_body(fisikal, "bob", "p\"w", ""));
-        assert_eq!(
-            s(&v, "body"),
-            r#"{"grant_type":"password","username":"bob","password":"p\"w"}"#
-        );
-        let v = json(&password_body(fisikal, "", "", "fb"));
-        assert_eq!(
-            s(&v, "body"),
-            r#"{"grant_type":"password","facebook_token":"fb"}"#
-        );
-        let of = Some("openfit");
-        err(
-            &password_body(openfit, " ", "pw", ""),
-            "invalid_config",
-            "username is required",
-            of,
-        );
-        err(
-            &password_body(openfit, "alice", "", ""),
-            "invalid_config",
-            "password is required",
-            of,
-        );
-        err(
-            &password_body(fitbark_config(), "alice", "pw", ""),
-            "invalid_config",
-            "This provider does not sign in with a password",
-            Some("fitbark"),
-        );
-    }
-
-    #[test]
-    fn refresh_bodies() {
-        let v = json(&refresh_body(fitbark_config(), "r\"t"));
-        assert_eq!(
-            s(&v, "body"),
-            r#"{"grant_type":"refresh_token","refresh_token":"r\"t","client_id":"cid"}"#
-        );
-        let v = json(&refresh_body(parsed(OPENFIT), "r/t"));
-        assert_eq!(
-            s(&v, "body"),
-            "grant_type=refresh_token&refresh_token=r%2Ft&client_id=of"
-        );
-        err(
-            &refresh_body(parsed(FITRANKINGS), "x"),
-            "invalid_config",
-            "This provider has no token endpoint",
-            Some("fitrankings"),
-        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::error::{Error, ErrorCode, Result};
 use super::json::ObjectWriter;
 use super::wire::{self, Item};
 
-/// A secret string (a token, a password, a request body holding one): `Debug` never prints it,
+/// A secret string (a token, a code verifier): `Debug` never prints it,
 /// and its bytes are overwritten with zeros when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -17,22 +17,9 @@ impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
-    /// Builds a secret in a buffer of a fixed capacity, so that no reallocation leaves a copy
-    /// behind; `build` must not write more than `capacity` bytes (more would still be correct,
-    /// only not wiped).
-    pub fn build(capacity: usize, build: impl FnOnce(&mut String)) -> Self {
-        let mut s = String::with_capacity(capacity);
-        build(&mut s);
-        Secret(s)
-    }
     /// The secret text, for the one place that must send or store it.
     pub fn expose(&self) -> &str {
         &self.0
-    }
-
-    #[cfg(test)]
-    pub(crate) fn capacity(&self) -> usize {
-        self.0.capacity()
     }
 }
 

@@ -302,3 +302,40 @@ test('a token response too large to be one is invalid_response, and nothing is s
   expect(out.error).toMatchObject({ isSdkError: true, code: 'invalid_response', provider: 'perfectgym' });
   expect(out.session).toBeNull();
 });
+
+test('token request bodies: forms to the providers, JSON to the app server, for sign-in and refresh', async ({ page }) => {
+  const seen = [];
+  const answer = (route) => {
+    const request = route.request();
+    seen.push([request.headers()['content-type'], request.postData()]);
+    return route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': APP },
+      body: JSON.stringify({ access_token: `at${seen.length}`, token_type: 'bearer', refresh_token: `rt${seen.length}`, expires_in: 60 }),
+    });
+  };
+  await page.route('https://club.example/**', answer);
+  await page.route('https://ids.example/**', answer);
+  await page.route(`${APP}/capture/**`, answer);
+  await page.evaluate(async () => {
+    const gym = new sdk.PerfectGym({ baseUrl: 'https://club.example' });
+    await gym.login({ username: 'zoë@example.com', password: 'p@ss wörd&=+' });
+    await gym.loginWithFacebook('fb tok');
+    const openfit = new sdk.OpenFit({ clientId: 'of-web', environment: { identityUrl: 'https://ids.example', apiUrl: 'https://api.example' } });
+    await openfit.login({ username: 'alice', password: 'pw' });
+    await openfit._refresh();
+    const fisikal = new sdk.Fisikal({ baseUrl: 'https://gym.example', tokenEndpoint: '/capture/fisikal' });
+    await fisikal.login({ username: 'bob', password: 'p"w' });
+    await fisikal._refresh();
+  });
+  const form = 'application/x-www-form-urlencoded';
+  expect(seen).toEqual([
+    [form, 'grant_type=password&username=zo%C3%AB%40example.com&password=p%40ss+w%C3%B6rd%26%3D%2B'],
+    [form, 'grant_type=password&facebookToken=fb+tok'],
+    [form, 'grant_type=password&scope=OpenFitApi+offline_access&client_id=of-web&username=alice&password=pw'],
+    [form, 'grant_type=refresh_token&refresh_token=rt3&client_id=of-web'],
+    ['application/json', '{"grant_type":"password","username":"bob","password":"p\\"w"}'],
+    ['application/json', '{"grant_type":"refresh_token","refresh_token":"rt5","client_id":""}'],
+  ]);
+});
