@@ -99,8 +99,8 @@ function sizeOf(files) {
 }
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 
-// What an app ships from the --target web build: the wasm and the one module (the JavaScript
-// layer, wasm-bindgen's glue and the button).
+// What an app ships from the build for pages without a bundler (pkg/): the wasm and the one module
+// (the JavaScript layer, the core's loader and the button).
 function sdkFiles() {
   const js = [join(PKG, 'fitconnect.js')];
   return { wasm: [join(PKG, 'fitconnect_bg.wasm')], js };
@@ -274,7 +274,7 @@ function table(r) {
     '',
     `  ${pad('size, bytes', 46)}${lpad('raw', 9)}${lpad('gzip -9', 9)}${lpad('brotli', 9)}`,
     row('SDK wasm (fitconnect_bg.wasm)', size.sdk.wasm),
-    row(`SDK JS (fitconnect.js: layer, glue, button)`, size.sdk.js),
+    row(`SDK JS (fitconnect.js: layer, loader, button)`, size.sdk.js),
     row('SDK total (what an app ships)', size.sdk.total),
     row(`oidc-client-ts ${size.oidcClientTs.version} app (esbuild, minified)`, size.oidcClientTs),
     row('SDK JS minified by esbuild (reference only)', size.sdkJsMinifiedForReference),

@@ -82,7 +82,7 @@ export interface FitConnectButtonElement extends HTMLElement {
 /**
  * Registers the `<fitconnect-button>` custom element for all five providers and returns its class.
  * Nothing is registered at import time; calling it again only merges new `providers` defaults.
- * With the `--target web` build, call it after `init()`.
+ * Without a bundler (the `pkg/` build), call it after `init()`.
  *
  * @throws {FitConnectError} `invalid_config` outside a browser (for example during server-side
  * rendering), where there is no `customElements`.

@@ -2,7 +2,7 @@
 // arguments) is written into wasm memory in the core's wire format (src/core/wire.rs), `call`
 // runs it, and its answer is read back as text. See src/wasm.rs for the three exports.
 //
-// `./load.js` is the loader of the --target web build: a function that fetches and instantiates
+// `./load.js` is the loader for pages without a bundler: a function that fetches and instantiates
 // `fitconnect_bg.wasm`. The npm package replaces it (scripts/bundle.mjs) with the wasm module's
 // exports, which the app's bundler instantiates when the package is imported.
 import source from './load.js';

@@ -1,4 +1,4 @@
-// The loader of the --target web build: fetches and instantiates `fitconnect_bg.wasm` (or what
+// The loader for pages without a bundler (pkg/): fetches and instantiates `fitconnect_bg.wasm` (or what
 // `input` names) and answers its exports. The npm package replaces this module with the wasm's
 // exports (scripts/bundle.mjs).
 
