@@ -191,7 +191,7 @@ proptest! {
     #[test]
     fn calls_of_any_bytes_answer_json(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let _ = wire::read(&bytes);
-        prop_assert_eq!(wire::utf8(&bytes), std::str::from_utf8(&bytes).ok());
+        prop_assert_eq!(fitconnect::core::query::utf8(&bytes), std::str::from_utf8(&bytes).ok());
         let answer = api::run(&bytes);
         prop_assert!(json::parse(&answer).is_some(), "{}", answer);
     }

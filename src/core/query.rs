@@ -185,42 +185,44 @@ fn decode(bytes: &[u8]) -> Result<String> {
             b => b,
         });
     }
-    utf8_string(&out).ok_or_else(|| {
-        Error::new(
+    if utf8(&out).is_none() {
+        return Err(Error::new(
             ErrorCode::InvalidCallback,
             "The callback is not valid UTF-8 once decoded",
-        )
-    })
+        ));
+    }
+    // SAFETY: just checked to be UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(out) })
 }
 
-/// `bytes` as a string if they are well-formed UTF-8 (the same rules as `str::from_utf8`: no
-/// overlong forms, surrogates or code points past U+10FFFF), decoded character by character.
-fn utf8_string(bytes: &[u8]) -> Option<String> {
-    let mut out = String::with_capacity(bytes.len());
+/// `bytes` as text if they are well-formed UTF-8 (the rules of `core::str::from_utf8`: no
+/// overlong forms, surrogates or code points past U+10FFFF), checked in a few hundred bytes of
+/// wasm.
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
     let mut i = 0;
     while let Some(&lead) = bytes.get(i) {
-        // Continuation bytes that follow, and the smallest code point of that length.
-        let (n, min) = match lead {
-            0x00..=0x7f => (0, 0),
-            0xc0..=0xdf => (1, 0x80),
-            0xe0..=0xef => (2, 0x800),
-            0xf0..=0xf7 => (3, 0x1_0000),
+        // Bytes in the sequence, and the smallest code point of that length.
+        let (len, min) = match lead {
+            0..=0x7f => (1, 0),
+            0xc2..=0xdf => (2, 0x80),
+            0xe0..=0xef => (3, 0x800),
+            0xf0..=0xf4 => (4, 0x1_0000),
             _ => return None,
         };
-        let mut code = u32::from(lead) & (0x7f >> n);
-        for k in 1..n + 1 {
+        let mut c = u32::from(lead) & (0x7f >> len);
+        for k in 1..len {
             match bytes.get(i + k) {
-                Some(&b) if b & 0xc0 == 0x80 => code = code << 6 | u32::from(b & 0x3f),
+                Some(&b) if b & 0xc0 == 0x80 => c = c << 6 | u32::from(b & 0x3f),
                 _ => return None,
             }
         }
-        if code < min {
+        if c < min || c > 0x10_ffff || (0xd800..0xe000).contains(&c) {
             return None;
         }
-        out.push(char::from_u32(code)?);
-        i += n + 1;
+        i += len;
     }
-    Some(out)
+    // SAFETY: every sequence was just checked to be a well-formed UTF-8 encoding.
+    Some(unsafe { core::str::from_utf8_unchecked(bytes) })
 }
 
 /// Parses a query string or fragment (a leading `?` or `#` is ignored) into decoded pairs, in order.
@@ -451,13 +453,7 @@ mod tests {
 
     #[test]
     fn utf8_rules_match_core() {
-        let check = |b: &[u8]| {
-            assert_eq!(
-                utf8_string(b).as_deref(),
-                core::str::from_utf8(b).ok(),
-                "{b:x?}"
-            )
-        };
+        let check = |b: &[u8]| assert_eq!(utf8(b), core::str::from_utf8(b).ok(), "{b:x?}");
         for x in 0..=0xffff_u32 {
             let [_, _, a, b] = x.to_be_bytes();
             check(&[a, b]);

@@ -20,6 +20,7 @@
 use alloc::vec::Vec;
 
 use super::json::{whole_number, Value};
+use super::query::utf8;
 
 /// Deepest nesting read (the call is level 0).
 const MAX_DEPTH: usize = 3;
@@ -73,34 +74,6 @@ fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
         utf8(body)?;
     }
     Some((Item { tag: *tag, body }, after))
-}
-
-/// `bytes` as text, if they are valid UTF-8 (what `core::str::from_utf8` accepts: no overlong
-/// forms, no surrogates, nothing above U+10FFFF), in a few hundred bytes of wasm.
-pub fn utf8(bytes: &[u8]) -> Option<&str> {
-    let mut i = 0;
-    while let Some(&lead) = bytes.get(i) {
-        let (len, min) = match lead {
-            0..=0x7f => (1, 0),
-            0xc2..=0xdf => (2, 0x80),
-            0xe0..=0xef => (3, 0x800),
-            0xf0..=0xf4 => (4, 0x1_0000),
-            _ => return None,
-        };
-        let mut c = u32::from(lead) & (0x7f >> len);
-        for k in 1..len {
-            match bytes.get(i + k) {
-                Some(&b) if b & 0xc0 == 0x80 => c = c << 6 | u32::from(b & 0x3f),
-                _ => return None,
-            }
-        }
-        if c < min || c > 0x10_ffff || (0xd800..0xe000).contains(&c) {
-            return None;
-        }
-        i += len;
-    }
-    // SAFETY: every sequence was just checked to be a well-formed UTF-8 encoding.
-    Some(unsafe { core::str::from_utf8_unchecked(bytes) })
 }
 
 impl<'a> Item<'a> {
@@ -309,39 +282,5 @@ mod tests {
         let mut deep = b"a\x01\0\0\0".repeat(MAX_DEPTH + 1);
         deep.extend_from_slice(b"z\0\0\0\0");
         assert_eq!(read(&deep), None);
-    }
-
-    #[test]
-    fn utf8_agrees_with_core() {
-        let cases: &[&[u8]] = &[
-            b"",
-            b"plain",
-            "é😀\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}".as_bytes(),
-            b"\xc0\x80",         // overlong NUL
-            b"\xe0\x80\x80",     // overlong
-            b"\xf0\x80\x80\x80", // overlong
-            b"\xed\xa0\x80",     // a surrogate
-            b"\xf4\x90\x80\x80", // above U+10FFFF
-            b"\xf5\x80\x80\x80",
-            b"\xc3",     // truncated
-            b"\xe2\x82", // truncated
-            b"\x80",     // a lone continuation byte
-            b"\xc3\x28", // a bad continuation byte
-            b"\xff",
-        ];
-        for bytes in cases {
-            assert_eq!(utf8(bytes), core::str::from_utf8(bytes).ok(), "{bytes:?}");
-        }
-        // Every two-byte and three-byte sequence.
-        for a in 0..=255u8 {
-            for b in 0..=255u8 {
-                let two = [a, b];
-                assert_eq!(utf8(&two).is_some(), core::str::from_utf8(&two).is_ok());
-                for c in [0x80u8, 0xbf, 0x41] {
-                    let three = [a, b, c];
-                    assert_eq!(utf8(&three).is_some(), core::str::from_utf8(&three).is_ok());
-                }
-            }
-        }
     }
 }
