@@ -530,7 +530,9 @@ export function handleCallback(): Promise<void>;
 
 /**
  * Loads the WebAssembly core. Call it once and wait for it before creating a client; later
- * calls resolve at once. `input` defaults to the `fitconnect_bg.wasm` next to the module.
+ * calls resolve at once. `input` defaults to the `fitconnect_bg.wasm` next to the module. A wasm
+ * file answered with an HTTP error rejects with a `FitConnectError` (`network_error`); a failed
+ * load can be retried with another call.
  *
  * @example
  * ```ts

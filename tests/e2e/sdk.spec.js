@@ -220,6 +220,38 @@ test('a client created before init() says what to do', async ({ page }) => {
   expect(out.late).toBeNull();
 });
 
+test('init() loads the core from a URL, a Response, bytes or a compiled module; a failed load can be retried', async ({ page }) => {
+  await page.goto(`${PAGE}?fresh`);
+  const out = await page.evaluate(async () => {
+    const wasm = new URL('/pkg/fitconnect_bg.wasm', location.href);
+    const bytes = await (await fetch(wasm)).arrayBuffer();
+    // Each import with its own query is a fresh instance of the module, not yet loaded.
+    const fresh = (n) => import(`/pkg/fitconnect.js?instance=${n}`);
+    const works = async (sdk) => new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session === null;
+    const results = {};
+    for (const [name, input] of Object.entries({
+      string: () => wasm.href,
+      url: () => wasm,
+      request: () => new Request(wasm),
+      response: () => fetch(wasm),
+      bytes: () => bytes,
+      module: () => WebAssembly.compile(bytes),
+      wrapped: async () => ({ module_or_path: await WebAssembly.compile(bytes) }),
+    })) {
+      const sdk = await fresh(name);
+      await sdk.default(await input());
+      results[name] = await works(sdk);
+    }
+    const sdk = await fresh('retry');
+    const missing = await sdk.default('/pkg/no-such.wasm').then(() => null, (e) => ({ sdkError: e instanceof sdk.FitConnectError, code: e.code, message: e.message }));
+    await sdk.default();
+    return { results, missing, retried: await works(sdk) };
+  });
+  expect(out.results).toEqual({ string: true, url: true, request: true, response: true, bytes: true, module: true, wrapped: true });
+  expect(out.missing).toEqual({ sdkError: true, code: 'network_error', message: 'The WebAssembly core could not be loaded (HTTP 404)' });
+  expect(out.retried).toBe(true);
+});
+
 test('every option rule: the error code, message and provider of each bad option', async ({ page }) => {
   const secret = 'A client secret must never reach the browser: keep it in the token broker';
   const cases = [
