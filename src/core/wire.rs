@@ -50,17 +50,16 @@ pub fn read(bytes: &[u8]) -> Option<Item<'_>> {
 /// The item at the start of `bytes`, checked throughout, and the bytes after it.
 fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
     let (&[tag, a, b, c, d], rest) = bytes.split_first_chunk::<5>()?;
-    let tag = &tag;
     let n = u32::from_le_bytes([a, b, c, d]) as usize;
     let len = match tag {
         b's' | b'n' | b'b' => n,
         b'z' if n == 0 => 0,
-        b'a' | b'o' if depth < MAX_DEPTH && (*tag == b'a' || n % 2 == 0) => {
+        b'a' | b'o' if depth < MAX_DEPTH && (tag == b'a' || n % 2 == 0) => {
             // Each item is at least a header long, so a count the input cannot hold fails fast.
             let mut after = rest;
             for i in 0..n {
                 let (item, more) = next(after, depth + 1)?;
-                if *tag == b'o' && i % 2 == 0 && item.tag != b's' {
+                if tag == b'o' && i % 2 == 0 && item.tag != b's' {
                     return None;
                 }
                 after = more;
@@ -73,7 +72,7 @@ fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
     if matches!(tag, b's' | b'n') {
         utf8(body)?;
     }
-    Some((Item { tag: *tag, body }, after))
+    Some((Item { tag, body }, after))
 }
 
 impl<'a> Item<'a> {
