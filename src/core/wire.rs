@@ -41,14 +41,15 @@ pub const NULL: Item<'static> = Item {
 
 /// Reads a call: one item that fills `bytes` exactly; `None` for anything malformed.
 pub fn read(bytes: &[u8]) -> Option<Item<'_>> {
-    match next(bytes, 0)? {
+    match next(bytes, 0, true)? {
         (item, []) => Some(item),
         _ => None,
     }
 }
 
-/// The item at the start of `bytes`, checked throughout, and the bytes after it.
-fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
+/// The item at the start of `bytes` and the bytes after it. With `check`, everything in it is
+/// checked (UTF-8, names, depth); without, `bytes` must come from an item read with it.
+fn next(bytes: &[u8], depth: usize, check: bool) -> Option<(Item<'_>, &[u8])> {
     let (&[tag, a, b, c, d], rest) = bytes.split_first_chunk::<5>()?;
     let n = u32::from_le_bytes([a, b, c, d]) as usize;
     let len = match tag {
@@ -58,8 +59,8 @@ fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
             // Each item is at least a header long, so a count the input cannot hold fails fast.
             let mut after = rest;
             for i in 0..n {
-                let (item, more) = next(after, depth + 1)?;
-                if tag == b'o' && i % 2 == 0 && item.tag != b's' {
+                let (item, more) = next(after, depth + 1, check)?;
+                if check && tag == b'o' && i % 2 == 0 && item.tag != b's' {
                     return None;
                 }
                 after = more;
@@ -69,7 +70,7 @@ fn next(bytes: &[u8], depth: usize) -> Option<(Item<'_>, &[u8])> {
         _ => return None,
     };
     let (body, after) = rest.split_at_checked(len)?;
-    if matches!(tag, b's' | b'n') {
+    if check && matches!(tag, b's' | b'n') {
         utf8(body)?;
     }
     Some((Item { tag, body }, after))
@@ -84,8 +85,8 @@ impl<'a> Item<'a> {
             &[]
         };
         core::iter::from_fn(move || {
-            // Checked when the call was read: this cannot fail, and depth 0 cannot reject it.
-            let (item, after) = next(rest, 0)?;
+            // Checked when the call was read, so walked here without checking again.
+            let (item, after) = next(rest, 0, false)?;
             rest = after;
             Some(item)
         })
