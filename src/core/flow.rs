@@ -74,7 +74,7 @@ impl Transaction {
     /// Reads a stored transaction. `None` when malformed, another provider's, or older than
     /// [`TRANSACTION_TTL_MS`] at `now_ms`.
     pub fn from_json(text: &str, provider: &Provider, now_ms: u64) -> Option<Transaction> {
-        Transaction::from_item(wire::read(&wire::argument(text)?)?, provider, now_ms)
+        wire::with_json(text, |v| Transaction::from_item(v, provider, now_ms))
     }
 
     /// [`Transaction::from_json`] for a value the browser's `JSON.parse` read.

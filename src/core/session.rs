@@ -87,7 +87,7 @@ impl Session {
     /// Reads a stored session back. `None` for anything malformed or for another provider, so that
     /// a corrupt or foreign value is treated as no session rather than trusted.
     pub fn from_json(text: &str, provider: &str) -> Option<Session> {
-        Session::from_item(wire::read(&wire::argument(text)?)?, provider)
+        wire::with_json(text, |v| Session::from_item(v, provider))
     }
 
     /// [`Session::from_json`] for a value the browser's `JSON.parse` read.
@@ -159,9 +159,7 @@ fn invalid_response(message: &'static str) -> Error {
 ///   `bearer` (any case); `expires_in` may be a number or a string of digits; `refresh_token` and
 ///   `scope` must be strings when present. Anything else is `invalid_response`.
 pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
-    let bytes = wire::argument(body);
-    let body = bytes.as_deref().and_then(wire::read).unwrap_or(wire::NULL);
-    read_token_response(status, body, now_ms)
+    wire::with_json(body, |body| read_token_response(status, body, now_ms))
 }
 
 /// [`parse_token_response`] for a body the browser's `JSON.parse` read; a body that is not JSON

@@ -215,6 +215,13 @@ pub fn argument(json: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Runs `f` on JSON text as the JavaScript layer would pass it: parsed, written as an argument
+/// and read back; [`NULL`] when the text is not JSON. For native callers holding JSON text.
+pub fn with_json<T>(json: &str, f: impl FnOnce(Item<'_>) -> T) -> T {
+    let bytes = argument(json);
+    f(bytes.as_deref().and_then(read).unwrap_or(NULL))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
