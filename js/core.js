@@ -27,7 +27,7 @@ export function load(input) {
 
 const decoder = new TextDecoder();
 
-/** Runs the core function `name` (src/core/api.rs) with `args` and answers its text. */
+/** Runs `call`, a core function's name (src/core/api.rs) then its arguments, and answers its text. */
 export function run(...call) {
   const parts = pack(call);
   const length = parts.reduce((n, p) => n + p.length, 0);

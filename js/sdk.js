@@ -8,6 +8,8 @@
 //
 // Built into the package's `fitconnect.js` together with the core's loader (`./core.js`) and
 // the connect button.
+// One call into the core: `core('endpoints', provider, baseUrl)` runs src/core/api.rs's function
+// of that name and answers its text.
 import { run as core, load as loadCore, loaded } from './core.js';
 import { FitConnectError } from './error.js';
 import { CHANNEL, MESSAGE_TYPE, waitForCallback, withLock, sleep } from './glue.js';
@@ -16,9 +18,6 @@ export { FitConnectError };
 export { defineConnectButtons } from './button.js';
 
 // ---------- the core ----------
-
-// One call into the core: `core('endpoints', provider, baseUrl)` runs src/core/api.rs's function
-// of that name and answers its text.
 
 /**
  * Loads the WebAssembly core; call it once and wait for it before creating a client. `input`

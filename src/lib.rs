@@ -2,9 +2,9 @@
 //!
 //! [`core`] holds the protocol logic (authorise URLs, callback validation, token responses,
 //! PKCE, state, expiry, errors) and has no browser dependency; [`core::api`] is its interface of
-//! pure functions over strings, each answering JSON text. On `wasm32` the `wasm` module exports
-//! those functions to JavaScript, one export per function; the browser plumbing (popup, storage,
-//! fetch) is JavaScript.
+//! pure functions, each answering JSON text. On `wasm32` the `wasm` module exports one entry that
+//! runs any of them on a call written in the [`core::wire`] format (with `alloc` and `free` for
+//! its memory); the browser plumbing (popup, storage, fetch) is JavaScript.
 //!
 //! Without the `std` feature the crate is `no_std`: on `wasm32` it then brings its own bump
 //! allocator, which wipes the heap whenever the last allocation is freed, and a panic handler

@@ -24,6 +24,8 @@ pub extern "C" fn reserve(len: usize) -> *mut u8 {
 ///
 /// # Safety
 /// `ptr` and `len` must come from one [`reserve`] call, and the bytes must not be used after.
+// A wasm-bindgen export (numbers in, a number out, so its glue is never needed): wasm-pack's
+// wasm-bindgen step fails on a module that links none of wasm-bindgen's intrinsics.
 #[wasm_bindgen]
 pub unsafe fn call(ptr: *mut u8, len: usize) -> *mut u8 {
     // SAFETY: a block of capacity `len` from `reserve`, handed over by the caller.

@@ -1,5 +1,5 @@
-//! The interface the JavaScript layer calls: pure, synchronous functions over strings and
-//! numbers. Every answer is JSON text (except [`fingerprint`]).
+//! The interface the JavaScript layer calls: pure, synchronous functions over strings, numbers
+//! and [`wire`] items. Every answer is JSON text (except [`fingerprint`]).
 //!
 //! A failure is an object
 //! `{"error":"<code>","message":"…","provider"?:"<id>","status"?:n,"oauthError"?:"…","description"?:"…","scope"?:"…"}`

@@ -306,7 +306,4 @@ mod tests {
             );
         }
     }
-
-    #[test]
-    fn required_options() {}
 }
