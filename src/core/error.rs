@@ -1,8 +1,7 @@
 //! The one error type of the SDK. Every failure a caller can see carries a stable [`ErrorCode`];
 //! the browser layer turns it into a JavaScript `FitConnectError` with the same fields.
 
-use alloc::borrow::Cow;
-use alloc::string::String;
+use std::borrow::Cow;
 
 /// Stable machine-readable error codes. Their string forms are part of the public API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +85,6 @@ impl Error {
         Self::with_message(code, message.into())
     }
 
-    #[inline(never)]
     fn with_message(code: ErrorCode, message: Cow<'static, str>) -> Self {
         Error {
             code,
@@ -100,14 +98,12 @@ impl Error {
     }
 
     /// Names the provider the error concerns (kept if one is already set).
-    #[inline(never)]
     pub fn for_provider(mut self, provider: &'static str) -> Self {
         self.provider.get_or_insert(provider);
         self
     }
 
     /// Records the HTTP status that caused the error.
-    #[inline(never)]
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
@@ -139,10 +135,19 @@ impl Error {
     }
 }
 
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// Result type of the core.
 pub type Result<T> = core::result::Result<T, Error>;
 
-pub(crate) fn invalid_config(message: &'static str) -> Error {
+/// An `invalid_config` error: bad options or arguments.
+pub fn invalid_config(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorCode::InvalidConfig, message)
 }
 

@@ -1,14 +1,14 @@
-//! The pure core: everything that needs no browser. Compiles without std and is tested on the host.
+//! The pure protocol core: everything that needs no browser (authorise URLs, `state` and PKCE,
+//! callback checks, token responses, sessions, Bearer challenges, options, errors). No web-sys:
+//! it is tested natively, and the browser layer (`crate::web`, the classes in `lib.rs`) calls it.
 
-pub mod api;
+pub mod callback;
 pub mod challenge;
 pub mod error;
-pub mod flow;
-pub mod json;
+pub mod options;
 pub mod pkce;
-pub mod provider;
 pub mod query;
 pub mod session;
-pub mod wire;
+pub mod url;
 
 pub use error::{Error, ErrorCode, Result};

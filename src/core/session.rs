@@ -1,37 +1,31 @@
-//! Sessions (a user's tokens for one provider), token responses (RFC 6749 §5.1, §5.2) and expiry.
+//! Sessions (what is stored per provider) and token responses (RFC 6749 §5.1, §5.2), read
+//! strictly: every field has the type the RFC gives it, and anything else is `invalid_response`.
 
-use alloc::string::String;
-use core::fmt;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use zeroize::Zeroizing;
 
 use super::error::{Error, ErrorCode, Result};
-use super::json::ObjectWriter;
-use super::wire::{self, Item};
 
-/// A secret string (a token, a code verifier): `Debug` never prints it,
-/// and its bytes are overwritten with zeros when it is dropped.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A token or other credential: `Debug` prints `[redacted]`, and the text is wiped from memory
+/// when the value is dropped. It serializes as its plain text: only into the stored session and
+/// the session object handed to the app.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(Zeroizing<String>);
 
 impl Secret {
-    /// Wraps a secret.
+    /// Wraps a credential.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(Zeroizing::new(value.into()))
     }
-    /// The secret text, for the one place that must send or store it.
+
+    /// The credential's text, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8, so the String stays valid while it is wiped.
-        let bytes = unsafe { self.0.as_mut_vec() };
-        for b in bytes.iter_mut() {
-            // Volatile, so the compiler cannot drop the writes as dead stores.
-            unsafe { core::ptr::write_volatile(b, 0) };
-        }
-        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -41,79 +35,46 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// A user's tokens for one provider. Its JSON form is the JavaScript `Session` object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A signed-in user's tokens for one provider, as stored under `fitconnect:session:<provider>`
+/// and handed to the app (`client.session`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Session {
-    /// Provider id, e.g. `"fitbark"`.
+    /// The provider id.
     pub provider: String,
-    /// The access token sent as `Authorization: Bearer`.
+    /// The Bearer token.
     pub access_token: Secret,
-    /// Token type, lowercased (`"bearer"`).
+    /// Always `bearer`.
     pub token_type: String,
-    /// The provider's user id, where it gives one.
+    /// The provider's user id, where the sign-in gives one (FitRankings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// Refresh token, where the provider issues one.
+    /// The refresh token, where the provider issues one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<Secret>,
-    /// When the access token expires, in milliseconds since the Unix epoch.
+    /// When the access token expires, in ms since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
-    /// Granted scope, where the provider says.
+    /// The granted scope, when the provider says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
 impl Session {
-    /// Whether the access token has expired, or will within `skew_ms`, at time `now_ms`.
-    /// A session without an expiry never expires by the clock.
+    /// Whether the access token expires within `skew_ms` of `now_ms` (or already has).
     pub fn expires_within(&self, now_ms: u64, skew_ms: u64) -> bool {
         self.expires_at
             .is_some_and(|at| at <= now_ms.saturating_add(skew_ms))
     }
 
-    /// The session as stored and as handed to JavaScript.
-    pub fn to_json(&self) -> String {
-        let mut w = ObjectWriter::new();
-        w.string("provider", &self.provider)
-            .string("accessToken", self.access_token.expose())
-            .string("tokenType", &self.token_type)
-            .opt_string("userId", self.user_id.as_deref())
-            .opt_string(
-                "refreshToken",
-                self.refresh_token.as_ref().map(Secret::expose),
-            )
-            .opt_u64("expiresAt", self.expires_at)
-            .opt_string("scope", self.scope.as_deref());
-        w.finish()
+    /// Accepts a stored session only if it is for `provider` and has a token; anything else
+    /// (another provider's, an empty token) is `None`, and the caller removes it.
+    pub fn checked(self, provider: &str) -> Option<Session> {
+        (self.provider == provider && !self.access_token.expose().is_empty()).then_some(self)
     }
 
-    /// Reads a stored session back. `None` for anything malformed or for another provider, so that
-    /// a corrupt or foreign value is treated as no session rather than trusted.
-    pub fn from_json(text: &str, provider: &str) -> Option<Session> {
-        wire::with_json(text, |v| Session::from_item(v, provider))
-    }
-
-    /// [`Session::from_json`] for a value the browser's `JSON.parse` read.
-    pub fn from_item(v: Item<'_>, provider: &str) -> Option<Session> {
-        if v.str_member("provider")? != provider {
-            return None;
-        }
-        let access_token = v.str_member("accessToken").filter(|t| !t.is_empty())?;
-        let token_type = v.str_member("tokenType")?;
-        let user_id = v.optional_str("userId")?;
-        let refresh_token = v.optional_str("refreshToken")?;
-        let expires_at = v.optional_u64("expiresAt")?;
-        let scope = v.optional_str("scope")?;
-        Some(Session {
-            provider: provider.into(),
-            access_token: Secret::new(access_token),
-            token_type: token_type.into(),
-            user_id: user_id.map(String::from),
-            refresh_token: refresh_token.map(Secret::new),
-            expires_at,
-            scope: scope.map(String::from),
-        })
-    }
-
-    /// Builds a session from a token response. A refresh response that omits `refresh_token`
-    /// keeps `previous_refresh` (RFC 6749 §6: the server may keep the old one valid).
+    /// The session a token response gives. A refresh that returns no new refresh token keeps the
+    /// previous one (RFC 6749 §6).
     pub fn from_token_response(
         provider: &str,
         tokens: TokenResponse,
@@ -132,50 +93,150 @@ impl Session {
     }
 }
 
-/// A validated successful token response.
+/// One member of a token response, as JSON gives it: its type is checked by the reader.
+#[derive(Debug)]
+pub enum Field {
+    /// A string.
+    Text(String),
+    /// A number (JSON numbers arrive as JavaScript numbers: no float parsing in the wasm).
+    Number(f64),
+    /// `null`, a boolean, an array or an object. Arrays and objects are skipped without
+    /// descending into them, so no nesting depth can exhaust the stack.
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
+        struct FieldVisitor;
+
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = Field;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Field, E> {
+                Ok(Field::Text(v.into()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> core::result::Result<Field, E> {
+                Ok(Field::Text(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Field, E> {
+                Ok(Field::Number(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> core::result::Result<Field, E> {
+                Ok(Field::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> core::result::Result<Field, E> {
+                Ok(Field::Number(v as f64))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> core::result::Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_unit<E: de::Error>(self) -> core::result::Result<Field, E> {
+                Ok(Field::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> core::result::Result<Field, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> core::result::Result<Field, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+        }
+
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+/// A token endpoint's JSON object, member by member (an array or any other JSON value does not
+/// deserialize into it).
+pub type TokenFields = BTreeMap<String, Field>;
+
+/// A successful token response, checked.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TokenResponse {
-    /// `access_token`
+    /// `access_token`.
     pub access_token: Secret,
-    /// `token_type`, lowercased
+    /// `token_type`, lowercased (only `bearer` is accepted).
     pub token_type: String,
-    /// `refresh_token`, when issued
+    /// `refresh_token`, if any (an empty one counts as none).
     pub refresh_token: Option<Secret>,
-    /// Absolute expiry computed from `expires_in`, in ms since the epoch
+    /// `now + expires_in`, in ms.
     pub expires_at: Option<u64>,
-    /// `scope`, when given
+    /// `scope`, if any.
     pub scope: Option<String>,
 }
+
+/// Longest token response read, in bytes (or UTF-16 code units): token responses are a few
+/// hundred bytes.
+pub const MAX_TOKEN_RESPONSE: usize = 64 * 1024;
+
+/// JavaScript's `Number.MAX_SAFE_INTEGER`: expiry times are clamped to it, so that they cross
+/// to JavaScript as exact numbers.
+pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 fn invalid_response(message: &'static str) -> Error {
     Error::new(ErrorCode::InvalidResponse, message)
 }
 
-/// Validates a token endpoint's answer (RFC 6749 §5.1 and §5.2) field by field.
-///
-/// - a JSON object with `error` is an OAuth error (`access_denied` or `oauth_error`), whatever the status;
-/// - any other non-2xx status is `http_error`;
-/// - a 2xx answer must be a JSON object with a non-empty string `access_token` and a `token_type` of
-///   `bearer` (any case); `expires_in` may be a number or a string of digits; `refresh_token` and
-///   `scope` must be strings when present. Anything else is `invalid_response`.
-pub fn parse_token_response(status: u16, body: &str, now_ms: u64) -> Result<TokenResponse> {
-    wire::with_json(body, |body| read_token_response(status, body, now_ms))
+fn text<'a>(fields: &'a TokenFields, name: &str) -> core::result::Result<Option<&'a str>, ()> {
+    match fields.get(name) {
+        None => Ok(None),
+        Some(Field::Text(s)) => Ok(Some(s)),
+        Some(_) => Err(()),
+    }
 }
 
-/// [`parse_token_response`] for a body the browser's `JSON.parse` read; a body that is not JSON
-/// is [`wire::NULL`].
-pub fn read_token_response(status: u16, body: Item<'_>, now_ms: u64) -> Result<TokenResponse> {
+/// Reads a token endpoint's answer: `status` and the body's JSON object (`None` when the body is
+/// not a JSON object).
+///
+/// - 2xx with a valid object: the tokens (RFC 6749 §5.1).
+/// - An `error` member on a 4xx (or a 2xx): the provider's OAuth error (RFC 6749 §5.2);
+///   `access_denied` has its own code.
+/// - 5xx: `http_error`, whatever the body says: a server failure is not a refused grant, so a
+///   caller keeps the session and can try again (the provider's `error` is kept for reference).
+/// - Any other status: `http_error`.
+pub fn read_token_response(
+    status: u16,
+    body: Option<&TokenFields>,
+    now_ms: u64,
+) -> Result<TokenResponse> {
     let ok = (200..300).contains(&status);
-    let value = Some(body).filter(|v| v.is_object());
-    if let Some(v) = value {
-        if let Some(error) = v.get("error") {
-            let error = String::from(error.as_str().unwrap_or("invalid_response"));
-            let description = v.str_member("error_description").map(String::from);
-            return Err(Error::from_oauth(error, description).with_status(status));
+    let oauth = body.and_then(|b| b.get("error")).map(|error| {
+        let error = match error {
+            Field::Text(s) => s.clone(),
+            _ => "invalid_response".into(),
+        };
+        let description = body.and_then(|b| text(b, "error_description").ok().flatten());
+        (error, description.map(String::from))
+    });
+    if status >= 500 {
+        let mut e = Error::new(
+            ErrorCode::HttpError,
+            "The token endpoint failed with a server error",
+        )
+        .with_status(status);
+        if let Some((error, description)) = oauth {
+            e.oauth_error = Some(error);
+            e.description = description;
         }
+        return Err(e);
     }
-    match value {
-        Some(v) if ok => tokens(v, now_ms).map_err(invalid_response),
+    if let Some((error, description)) = oauth {
+        return Err(Error::from_oauth(error, description).with_status(status));
+    }
+    match body {
+        Some(fields) if ok => tokens(fields, now_ms)
+            .map_err(invalid_response)
+            .map_err(|e| e.with_status(status)),
         _ => Err(if ok {
             invalid_response("The token response is not a JSON object")
         } else {
@@ -188,35 +249,43 @@ pub fn read_token_response(status: u16, body: Item<'_>, now_ms: u64) -> Result<T
     }
 }
 
-/// The tokens of a successful answer's object; the error is the `invalid_response` message.
-fn tokens(v: Item<'_>, now_ms: u64) -> core::result::Result<TokenResponse, &'static str> {
-    let access_token = v
-        .str_member("access_token")
+/// Seconds in `expires_in`: a whole, non-negative number, or a string of digits.
+fn seconds(field: &Field) -> Option<u64> {
+    match field {
+        Field::Number(n) if n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_991.0 => {
+            Some(*n as u64)
+        }
+        Field::Text(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn tokens(v: &TokenFields, now_ms: u64) -> core::result::Result<TokenResponse, &'static str> {
+    const WRONG_TYPE: &str = "a token response field has the wrong type";
+    let access_token = text(v, "access_token")
+        .ok()
+        .flatten()
         .filter(|t| !t.is_empty())
         .ok_or("access_token is missing or not a string")?;
-    match v.str_member("token_type") {
+    match text(v, "token_type").map_err(|_| WRONG_TYPE)? {
         Some(t) if t.eq_ignore_ascii_case("bearer") => {}
         Some(_) => return Err("token_type is not bearer"),
         None => return Err("token_type is missing"),
     }
-    let expires_in = v
-        .optional_u64("expires_in")
-        .ok_or("expires_in is not a whole number of seconds")?;
-    const WRONG_TYPE: &str = "a token response field has the wrong type";
-    let refresh_token = v.optional_str("refresh_token").ok_or(WRONG_TYPE)?;
-    let scope = v.optional_str("scope").ok_or(WRONG_TYPE)?;
+    let expires_in = match v.get("expires_in") {
+        None => None,
+        Some(f) => Some(seconds(f).ok_or("expires_in is not a whole number of seconds")?),
+    };
+    let refresh_token = text(v, "refresh_token").map_err(|_| WRONG_TYPE)?;
+    let scope = text(v, "scope").map_err(|_| WRONG_TYPE)?;
     Ok(TokenResponse {
         access_token: Secret::new(access_token),
         token_type: "bearer".into(),
         refresh_token: refresh_token.filter(|s| !s.is_empty()).map(Secret::new),
         expires_at: expires_in.map(|secs| {
-            // Saturating, without a 128-bit multiplication.
-            let ms = if secs > u64::MAX / 1000 {
-                u64::MAX
-            } else {
-                secs * 1000
-            };
-            now_ms.saturating_add(ms)
+            now_ms
+                .saturating_add(secs.saturating_mul(1000))
+                .min(MAX_SAFE_INTEGER)
         }),
         scope: scope.map(String::from),
     })
@@ -229,7 +298,14 @@ mod tests {
     const NOW: u64 = 1_700_000_000_000;
 
     fn parse(status: u16, body: &str) -> Result<TokenResponse> {
-        parse_token_response(status, body, NOW)
+        let fields = serde_json::from_str::<TokenFields>(body).ok();
+        read_token_response(status, fields.as_ref(), NOW)
+    }
+
+    fn stored(text: &str, provider: &str) -> Option<Session> {
+        serde_json::from_str::<Session>(text)
+            .ok()?
+            .checked(provider)
     }
 
     #[test]
@@ -256,32 +332,40 @@ mod tests {
     #[test]
     fn missing_or_wrong_fields() {
         let code = |b: &str| parse(200, b).unwrap_err().code;
-        assert_eq!(
-            code(r#"{"token_type":"bearer"}"#),
-            ErrorCode::InvalidResponse
+        for bad in [
+            r#"{"token_type":"bearer"}"#,
+            r#"{"access_token":"","token_type":"bearer"}"#,
+            r#"{"access_token":5,"token_type":"bearer"}"#,
+            r#"{"access_token":"a"}"#,
+            r#"{"access_token":"a","token_type":"mac"}"#,
+            r#"{"access_token":"a","token_type":7}"#,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":"soon"}"#,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":-1}"#,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":1.5}"#,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":1e300}"#,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":null}"#,
+            r#"{"access_token":"a","token_type":"bearer","refresh_token":7}"#,
+            r#"{"access_token":"a","token_type":"bearer","scope":["a"]}"#,
+            r#"["access_token"]"#,
+            r#""access_token""#,
+        ] {
+            assert_eq!(code(bad), ErrorCode::InvalidResponse, "{bad}");
+        }
+    }
+
+    #[test]
+    fn huge_expires_in_saturates() {
+        let t = parse(
+            200,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":"99999999999999999999"}"#,
         );
-        assert_eq!(
-            code(r#"{"access_token":"","token_type":"bearer"}"#),
-            ErrorCode::InvalidResponse
-        );
-        assert_eq!(
-            code(r#"{"access_token":5,"token_type":"bearer"}"#),
-            ErrorCode::InvalidResponse
-        );
-        assert_eq!(code(r#"{"access_token":"a"}"#), ErrorCode::InvalidResponse);
-        assert_eq!(
-            code(r#"{"access_token":"a","token_type":"mac"}"#),
-            ErrorCode::InvalidResponse
-        );
-        assert_eq!(
-            code(r#"{"access_token":"a","token_type":"bearer","expires_in":"soon"}"#),
-            ErrorCode::InvalidResponse
-        );
-        assert_eq!(
-            code(r#"{"access_token":"a","token_type":"bearer","refresh_token":7}"#),
-            ErrorCode::InvalidResponse
-        );
-        assert_eq!(code(r#"["access_token"]"#), ErrorCode::InvalidResponse);
+        assert_eq!(t.unwrap_err().code, ErrorCode::InvalidResponse);
+        let t = parse(
+            200,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":9007199254740991}"#,
+        )
+        .unwrap();
+        assert_eq!(t.expires_at, Some(MAX_SAFE_INTEGER));
     }
 
     #[test]
@@ -290,8 +374,8 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidResponse);
         let e = parse(502, "<html><h1>502 Bad Gateway</h1></html>").unwrap_err();
         assert_eq!((e.code, e.status), (ErrorCode::HttpError, Some(502)));
-        let e = parse(500, r#"{"detail":"boom"}"#).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::HttpError, Some(500)));
+        let e = parse(404, r#"{"detail":"boom"}"#).unwrap_err();
+        assert_eq!((e.code, e.status), (ErrorCode::HttpError, Some(404)));
     }
 
     #[test]
@@ -306,6 +390,15 @@ mod tests {
     }
 
     #[test]
+    fn server_errors_are_http_errors_even_with_an_oauth_body() {
+        let e = parse(504, r#"{"error":"temporarily_unavailable"}"#).unwrap_err();
+        assert_eq!((e.code, e.status), (ErrorCode::HttpError, Some(504)));
+        assert_eq!(e.oauth_error.as_deref(), Some("temporarily_unavailable"));
+        let e = parse(503, r#"{"error":"invalid_grant"}"#).unwrap_err();
+        assert_eq!(e.code, ErrorCode::HttpError);
+    }
+
+    #[test]
     fn session_round_trip_and_redaction() {
         let t = parse(
             200,
@@ -313,13 +406,13 @@ mod tests {
         )
         .unwrap();
         let s = Session::from_token_response("fitbark", t, None, None);
-        let text = s.to_json();
+        let text = serde_json::to_string(&s).unwrap();
         assert_eq!(
             text,
             r#"{"provider":"fitbark","accessToken":"at","tokenType":"bearer","refreshToken":"rt","expiresAt":1700000060000}"#
         );
-        assert_eq!(Session::from_json(&text, "fitbark"), Some(s.clone()));
-        assert_eq!(Session::from_json(&text, "fitrankings"), None);
+        assert_eq!(stored(&text, "fitbark"), Some(s.clone()));
+        assert_eq!(stored(&text, "fitrankings"), None);
         let debug = format!("{s:?}");
         assert!(
             !debug.contains("\"at\"") && !debug.contains("\"rt\""),
@@ -336,11 +429,17 @@ mod tests {
             "{}",
             "not json",
             r#"{"provider":"fitbark","accessToken":"","tokenType":"bearer"}"#,
+            r#"{"provider":"fitbark","accessToken":7,"tokenType":"bearer"}"#,
             r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","expiresAt":"x"}"#,
             r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","userId":5}"#,
         ] {
-            assert_eq!(Session::from_json(bad, "fitbark"), None, "{bad}");
+            assert_eq!(stored(bad, "fitbark"), None, "{bad}");
         }
+        assert!(stored(
+            r#"{"provider":"fitbark","accessToken":"a","tokenType":"bearer","scope":null}"#,
+            "fitbark"
+        )
+        .is_some());
     }
 
     #[test]
@@ -352,16 +451,12 @@ mod tests {
 
     #[test]
     fn expiry_arithmetic() {
-        let mut s = Session::from_token_response(
-            "fitbark",
-            parse(
-                200,
-                r#"{"access_token":"a","token_type":"bearer","expires_in":10}"#,
-            )
-            .unwrap(),
-            None,
-            None,
-        );
+        let t = parse(
+            200,
+            r#"{"access_token":"a","token_type":"bearer","expires_in":10}"#,
+        )
+        .unwrap();
+        let mut s = Session::from_token_response("fitbark", t, None, None);
         assert!(!s.expires_within(NOW, 0));
         assert!(!s.expires_within(NOW + 9_999, 0));
         assert!(s.expires_within(NOW + 10_000, 0));

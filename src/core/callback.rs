@@ -1,0 +1,377 @@
+//! Sign-in transactions and callbacks: the FitBark-style authorisation response (RFC 6749
+//! §4.1.2, with `state` and PKCE, and RFC 9207's `iss`) and the FitRankings-style popup callback
+//! (token and user id in the query), validated before anything is exchanged or stored.
+
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+use super::error::{Error, ErrorCode, Result};
+use super::pkce::{self, CodeVerifier, RANDOM_LEN};
+use super::query::{self, Params};
+use super::session::{Secret, Session};
+
+/// How long a started sign-in stays valid: a user who takes longer starts again.
+pub const TRANSACTION_TTL_MS: u64 = 15 * 60 * 1000;
+
+/// The authorisation response's parameters (RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207 §2): removed
+/// from the address bar once read.
+pub const CALLBACK_PARAMS: &[&str] = &[
+    "code",
+    "state",
+    "error",
+    "error_description",
+    "error_uri",
+    "iss",
+];
+
+/// A started authorisation, stored under `fitconnect:tx:<provider>` until the redirect comes
+/// back, and consumed (removed) before the response is checked.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    /// The provider id.
+    pub provider: String,
+    /// The `state` sent (256 bits, base64url).
+    pub state: String,
+    /// The PKCE verifier, when PKCE is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier: Option<Secret>,
+    /// The `redirect_uri` sent, repeated in the exchange (RFC 6749 §4.1.3).
+    pub redirect_uri: String,
+    /// When it started, in ms since the epoch.
+    pub created_at: u64,
+}
+
+impl Transaction {
+    /// A new transaction from two sets of random bytes (for the state and the verifier).
+    pub fn start(
+        provider: &str,
+        redirect_uri: &str,
+        pkce: bool,
+        [state, verifier]: &[[u8; RANDOM_LEN]; 2],
+        now_ms: u64,
+    ) -> Transaction {
+        Transaction {
+            provider: provider.into(),
+            state: pkce::new_state(state),
+            verifier: pkce.then(|| Secret::new(CodeVerifier::new(verifier).secret())),
+            redirect_uri: redirect_uri.into(),
+            created_at: now_ms,
+        }
+    }
+
+    /// The S256 challenge of the verifier, if PKCE is on.
+    pub fn challenge(&self) -> Option<String> {
+        self.verifier
+            .as_ref()
+            .map(|v| CodeVerifier::from_stored(v.expose().into()).challenge_s256())
+    }
+
+    /// Accepts a stored transaction only for this provider and within its lifetime.
+    pub fn checked(self, provider: &str, now_ms: u64) -> Option<Transaction> {
+        (self.provider == provider
+            && !self.state.is_empty()
+            && now_ms.saturating_sub(self.created_at) <= TRANSACTION_TTL_MS)
+            .then_some(self)
+    }
+}
+
+fn callback_params(search: &str, hash: &str) -> Result<Params> {
+    let params = Params::parse(search)?;
+    if params.is_empty() {
+        Params::parse(hash)
+    } else {
+        Ok(params)
+    }
+}
+
+fn provider_error(params: &Params) -> Result<()> {
+    match params.get("error")? {
+        Some(error) => Err(Error::from_oauth(
+            error.into(),
+            params.get("error_description")?.map(String::from),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The names of a popup callback's parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct PopupParams {
+    /// Carries the user token.
+    pub token: &'static str,
+    /// Carries the user id.
+    pub user_id: &'static str,
+}
+
+/// Reads a popup callback (query, or fragment when the query is empty): the provider's error, or
+/// the token and user id, each exactly once and non-empty.
+pub fn parse_popup_callback(
+    provider: &'static str,
+    names: PopupParams,
+    search: &str,
+    hash: &str,
+) -> Result<Session> {
+    let result = (|| -> Result<Session> {
+        let params = callback_params(search, hash)?;
+        provider_error(&params)?;
+        let token = params.require(names.token)?;
+        let user_id = params.require(names.user_id)?;
+        Ok(Session {
+            provider: provider.into(),
+            access_token: Secret::new(token),
+            token_type: "bearer".into(),
+            user_id: Some(user_id.into()),
+            refresh_token: None,
+            expires_at: None,
+            scope: None,
+        })
+    })();
+    result.map_err(|e| e.for_provider(provider))
+}
+
+/// What the address says about an authorisation response.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Inspection {
+    /// Whether it carries one: `state` with `code` or `error`.
+    pub response: bool,
+    /// Its `state`, if readable.
+    pub state: Option<String>,
+    /// The query without the response's parameters (`?…` or empty).
+    pub clean: String,
+}
+
+/// Looks at a page's query without judging it.
+pub fn inspect(search: &str) -> Inspection {
+    if search.len() > query::MAX_QUERY_LEN {
+        // Too long to be an authorisation response (and too long to read).
+        return Inspection {
+            response: false,
+            state: None,
+            clean: search.into(),
+        };
+    }
+    let params = Params::parse(search).unwrap_or_default();
+    Inspection {
+        response: params.has("state") && (params.has("code") || params.has("error")),
+        state: params.get("state").ok().flatten().map(String::from),
+        clean: query::remove_params(search, CALLBACK_PARAMS),
+    }
+}
+
+/// Validates an authorisation response against the transaction this browser started, and answers
+/// the code to exchange. In order: `state` (missing, unexpected and different are all
+/// `state_mismatch`, compared in constant time), `iss` when present (RFC 9207: it must be
+/// `issuer`, or the response may come from another server: `invalid_callback`), the provider's
+/// error, then the code.
+pub fn parse_code_callback(
+    provider: &'static str,
+    issuer: &str,
+    search: &str,
+    transaction: Option<&Transaction>,
+) -> Result<String> {
+    let result = (|| {
+        let params = Params::parse(search)?;
+        let state = params.get("state")?;
+        let mismatch = |m: &'static str| Err(Error::new(ErrorCode::StateMismatch, m));
+        match (transaction.map(|t| t.state.as_str()), state) {
+            (None, _) => return mismatch("No sign-in was started here, or it already completed"),
+            (Some(_), None) => return mismatch("The callback has no state parameter"),
+            (Some(e), Some(s)) if !bool::from(e.as_bytes().ct_eq(s.as_bytes())) => {
+                return mismatch("The callback's state does not match the sign-in started here")
+            }
+            _ => {}
+        }
+        if let Some(iss) = params.get("iss")? {
+            if iss != issuer {
+                return Err(Error::new(
+                    ErrorCode::InvalidCallback,
+                    "The authorization response names another issuer (iss)",
+                ));
+            }
+        }
+        provider_error(&params)?;
+        Ok(String::from(params.require("code")?))
+    })();
+    result.map_err(|e| e.for_provider(provider))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_700_000_000_000;
+    const ISSUER: &str = "https://app.fitbark.com";
+    const FR: PopupParams = PopupParams {
+        token: "token",
+        user_id: "user_id",
+    };
+
+    fn tx() -> Transaction {
+        Transaction::start(
+            "fitbark",
+            "https://app.example/",
+            true,
+            &[[1; 32], [2; 32]],
+            NOW,
+        )
+    }
+
+    fn code(q: &str, t: Option<&Transaction>) -> ErrorCode {
+        parse_code_callback("fitbark", ISSUER, q, t)
+            .unwrap_err()
+            .code
+    }
+
+    #[test]
+    fn popup_callback_in_any_order() {
+        for q in ["?token=abc&user_id=42", "?user_id=42&token=abc"] {
+            let s = parse_popup_callback("fitrankings", FR, q, "").unwrap();
+            assert_eq!(s.access_token.expose(), "abc");
+            assert_eq!(s.user_id.as_deref(), Some("42"));
+            assert_eq!(s.provider, "fitrankings");
+        }
+        let s =
+            parse_popup_callback("fitrankings", FR, "", "#token=a%2Bb+c&user_id=000000").unwrap();
+        assert_eq!(s.access_token.expose(), "a+b c");
+        assert_eq!(s.user_id.as_deref(), Some("000000"));
+    }
+
+    #[test]
+    fn popup_callback_errors() {
+        let code = |q: &str| {
+            parse_popup_callback("fitrankings", FR, q, "")
+                .unwrap_err()
+                .code
+        };
+        assert_eq!(code("?user_id=1"), ErrorCode::InvalidCallback);
+        assert_eq!(code("?token=&user_id=1"), ErrorCode::InvalidCallback);
+        assert_eq!(code("?token=a"), ErrorCode::InvalidCallback);
+        assert_eq!(
+            code("?token=a&token=b&user_id=1"),
+            ErrorCode::InvalidCallback
+        );
+        assert_eq!(code("?token=%zz&user_id=1"), ErrorCode::InvalidCallback);
+        assert_eq!(code("?token=%FF&user_id=1"), ErrorCode::InvalidCallback);
+        assert_eq!(code(""), ErrorCode::InvalidCallback);
+        assert_eq!(code("?error=access_denied"), ErrorCode::AccessDenied);
+        let e = parse_popup_callback("fitrankings", FR, "?error=server_error", "").unwrap_err();
+        assert_eq!(e.code, ErrorCode::OauthError);
+        assert_eq!(e.provider, Some("fitrankings"));
+    }
+
+    #[test]
+    fn code_callback_success() {
+        let t = tx();
+        let q = format!("?code=abc&state={}", t.state);
+        assert_eq!(
+            parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap(),
+            "abc"
+        );
+    }
+
+    #[test]
+    fn code_callback_state_rules() {
+        let t = tx();
+        assert_eq!(code("?code=abc", Some(&t)), ErrorCode::StateMismatch);
+        assert_eq!(
+            code("?code=abc&state=other", Some(&t)),
+            ErrorCode::StateMismatch
+        );
+        let q = format!("?code=abc&state={}", t.state);
+        assert_eq!(code(&q, None), ErrorCode::StateMismatch);
+        assert_eq!(
+            code("?error=access_denied&state=x", Some(&t)),
+            ErrorCode::StateMismatch
+        );
+        let twice = format!("?code=a&state={0}&state={0}", t.state);
+        assert_eq!(code(&twice, Some(&t)), ErrorCode::InvalidCallback);
+        let no_code = format!("?state={}", t.state);
+        assert_eq!(code(&no_code, Some(&t)), ErrorCode::InvalidCallback);
+        let two_codes = format!("?code=a&code=b&state={}", t.state);
+        assert_eq!(code(&two_codes, Some(&t)), ErrorCode::InvalidCallback);
+    }
+
+    #[test]
+    fn rfc9207_issuer_must_match_when_present() {
+        let t = tx();
+        let ok = format!(
+            "?code=abc&state={}&iss={}",
+            t.state, "https%3A%2F%2Fapp.fitbark.com"
+        );
+        assert_eq!(
+            parse_code_callback("fitbark", ISSUER, &ok, Some(&t)).unwrap(),
+            "abc"
+        );
+        let other = format!("?code=abc&state={}&iss=https%3A%2F%2Fevil.example", t.state);
+        let e = parse_code_callback("fitbark", ISSUER, &other, Some(&t)).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::InvalidCallback, Some("fitbark"))
+        );
+        let error = format!(
+            "?error=access_denied&state={}&iss=https%3A%2F%2Fevil.example",
+            t.state
+        );
+        assert_eq!(code(&error, Some(&t)), ErrorCode::InvalidCallback);
+        let twice = format!("?code=abc&state={}&iss={ISSUER}&iss={ISSUER}", t.state);
+        assert_eq!(code(&twice, Some(&t)), ErrorCode::InvalidCallback);
+    }
+
+    #[test]
+    fn code_callback_provider_errors() {
+        let t = tx();
+        let q = format!(
+            "?error=access_denied&error_description=The+resource+owner+denied&state={}",
+            t.state
+        );
+        let e = parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::AccessDenied);
+        assert_eq!(e.description.as_deref(), Some("The resource owner denied"));
+        assert_eq!(e.provider, Some("fitbark"));
+        let q = format!("?error=invalid_scope&state={}", t.state);
+        let e = parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OauthError);
+        assert_eq!(e.oauth_error.as_deref(), Some("invalid_scope"));
+    }
+
+    #[test]
+    fn transaction_round_trip_and_expiry() {
+        let t = tx();
+        let text = serde_json::to_string(&t).unwrap();
+        let back = |text: &str, provider: &str, now: u64| {
+            serde_json::from_str::<Transaction>(text)
+                .ok()?
+                .checked(provider, now)
+        };
+        let b = back(&text, "fitbark", NOW + 1000).unwrap();
+        assert_eq!(b.state, t.state);
+        assert_eq!(b.verifier, t.verifier);
+        assert_eq!(b.redirect_uri, "https://app.example/");
+        assert!(back(&text, "fitbark", NOW + TRANSACTION_TTL_MS + 1).is_none());
+        assert!(back(&text, "fitrankings", NOW).is_none());
+        assert!(back("{", "fitbark", NOW).is_none());
+        assert!(!format!("{t:?}").contains(t.verifier.as_ref().unwrap().expose()));
+        assert_eq!(t.challenge().unwrap().len(), 43);
+    }
+
+    #[test]
+    fn transaction_without_pkce() {
+        let t = Transaction::start("fitbark", "r", false, &[[3; 32], [4; 32]], NOW);
+        assert!(t.verifier.is_none() && t.challenge().is_none());
+        assert_ne!(t.state, tx().state);
+    }
+
+    #[test]
+    fn response_detection_and_cleaning() {
+        assert!(inspect("?code=a&state=b").response);
+        assert!(inspect("?error=access_denied&state=b").response);
+        assert!(!inspect("?code=a").response);
+        assert!(!inspect("").response);
+        assert_eq!(inspect("?code=a&state=b").state.as_deref(), Some("b"));
+        assert_eq!(
+            inspect("?tab=2&code=a&state=b&error_description=x&iss=y").clean,
+            "?tab=2"
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! Base URLs from the options: absolute `https:` URLs (`http:` only for a loopback host, where a
+//! local sandbox runs), with no query, fragment or user info, and without trailing slashes.
+
+use super::error::{invalid_config, Result};
+
+/// Whether `host` (with its port, if any) names this machine: `localhost`, `127.0.0.0/8` or
+/// `[::1]`.
+pub fn is_loopback(host_and_port: &str) -> bool {
+    let host = if host_and_port.starts_with('[') {
+        host_and_port
+            .split_inclusive(']')
+            .next()
+            .unwrap_or(host_and_port)
+    } else {
+        host_and_port.split(':').next().unwrap_or(host_and_port)
+    };
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u8>().is_ok()
+        })
+}
+
+/// Checks a base URL option named `name` and drops trailing slashes.
+pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(invalid_config(format!(
+            "{name} must be an absolute http(s) URL"
+        )));
+    };
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', '@', ' ', '\\']) {
+        return Err(invalid_config(format!(
+            "{name} must be an origin with an optional path"
+        )));
+    }
+    let host = rest.split('/').next().unwrap_or(rest);
+    if !https && !is_loopback(host) {
+        return Err(invalid_config(format!(
+            "{name} must use https: (http: only for localhost, 127.0.0.1 or [::1])"
+        )));
+    }
+    Ok(url.trim_end_matches('/').into())
+}
+
+/// The origin of a URL that passed [`normalize_base_url`]: scheme and host, lowercased.
+pub fn origin(base_url: &str) -> String {
+    let scheme_end = base_url.find("://").map_or(0, |i| i + 3);
+    let end = base_url[scheme_end..]
+        .find('/')
+        .map_or(base_url.len(), |i| scheme_end + i);
+    base_url[..end].to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ErrorCode;
+
+    #[test]
+    fn base_url_rules() {
+        let ok = |u: &str| normalize_base_url("baseUrl", u).unwrap();
+        assert_eq!(
+            ok("https://api.fitrankings.com/"),
+            "https://api.fitrankings.com"
+        );
+        assert_eq!(ok("https://club.example/api//"), "https://club.example/api");
+        for local in [
+            "http://127.0.0.1:8081",
+            "http://localhost:3000/x",
+            "http://127.255.0.9",
+            "http://[::1]:8080",
+            "http://LOCALHOST",
+        ] {
+            assert_eq!(ok(local), local.trim_end_matches('/'));
+        }
+        for bad in [
+            "",
+            "api.fitrankings.com",
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://a/?q",
+            "https://a#f",
+            "https://user@evil",
+            "javascript:alert(1)",
+            "http://api.fitrankings.com",
+            "http://127.0.0.1.evil.example",
+            "http://128.0.0.1",
+            "http://localhost.evil.example",
+            "http://[::2]",
+            "http://127.0.0.256",
+        ] {
+            assert_eq!(
+                normalize_base_url("baseUrl", bad).unwrap_err().code,
+                ErrorCode::InvalidConfig,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            normalize_base_url("baseUrl", "http://fitbark.example")
+                .unwrap_err()
+                .message,
+            "baseUrl must use https: (http: only for localhost, 127.0.0.1 or [::1])"
+        );
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://App.FitBark.com/api"),
+            "https://app.fitbark.com"
+        );
+        assert_eq!(origin("http://127.0.0.1:8082"), "http://127.0.0.1:8082");
+    }
+}

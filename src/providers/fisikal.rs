@@ -1,0 +1,68 @@
+//! Fisikal: a Doorkeeper password grant that needs the client secret, so sign-in and refresh go
+//! through the app's server (`tokenEndpoint`); API calls go to the gym's instance.
+
+use super::{base_url, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use crate::core::options::Reader;
+use crate::core::Result;
+
+/// Fisikal.
+pub const PROVIDER: Provider = Provider {
+    id: "fisikal",
+    default_base_url: None,
+    flow: Flow::Password {
+        token_path: "/oauth/token",
+        scope: None,
+    },
+    refresh_skew_ms: 30_000,
+};
+
+/// `{ baseUrl, tokenEndpoint }`.
+pub fn read(o: Reader) -> Result<Config> {
+    let base = o.required("baseUrl", None)?;
+    let token_url = o.required("tokenEndpoint", Some(TOKEN_ENDPOINT_REQUIRED))?;
+    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, Some(base))?);
+    config.token_url = Some(token_url.into());
+    config.token_style = Some(TokenStyle::Json);
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::tests::{body, config, message};
+    use crate::providers::TokenRequest;
+
+    #[test]
+    fn options_and_bodies() {
+        assert_eq!(
+            message("fisikal", r#"{"tokenEndpoint":"t"}"#, read),
+            "baseUrl is required"
+        );
+        assert_eq!(
+            message("fisikal", r#"{"baseUrl":"https://g"}"#, read),
+            TOKEN_ENDPOINT_REQUIRED
+        );
+        let c = config(
+            "fisikal",
+            r#"{"baseUrl":"https://g","tokenEndpoint":"/capture"}"#,
+            read,
+        )
+        .unwrap();
+        assert_eq!(
+            body(&TokenRequest::password(&c, "bob", "p\"w")),
+            [
+                ("grant_type", "password"),
+                ("username", "bob"),
+                ("password", "p\"w")
+            ]
+        );
+        assert_eq!(
+            body(&TokenRequest::refresh(&c, "rt5")),
+            [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "rt5"),
+                ("client_id", "")
+            ]
+        );
+    }
+}

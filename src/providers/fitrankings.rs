@@ -1,0 +1,94 @@
+//! FitRankings: sign-in in a 400x600 popup on `/iq/oauth2/`, which redirects to the app's
+//! callback page with the user token and id in the query. No code, no `state`, no refresh.
+
+use super::{base_url, Config, Flow, Provider};
+use crate::core::callback::PopupParams;
+use crate::core::options::Reader;
+use crate::core::query;
+use crate::core::Result;
+
+const AUTHORIZE_PATH: &str = "/iq/oauth2/";
+const CALLBACK_PARAM: &str = "callback_uri";
+
+/// FitRankings.
+pub const PROVIDER: Provider = Provider {
+    id: "fitrankings",
+    default_base_url: Some("https://api.fitrankings.com"),
+    flow: Flow::Popup {
+        authorize_path: AUTHORIZE_PATH,
+        callback_param: CALLBACK_PARAM,
+        params: PARAMS,
+    },
+    refresh_skew_ms: 0,
+};
+
+/// The callback's parameters.
+pub const PARAMS: PopupParams = PopupParams {
+    token: "token",
+    user_id: "user_id",
+};
+
+/// How long the popup may stay open by default: five minutes.
+pub const DEFAULT_TIMEOUT_MS: u64 = 300_000;
+
+/// `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.
+pub fn read(o: Reader) -> Result<Config> {
+    let client_id = o.required("clientId", None)?;
+    let callback_uri = o.required("callbackUri", None)?;
+    let timeout_ms = o.count("timeoutMs", DEFAULT_TIMEOUT_MS)?;
+    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, o.string("baseUrl")?)?);
+    config.client_id = client_id.into();
+    config.timeout_ms = Some(timeout_ms);
+    config.popup_url = Some(popup_url(&config.base_url, client_id, callback_uri));
+    Ok(config)
+}
+
+/// `{base}/iq/oauth2/?client_id=…&callback_uri=…`.
+pub fn popup_url(base_url: &str, client_id: &str, callback_uri: &str) -> String {
+    query::append_to_url(
+        &[base_url, AUTHORIZE_PATH].concat(),
+        &[
+            ("client_id", Some(client_id)),
+            (CALLBACK_PARAM, Some(callback_uri)),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::tests::{config, message};
+
+    #[test]
+    fn options_become_the_popup_url() {
+        let c = config(
+            "fitrankings",
+            r#"{"clientId":"my app","callbackUri":"https://app.example/cb.html?x=1","timeoutMs":null}"#,
+            read,
+        )
+        .unwrap();
+        assert_eq!(c.popup_url.as_deref(), Some("https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1"));
+        assert_eq!(c.timeout_ms, Some(300_000));
+        assert_eq!(c.base_url, "https://api.fitrankings.com");
+    }
+
+    #[test]
+    fn option_errors() {
+        let m = |json| message("fitrankings", json, read);
+        assert_eq!(m(r#"{"callbackUri":"u"}"#), "clientId is required");
+        assert_eq!(m(r#"{"clientId":"c"}"#), "callbackUri is required");
+        assert_eq!(
+            m(r#"{"clientId":"c","callbackUri":"u","timeoutMs":0}"#),
+            "a numeric option must be a positive number"
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","callbackUri":"u","baseUrl":"ftp://x"}"#),
+            "baseUrl must be an absolute http(s) URL"
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","callbackUri":"u","clientSecret":"s3cret"}"#),
+            crate::core::options::SECRET_OPTION
+        );
+        assert_eq!(m("[]"), crate::core::options::NOT_AN_OBJECT);
+    }
+}

@@ -1,0 +1,262 @@
+//! The five providers: what differs between them, as data (hosts, paths, parameter names, which
+//! sign-in flow) plus the few functions that turn options into a [`Config`] and build their
+//! requests. Adding a provider means one file here and a class in `lib.rs`.
+
+pub mod fisikal;
+pub mod fitbark;
+pub mod fitrankings;
+pub mod openfit;
+pub mod perfectgym;
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::core::callback::PopupParams;
+use crate::core::options::{self, Options, Reader};
+use crate::core::url::normalize_base_url;
+use crate::core::Result;
+
+/// How a provider's users sign in.
+#[derive(Clone, Copy, Debug)]
+pub enum Flow {
+    /// A popup on the provider's page that redirects to the app's callback with the token in the
+    /// query (FitRankings): no code, no `state` echo, no refresh.
+    Popup {
+        /// Path of the sign-in page on the base URL.
+        authorize_path: &'static str,
+        /// Query parameter that names the callback page.
+        callback_param: &'static str,
+        /// The callback's parameters.
+        params: PopupParams,
+    },
+    /// The OAuth 2.0 authorisation-code redirect (RFC 6749 §4.1), the code exchanged by the app's
+    /// server (FitBark).
+    AuthorizationCode {
+        /// Path of the authorise endpoint on the base URL.
+        authorize_path: &'static str,
+    },
+    /// The resource-owner password grant (RFC 6749 §4.3), a legacy flow that RFC 9700 §2.4 says
+    /// must not be used; supported only for providers that offer nothing else.
+    Password {
+        /// Path of the token endpoint on the identity base URL, when the browser calls it itself.
+        token_path: &'static str,
+        /// `scope` to request, if the provider wants one.
+        scope: Option<&'static str>,
+    },
+}
+
+/// A provider's description.
+#[derive(Debug)]
+pub struct Provider {
+    /// Stable id, used in sessions, storage keys and errors.
+    pub id: &'static str,
+    /// API origin used when the options give no `baseUrl` (`None`: one host per customer).
+    pub default_base_url: Option<&'static str>,
+    /// The sign-in flow.
+    pub flow: Flow,
+    /// A token this close to expiry is treated as expired (ms), unless the options say otherwise.
+    pub refresh_skew_ms: u64,
+}
+
+/// How token requests are sent: a form to the provider's own endpoint, JSON to the app's server
+/// (which adds the client's credentials).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStyle {
+    /// `application/x-www-form-urlencoded` (RFC 6749 §4.3.2).
+    Form,
+    /// `application/json`, to the app's broker.
+    Json,
+}
+
+/// A client's configuration: the options, checked, and what follows from them. Also what the
+/// classes' `_config` getter shows.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    /// Provider id.
+    pub provider: &'static str,
+    /// The app's client id (`""` where the provider has none).
+    pub client_id: String,
+    /// The API base URL: Bearer tokens go to its origin only.
+    pub base_url: String,
+    /// Refresh this long before expiry (ms).
+    pub skew_ms: u64,
+    /// The token endpoint (resolved against the page for a relative one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    /// How token requests are sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_style: Option<TokenStyle>,
+    /// FitRankings: the popup's URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub popup_url: Option<String>,
+    /// FitRankings: how long the popup may stay open (ms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// FitBark: the registered redirect URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// The scope to ask for (FitBark: the option; OpenFIT: the provider's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// FitBark: whether PKCE S256 is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pkce: Option<bool>,
+    /// FitBark: the `iss` an authorisation response must carry, if it carries one (RFC 9207).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+}
+
+impl Config {
+    fn new(provider: &Provider, base_url: String) -> Config {
+        Config {
+            provider: provider.id,
+            client_id: String::new(),
+            base_url,
+            skew_ms: provider.refresh_skew_ms,
+            token_url: None,
+            token_style: None,
+            popup_url: None,
+            timeout_ms: None,
+            redirect_uri: None,
+            scope: None,
+            pkce: None,
+            issuer: None,
+        }
+    }
+}
+
+/// The message for a missing `tokenEndpoint`.
+pub const TOKEN_ENDPOINT_REQUIRED: &str = "tokenEndpoint (your server's token URL) is required";
+
+/// The base URL: the option, checked, or the provider's default.
+fn base_url(provider: &Provider, option: Option<&str>) -> Result<String> {
+    match (option, provider.default_base_url) {
+        (Some(url), _) => normalize_base_url("baseUrl", url),
+        (None, Some(default)) => Ok(default.into()),
+        (None, None) => Err(crate::core::error::invalid_config("baseUrl is required")),
+    }
+}
+
+/// Checks a class's options (`None`: not an object) into its configuration. Errors name the
+/// provider.
+pub fn configure(
+    provider: &'static str,
+    options: Option<&Options>,
+    read: fn(Reader) -> Result<Config>,
+) -> Result<Config> {
+    options::reader(options)
+        .and_then(read)
+        .map_err(|e| e.for_provider(provider))
+}
+
+/// A token request's fields, in order. Values are wiped from memory when dropped (the password
+/// among them); the browser layer writes them as a form or as JSON.
+#[derive(Debug, Default)]
+pub struct TokenRequest(pub Vec<(&'static str, Zeroizing<String>)>);
+
+impl TokenRequest {
+    fn with(mut self, name: &'static str, value: &str) -> Self {
+        self.0.push((name, Zeroizing::new(value.into())));
+        self
+    }
+
+    /// Adds a field only when `value` is present and not empty.
+    fn with_some(self, name: &'static str, value: Option<&str>) -> Self {
+        match value.filter(|v| !v.is_empty()) {
+            Some(v) => self.with(name, v),
+            None => self,
+        }
+    }
+
+    /// The refresh grant (RFC 6749 §6). The app's server gets `client_id` even when empty.
+    pub fn refresh(config: &Config, refresh_token: &str) -> Self {
+        let request = TokenRequest::default()
+            .with("grant_type", "refresh_token")
+            .with("refresh_token", refresh_token);
+        if config.token_style == Some(TokenStyle::Json) {
+            request.with("client_id", &config.client_id)
+        } else {
+            request.with_some("client_id", Some(&config.client_id))
+        }
+    }
+
+    /// The password grant (RFC 6749 §4.3.2): to the provider's own endpoint with its `scope` and
+    /// the client id when there is one; to the app's server with the credentials only.
+    pub fn password(config: &Config, username: &str, password: &str) -> Self {
+        let request = TokenRequest::default().with("grant_type", "password");
+        let request = if config.token_style == Some(TokenStyle::Json) {
+            request
+        } else {
+            request
+                .with_some("scope", config.scope.as_deref())
+                .with_some("client_id", Some(&config.client_id))
+        };
+        request
+            .with("username", username)
+            .with("password", password)
+    }
+
+    /// The code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5).
+    pub fn exchange(
+        config: &Config,
+        code: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+    ) -> Self {
+        TokenRequest::default()
+            .with("grant_type", "authorization_code")
+            .with("code", code)
+            .with("redirect_uri", redirect_uri)
+            .with("client_id", &config.client_id)
+            .with_some("code_verifier", verifier)
+    }
+
+    /// The field names and values, for the request body.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(n, v)| (*n, v.as_str()))
+    }
+}
+
+/// Every provider id.
+pub const IDS: [&str; 5] = [
+    fitrankings::PROVIDER.id,
+    fitbark::PROVIDER.id,
+    perfectgym::PROVIDER.id,
+    openfit::PROVIDER.id,
+    fisikal::PROVIDER.id,
+];
+
+/// The provider id equal to `name`, as a `'static` string.
+pub fn id(name: &str) -> Option<&'static str> {
+    IDS.into_iter().find(|id| *id == name)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn config(
+        provider: &'static str,
+        json: &str,
+        read: fn(Reader) -> Result<Config>,
+    ) -> Result<Config> {
+        let options = serde_json::from_str::<Options>(json).ok();
+        configure(provider, options.as_ref(), read)
+    }
+
+    pub fn message(
+        provider: &'static str,
+        json: &str,
+        read: fn(Reader) -> Result<Config>,
+    ) -> String {
+        let e = config(provider, json, read).unwrap_err();
+        assert_eq!(e.provider, Some(provider));
+        e.message.into_owned()
+    }
+
+    pub fn body(request: &TokenRequest) -> Vec<(&'static str, &str)> {
+        request.fields().collect()
+    }
+}

@@ -1,0 +1,156 @@
+//! OpenFIT: the password grant on its identity server (public client, scope
+//! `OpenFitApi offline_access`), rotating single-use refresh tokens, refreshed when about five
+//! minutes of life remain. Production and test hosts are known; others can be given.
+
+use super::{Config, Flow, Provider, TokenStyle};
+use crate::core::error::invalid_config;
+use crate::core::options::Reader;
+use crate::core::url::normalize_base_url;
+use crate::core::Result;
+
+const TOKEN_PATH: &str = "/connect/token";
+const SCOPE: &str = "OpenFitApi offline_access";
+
+/// OpenFIT.
+pub const PROVIDER: Provider = Provider {
+    id: "openfit",
+    default_base_url: Some(PRODUCTION.1),
+    flow: Flow::Password {
+        token_path: TOKEN_PATH,
+        scope: Some(SCOPE),
+    },
+    refresh_skew_ms: 300_000,
+};
+
+/// Production: identity server and API.
+pub const PRODUCTION: (&str, &str) = ("https://ids.openfit.care", "https://api.openfit.care");
+/// The test hosts (same client id as production).
+pub const TEST: (&str, &str) = (
+    "https://of-identity-internal.azurewebsites.net",
+    "https://of-api-internal.azurewebsites.net",
+);
+
+/// `{ clientId, environment?: "production" | "test" | { identityUrl, apiUrl }, refreshSkewSeconds? }`.
+pub fn read(o: Reader) -> Result<Config> {
+    let client_id = o.required("clientId", None)?;
+    let (identity, api) = match o.object("environment") {
+        Some(env) => {
+            let identity =
+                env.required("identityUrl", Some("environment.identityUrl is required"))?;
+            let api = env.required("apiUrl", Some("environment.apiUrl is required"))?;
+            (
+                normalize_base_url("environment.identityUrl", identity)?,
+                normalize_base_url("environment.apiUrl", api)?,
+            )
+        }
+        None => {
+            let (identity, api) = match o.string("environment")?.unwrap_or("production") {
+                "production" | "" => PRODUCTION,
+                "test" => TEST,
+                _ => {
+                    return Err(invalid_config(
+                        r#"environment must be "production", "test" or { identityUrl, apiUrl }"#,
+                    ))
+                }
+            };
+            (identity.into(), api.into())
+        }
+    };
+    let skew_seconds = o.count("refreshSkewSeconds", PROVIDER.refresh_skew_ms / 1000)?;
+    let mut config = Config::new(&PROVIDER, api);
+    config.client_id = client_id.into();
+    config.skew_ms = skew_seconds.saturating_mul(1000);
+    config.token_url = Some([identity.as_str(), TOKEN_PATH].concat());
+    config.token_style = Some(TokenStyle::Form);
+    config.scope = Some(SCOPE.into());
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::tests::{body, config, message};
+    use crate::providers::TokenRequest;
+
+    #[test]
+    fn environments() {
+        let c = config(
+            "openfit",
+            r#"{"clientId":"of","environment":"test","refreshSkewSeconds":60}"#,
+            read,
+        )
+        .unwrap();
+        assert_eq!(c.base_url, TEST.1);
+        assert_eq!(
+            c.token_url.as_deref(),
+            Some("https://of-identity-internal.azurewebsites.net/connect/token")
+        );
+        assert_eq!(c.skew_ms, 60_000);
+        let c = config("openfit", r#"{"clientId":"of","environment":{"identityUrl":"https://ids.example/","apiUrl":"https://api.example"}}"#, read).unwrap();
+        assert_eq!(
+            (c.base_url.as_str(), c.token_url.as_deref(), c.skew_ms),
+            (
+                "https://api.example",
+                Some("https://ids.example/connect/token"),
+                300_000
+            )
+        );
+        let c = config("openfit", r#"{"clientId":"of"}"#, read).unwrap();
+        assert_eq!(c.base_url, PRODUCTION.1);
+    }
+
+    #[test]
+    fn option_errors() {
+        let m = |json| message("openfit", json, read);
+        assert_eq!(m("{}"), "clientId is required");
+        assert_eq!(
+            m(r#"{"clientId":"c","environment":"staging"}"#),
+            r#"environment must be "production", "test" or { identityUrl, apiUrl }"#
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","environment":3}"#),
+            "a string option has another type"
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","environment":{"apiUrl":"https://b"}}"#),
+            "environment.identityUrl is required"
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","environment":{"identityUrl":"https://a"}}"#),
+            "environment.apiUrl is required"
+        );
+        assert_eq!(
+            m(r#"{"clientId":"c","refreshSkewSeconds":0}"#),
+            "a numeric option must be a positive number"
+        );
+        assert_eq!(
+            m(
+                r#"{"clientId":"c","environment":{"identityUrl":"https://a","apiUrl":"https://b","clientSecret":"x"}}"#
+            ),
+            crate::core::options::SECRET_OPTION
+        );
+    }
+
+    #[test]
+    fn form_bodies() {
+        let c = config("openfit", r#"{"clientId":"of-web"}"#, read).unwrap();
+        assert_eq!(
+            body(&TokenRequest::password(&c, "alice", "pw")),
+            [
+                ("grant_type", "password"),
+                ("scope", SCOPE),
+                ("client_id", "of-web"),
+                ("username", "alice"),
+                ("password", "pw")
+            ]
+        );
+        assert_eq!(
+            body(&TokenRequest::refresh(&c, "rt")),
+            [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "rt"),
+                ("client_id", "of-web")
+            ]
+        );
+    }
+}
