@@ -1,0 +1,253 @@
+//! TypeScript declarations that wasm-bindgen cannot derive from Rust signatures: the options,
+//! session and error types the exported classes name through `unchecked_param_type` and
+//! `unchecked_return_type`, the `FitConnectError` class (a JS snippet, `js/error.js`), and the
+//! connect button's element, options and events (`js/button.js`). wasm-bindgen copies each block
+//! verbatim into the generated `fitconnect.d.ts`, next to the classes it declares from Rust.
+//! No `any`: `tests/package` checks that, and `examples/vite-app` type-checks against the result.
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERRORS: &'static str = r#"
+/**
+ * Stable error codes carried by `FitConnectError.code`.
+ * @example
+ * if (e instanceof FitConnectError && e.code === "popup_closed") showHint();
+ */
+export type FitConnectErrorCode =
+  | "popup_blocked" | "popup_closed" | "timeout" | "state_mismatch" | "invalid_callback"
+  | "access_denied" | "oauth_error" | "invalid_response" | "http_error" | "network_error"
+  | "storage_unavailable" | "not_connected" | "invalid_config" | "interaction_in_progress";
+
+/**
+ * Provider ids, as in `Session.provider` and `FitConnectError.provider`.
+ * @example
+ * const id: ProviderId = "fitbark";
+ */
+export type ProviderId = "fitrankings" | "fitbark" | "perfectgym" | "openfit" | "fisikal";
+
+/**
+ * Every error the SDK throws or rejects with.
+ * @example
+ * try { await fitrankings.connect(); } catch (e) { if (e instanceof FitConnectError) console.log(e.code, e.provider); }
+ */
+export declare class FitConnectError extends Error {
+  readonly name: "FitConnectError";
+  readonly code: FitConnectErrorCode;
+  readonly provider?: ProviderId;
+  readonly status?: number;
+  readonly oauthError?: string;
+  readonly description?: string;
+  /** The scope a resource asked for (with `oauthError` "insufficient_scope"). */
+  readonly scope?: string;
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const SESSION_AND_OPTIONS: &'static str = r#"
+/**
+ * A user's tokens for one provider, as stored in sessionStorage.
+ * @example
+ * fitbark.onSessionChange((s: Session | null) => { if (s?.expiresAt) console.log(new Date(s.expiresAt)); });
+ */
+export interface Session {
+  provider: ProviderId;
+  accessToken: string;
+  /** Lowercased, always "bearer". */
+  tokenType: string;
+  userId?: string;
+  refreshToken?: string;
+  /** Expiry in milliseconds since the epoch. */
+  expiresAt?: number;
+  scope?: string;
+}
+
+/**
+ * Options of `new FitRankings(...)`.
+ * @example
+ * const options: FitRankingsOptions = { clientId: "abc", callbackUri: "https://app.example/callback.html" };
+ */
+export interface FitRankingsOptions {
+  clientId: string;
+  /** Your callback page, which calls `handleCallback()`. */
+  callbackUri: string;
+  /** Defaults to https://api.fitrankings.com */
+  baseUrl?: string;
+  /** How long the popup may stay open, default 300000 (5 minutes). */
+  timeoutMs?: number;
+}
+
+/**
+ * Options of `new FitBark(...)`.
+ * @example
+ * const options: FitBarkOptions = { clientId: "abc", redirectUri: "https://app.example/", tokenEndpoint: "/broker/fitbark/token" };
+ */
+export interface FitBarkOptions {
+  clientId: string;
+  /** Registered redirect URI: the page that calls `completeAuthorization()`. */
+  redirectUri: string;
+  /** Your server's token endpoint (the broker), which adds the client secret. */
+  tokenEndpoint: string;
+  /** Defaults to https://app.fitbark.com */
+  baseUrl?: string;
+  scope?: string;
+  /** Send PKCE S256, default true. */
+  pkce?: boolean;
+}
+
+/**
+ * Options of `new PerfectGym(...)`.
+ * @example
+ * const options: PerfectGymOptions = { baseUrl: "https://yourclub.perfectgym.com" };
+ */
+export interface PerfectGymOptions {
+  /** The club's host, e.g. https://yourclub.perfectgym.com */
+  baseUrl: string;
+}
+
+/**
+ * OpenFIT hosts: its identity server and its API.
+ * @example
+ * const hosts: OpenFitHosts = { identityUrl: "https://ids.openfit.care", apiUrl: "https://api.openfit.care" };
+ */
+export interface OpenFitHosts {
+  identityUrl: string;
+  apiUrl: string;
+}
+
+/**
+ * Options of `new OpenFit(...)`.
+ * @example
+ * const options: OpenFitOptions = { clientId: "abc", environment: "test" };
+ */
+export interface OpenFitOptions {
+  clientId: string;
+  /** "production" (default), "test", or explicit hosts. */
+  environment?: "production" | "test" | OpenFitHosts;
+  /** Refresh when fewer seconds than this remain, default 300. */
+  refreshSkewSeconds?: number;
+}
+
+/**
+ * Options of `new Fisikal(...)`.
+ * @example
+ * const options: FisikalOptions = { baseUrl: "https://yourgym.fisikal.com", tokenEndpoint: "/broker/fisikal/token" };
+ */
+export interface FisikalOptions {
+  /** The instance host, e.g. https://yourgym.fisikal.com */
+  baseUrl: string;
+  /** Your server's token endpoint (the broker), which adds the client id and secret. */
+  tokenEndpoint: string;
+}
+
+/**
+ * What `login()` takes. The password is sent once and never stored.
+ * @example
+ * await gym.login({ username: form.email.value, password: form.password.value } satisfies PasswordCredentials);
+ */
+export interface PasswordCredentials {
+  username: string;
+  password: string;
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CONNECT_BUTTON: &'static str = r#"
+/** Default options per provider, used by every button of that provider; attributes override them. */
+export interface ConnectButtonDefaults {
+  fitrankings?: Partial<FitRankingsOptions>;
+  fitbark?: Partial<FitBarkOptions>;
+  perfectgym?: Partial<PerfectGymOptions>;
+  openfit?: Partial<OpenFitOptions>;
+  fisikal?: Partial<FisikalOptions>;
+}
+
+/**
+ * Options of `defineConnectButtons()`.
+ * @example
+ * defineConnectButtons({ providers: { fitrankings: { clientId: "abc", callbackUri: "/callback.html" } } } satisfies ConnectButtonsOptions);
+ */
+export interface ConnectButtonsOptions {
+  /** The custom element's tag, default `"fitconnect-button"`. */
+  tagName?: string;
+  /** Options shared by all buttons of a provider, so each button needs only `provider`. */
+  providers?: ConnectButtonDefaults;
+}
+
+/** What the button shows: also reflected as its `state` attribute, for styling. */
+export type ConnectButtonState = "idle" | "connecting" | "connected" | "error";
+
+/** `detail` of `fitconnect:disconnected`. */
+export interface DisconnectedDetail {
+  provider: ProviderId;
+}
+
+/**
+ * `<fitconnect-button provider="…">`: a real `<button>` (in a shadow root, `part="button"`) that connects
+ * the user to one provider and shows idle, connecting, connected (with Disconnect) and error states.
+ *
+ * Attributes mirror the provider class's options: `client-id`, `callback-uri`, `base-url`, `timeout-ms`
+ * (FitRankings); `client-id`, `redirect-uri`, `token-endpoint`, `base-url`, `scope`, `pkce` (FitBark);
+ * `base-url` (PerfectGym); `client-id`, `environment` or `identity-url` + `api-url`, `refresh-skew-seconds`
+ * (OpenFIT); `base-url`, `token-endpoint` (Fisikal). Relative URLs resolve against the page.
+ *
+ * Styling: `::part(button)`, `::part(status)`, `::part(dialog)` and the custom properties
+ * `--fitconnect-button-bg`, `-color`, `-border`, `-radius`, `-font`, `-font-size`, `-font-weight`,
+ * `-padding`, `-shadow`, `-hover-bg`, and `--fitconnect-focus-color`, `--fitconnect-success-color`,
+ * `--fitconnect-error-color`.
+ *
+ * Events (bubbling and composed): `fitconnect:connected` (`detail`: the `Session`),
+ * `fitconnect:disconnected` (`detail`: `{ provider }`) and `fitconnect:error` (`detail`: the
+ * `FitConnectError`), dispatched by the button whose click (or FitBark redirect) caused them. Buttons of
+ * the same provider share one session and all show its state.
+ *
+ * @example
+ * ```html
+ * <fitconnect-button provider="fitrankings" client-id="your-client-id" callback-uri="/callback.html"></fitconnect-button>
+ * <fitconnect-button provider="perfectgym" base-url="https://yourclub.perfectgym.com"></fitconnect-button>
+ * ```
+ */
+export interface FitConnectButtonElement extends HTMLElement {
+  /** The provider id from the `provider` attribute. */
+  provider: ProviderId | null;
+  /** What the button shows now. */
+  readonly state: ConnectButtonState;
+  /** Options set from script (for frameworks that pass objects); attributes take precedence. */
+  options: Partial<FitRankingsOptions & FitBarkOptions & PerfectGymOptions & OpenFitOptions & FisikalOptions>;
+  /** The SDK client the button uses, or `null` while its options are incomplete. */
+  readonly client: FitRankings | FitBark | PerfectGym | OpenFit | Fisikal | null;
+  /** The provider's current session, or `null`. */
+  readonly session: Session | null;
+  /** Forgets the session, like clicking Disconnect, and dispatches `fitconnect:disconnected`. */
+  disconnect(): void;
+}
+
+/** The class `defineConnectButtons()` registers, as `customElements.get("fitconnect-button")` returns it. */
+export interface FitConnectButtonConstructor {
+  new (): FitConnectButtonElement;
+  prototype: FitConnectButtonElement;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "fitconnect-button": FitConnectButtonElement;
+  }
+  // Elements, document and window all extend this map, so listeners anywhere get typed events.
+  interface GlobalEventHandlersEventMap {
+    "fitconnect:connected": CustomEvent<Session>;
+    "fitconnect:disconnected": CustomEvent<DisconnectedDetail>;
+    "fitconnect:error": CustomEvent<FitConnectError>;
+  }
+}
+"#;
+
+// wasm-bindgen declares `[Symbol.dispose](): void` on every exported class. `Symbol.dispose` is
+// only typed from `lib` "esnext.disposable" on; declaring it here (as @types/node does) lets apps
+// with an older `lib` and `skipLibCheck: false` type-check the package. It merges with the lib's.
+#[wasm_bindgen(typescript_custom_section)]
+const SYMBOL_DISPOSE: &'static str = r#"
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+"#;
