@@ -1,11 +1,12 @@
 // <fitconnect-button>: a connect button any page can embed, with or without a framework.
-// It is bundled into the package's entry module.
+// A wasm-bindgen snippet: the Rust export `defineConnectButtons(options)` calls `define(options,
+// create)`, where `create(provider, options)` returns a new client of the provider's class (or
+// throws a FitConnectError). So this module imports no SDK class, and its stylesheet lives here
+// as a string: wasm-bindgen copies only the snippet files Rust names (this one and ./error.js).
 //
-// Nothing here touches window, HTMLElement or customElements when the module is evaluated: server-side
-// rendering imports it in Node, and the entry module imports it back (an ES module cycle), so the
-// SDK classes are only read inside functions that run later.
-import { FitRankings, FitBark, PerfectGym, OpenFit, Fisikal, FitConnectError } from './sdk.js';
-import STYLE from './button.css';
+// Nothing here touches window, HTMLElement or customElements when the module is evaluated:
+// server-side rendering may import the package in Node.
+import { FitConnectError } from './error.js';
 
 /** The tag `defineConnectButtons()` registers unless told otherwise. */
 const DEFAULT_TAG = 'fitconnect-button';
@@ -22,18 +23,16 @@ const url = (v) => new URL(v, document.baseURI).href;
 const number = (v) => Number(v);
 const flag = (v) => v !== 'false';
 
-// Per provider: its display name, how it signs in, its class, and attribute -> option.
+// Per provider: its display name, how it signs in, and attribute -> option.
 const PROVIDERS = {
   fitrankings: {
     name: 'FitRankings',
     flow: 'popup',
-    create: (o) => new FitRankings(o),
     attributes: { 'client-id': ['clientId', text], 'callback-uri': ['callbackUri', url], 'base-url': ['baseUrl', url], 'timeout-ms': ['timeoutMs', number] },
   },
   fitbark: {
     name: 'FitBark',
     flow: 'redirect',
-    create: (o) => new FitBark(o),
     attributes: {
       'client-id': ['clientId', text],
       'redirect-uri': ['redirectUri', url],
@@ -46,13 +45,11 @@ const PROVIDERS = {
   perfectgym: {
     name: 'PerfectGym',
     flow: 'password',
-    create: (o) => new PerfectGym(o),
     attributes: { 'base-url': ['baseUrl', url] },
   },
   openfit: {
     name: 'OpenFIT',
     flow: 'password',
-    create: (o) => new OpenFit(o),
     attributes: {
       'client-id': ['clientId', text],
       environment: ['environment', text],
@@ -64,7 +61,6 @@ const PROVIDERS = {
   fisikal: {
     name: 'Fisikal',
     flow: 'password',
-    create: (o) => new Fisikal(o),
     attributes: { 'base-url': ['baseUrl', url], 'token-endpoint': ['tokenEndpoint', url] },
   },
 };
@@ -97,6 +93,9 @@ function describe(error) {
 // Options given to defineConnectButtons(), per provider; attributes override them.
 const defaults = {};
 
+// The client factory from the Rust side: create(provider, options) -> a new client.
+let create = null;
+
 // A page load carries at most one FitBark authorisation response: one element completes it.
 let fitbarkCompletionStarted = false;
 
@@ -111,6 +110,84 @@ const ICONS = {
   error: svg('<path d="M16 10a6 6 0 1 1-1.8-4.3M16 3.5v3.7h-3.7"/>'),
 };
 
+// The shadow root's stylesheet.
+const STYLE = `:host {
+  --_bg: #ffffff; --_fg: #1f2328; --_border: #c8cdd4; --_hover: #f2f4f7; --_muted: #59636e;
+  --_ok: #1a7f37; --_danger: #b42318; --_focus: #2563eb; --_dialog-bg: #ffffff; --_field-bg: #ffffff;
+  display: inline-block;
+  vertical-align: middle;
+  font-family: var(--fitconnect-button-font, inherit);
+  color: var(--_fg);
+}
+@supports (color: light-dark(#fff, #000)) {
+  /* Follows the page's color-scheme; a page without one stays light. */
+  :host {
+    --_bg: light-dark(#ffffff, #22272e); --_fg: light-dark(#1f2328, #e6edf3);
+    --_border: light-dark(#c8cdd4, #444c56); --_hover: light-dark(#f2f4f7, #2d333b);
+    --_muted: light-dark(#59636e, #9ea7b3); --_ok: light-dark(#1a7f37, #57ab5a);
+    --_danger: light-dark(#b42318, #f47067); --_focus: light-dark(#2563eb, #6cb6ff);
+    --_dialog-bg: light-dark(#ffffff, #22272e); --_field-bg: light-dark(#ffffff, #1c2128);
+  }
+}
+:host([hidden]) { display: none; }
+.root { display: inline-flex; flex-direction: column; align-items: flex-start; gap: 0.375rem; max-width: 100%; }
+button {
+  display: inline-flex; align-items: center; justify-content: center; gap: 0.5rem;
+  min-height: 2.5rem; margin: 0;
+  padding: var(--fitconnect-button-padding, 0.5rem 1rem);
+  font: inherit;
+  font-size: var(--fitconnect-button-font-size, 0.9375rem);
+  font-weight: var(--fitconnect-button-font-weight, 600);
+  line-height: 1.25;
+  color: var(--fitconnect-button-color, var(--_fg));
+  background: var(--fitconnect-button-bg, var(--_bg));
+  border: var(--fitconnect-button-border, 1px solid var(--_border));
+  border-radius: var(--fitconnect-button-radius, 0.5rem);
+  box-shadow: var(--fitconnect-button-shadow, 0 1px 2px rgb(16 24 40 / 0.08));
+  cursor: pointer;
+  transition: background-color 0.15s, border-color 0.15s, box-shadow 0.15s;
+}
+button:hover { background: var(--fitconnect-button-hover-bg, var(--_hover)); }
+button:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_focus)); outline-offset: 2px; }
+button:disabled { cursor: default; opacity: 0.6; }
+button[aria-busy="true"] { cursor: progress; }
+svg { width: 1.125em; height: 1.125em; flex: none; display: block; }
+.label { text-align: start; }
+.spin { animation: spin 0.8s linear infinite; }
+@keyframes spin { to { transform: rotate(1turn); } }
+@media (prefers-reduced-motion: reduce) { .spin { animation: none; } }
+.status { margin: 0; max-width: 18rem; font-size: 0.8125rem; line-height: 1.35; color: var(--_muted); display: inline-flex; align-items: center; gap: 0.375rem; }
+.status:empty { display: none; }
+:host([state="connected"]) .status { color: var(--fitconnect-success-color, var(--_ok)); }
+:host([state="connected"]) .status::before { content: ""; width: 0.5rem; height: 0.5rem; border-radius: 50%; background: currentColor; }
+:host([state="error"]) .status { color: var(--fitconnect-error-color, var(--_danger)); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+
+dialog {
+  width: min(22rem, calc(100vw - 2rem)); padding: 1.5rem; margin: auto;
+  color: var(--_fg); background: var(--fitconnect-dialog-bg, var(--_dialog-bg));
+  border: 1px solid var(--_border); border-radius: var(--fitconnect-dialog-radius, 0.75rem);
+  box-shadow: 0 20px 48px rgb(16 24 40 / 0.22);
+  font-family: var(--fitconnect-button-font, inherit);
+}
+dialog::backdrop { background: rgb(16 24 40 / 0.45); }
+h2 { margin: 0 0 0.25rem; font-size: 1.125rem; line-height: 1.3; }
+.note { margin: 0 0 1rem; font-size: 0.8125rem; color: var(--_muted); line-height: 1.4; }
+form { display: grid; gap: 0.875rem; }
+label { display: grid; gap: 0.3rem; font-size: 0.875rem; font-weight: 600; }
+input {
+  font: inherit; font-weight: 400; font-size: 0.9375rem; padding: 0.5rem 0.625rem; min-height: 2.5rem;
+  color: inherit; background: var(--_field-bg); border: 1px solid var(--_border); border-radius: 0.375rem;
+}
+input:focus-visible { outline: 2px solid var(--fitconnect-focus-color, var(--_focus)); outline-offset: 1px; border-color: transparent; }
+.form-error { margin: 0; font-size: 0.8125rem; color: var(--fitconnect-error-color, var(--_danger)); }
+.form-error:empty { display: none; }
+.actions { display: flex; justify-content: flex-end; gap: 0.5rem; margin-top: 0.25rem; }
+.primary {
+  color: var(--fitconnect-primary-color, #ffffff); background: var(--fitconnect-primary-bg, var(--_focus)); border-color: transparent;
+}
+.primary:hover { background: var(--fitconnect-primary-bg, var(--_focus)); filter: brightness(0.93); }
+`;
 
 function browserOnly() {
   return new FitConnectError(
@@ -265,7 +342,7 @@ function createButtonClass() {
           delete options.identityUrl;
           delete options.apiUrl;
         }
-        this.#client = info.create(options);
+        this.#client = create(this.provider, options);
         this.#clientFor = this.provider;
         return this.#client;
       } catch (error) {
@@ -451,17 +528,20 @@ function createButtonClass() {
 }
 
 /**
- * Registers the `<fitconnect-button>` custom element. Calling it again does nothing more than merge
- * new `providers` defaults. Throws a `FitConnectError` with code `invalid_config` outside a browser.
+ * Registers the `<fitconnect-button>` custom element and returns its class; the Rust export
+ * `defineConnectButtons(options)` calls it with `create(provider, options)`, which makes a client.
+ * Calling it again does nothing more than merge new `providers` defaults. Throws a
+ * `FitConnectError` with code `invalid_config` outside a browser.
  */
-export function defineConnectButtons(options = {}) {
+export function define(options, factory) {
   if (typeof window === 'undefined' || typeof customElements === 'undefined' || typeof HTMLElement === 'undefined') {
     throw browserOnly();
   }
-  for (const [provider, values] of Object.entries(options.providers ?? {})) {
+  create = factory;
+  for (const [provider, values] of Object.entries(options?.providers ?? {})) {
     defaults[provider] = { ...defaults[provider], ...values };
   }
-  const tag = options.tagName ?? DEFAULT_TAG;
+  const tag = options?.tagName ?? DEFAULT_TAG;
   const existing = customElements.get(tag);
   if (existing) return existing;
   const element = createButtonClass();

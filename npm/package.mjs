@@ -1,6 +1,6 @@
 // Completes the package.json wasm-pack wrote into the npm package directory (name, version,
 // description, license, repository and keywords come from Cargo.toml) with what wasm-pack
-// does not know: the Node entry, exports and sideEffects.
+// does not know: the Node entry, exports and the files it adds.
 // Usage: node npm/package.mjs <package-dir>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,15 +30,18 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  // The entry imports the wasm module, which the bundler instantiates; it registers nothing until
-  // defineConnectButtons() is called.
-  sideEffects: ['./fitconnect_bg.wasm'],
+  // The entry hands the wasm module to the glue (fitconnect_bg.js) when it is evaluated: a bundler
+  // must never skip it, even for an app that imports only names re-exported from the glue. The
+  // snippets (the button, the error class) register nothing until defineConnectButtons() is called,
+  // but are listed as wasm-pack lists them.
+  sideEffects: ['./fitconnect.js', './snippets/*'],
   files: [
     'fitconnect.js',
     'fitconnect_bg.js',
     'fitconnect_bg.wasm',
     'fitconnect.d.ts',
-    'button.d.ts',
+    // wasm-bindgen's copies of the JS snippets the Rust imports (js/button.js, js/error.js).
+    'snippets/',
     'error.js',
     'node.js',
   ],

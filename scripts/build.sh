@@ -1,35 +1,65 @@
 #!/usr/bin/env bash
-# Builds the SDK (one wasm-pack build, two packagings) and the server binary:
-#   pkg/          the build a page loads without a bundler, served to the demo page at /pkg/: one ES
-#                 module (fitconnect.js: the JavaScript layer, the core's loader and the button) whose
-#                 init() fetches the wasm next to it.
-#   pkg-bundler/  the npm package: what a Vite or webpack app installs; its module imports the wasm
-#                 for the bundler to instantiate. Node (server-side rendering) resolves its `node`
-#                 export, which imports without wasm.
-# The wasm is built without the `std` feature: no_std, a small allocator and no panic messages.
+# Builds the SDK (two wasm-pack builds: wasm-bindgen's generated glue, two packagings) and the
+# server binary:
+#   pkg/          --target web: what a page loads without a bundler, served to the demo at /pkg/.
+#                 fitconnect.js (the glue; its default export init() fetches fitconnect_bg.wasm next
+#                 to it) and snippets/fitconnect-<hash>/js/ (the button and the error class).
+#                 Minified in place unless --dev.
+#   pkg-bundler/  --target bundler: the npm package. fitconnect.js imports the wasm for the app's
+#                 bundler to instantiate, fitconnect_bg.js holds the glue. Node (server-side
+#                 rendering) resolves its `node` export (node.js), which imports without wasm.
+# wasm-bindgen does not re-export items of JS snippets, and a bundler build has no init(): the
+# lines appended below add `FitConnectError` to both entries and a default init() that resolves at
+# once to the bundler one, so `import init, { FitConnectError } from 'fitconnect'` works with both.
 # Usage: scripts/build.sh [--dev]   (--dev: unoptimised wasm, JavaScript not minified)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 profile=--release
-dev=
-[ "${1:-}" = "--dev" ] && { profile=--dev; dev=--dev; }
-
-wasm-pack --quiet build . --target bundler "$profile" --out-dir target/wasm-bundler --out-name fitconnect \
-  -- --no-default-features \
-  2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
+[ "${1:-}" = "--dev" ] && profile=--dev
 
 rm -rf pkg pkg-bundler
-node scripts/bundle.mjs web target/wasm-bundler pkg $dev
-node scripts/bundle.mjs bundler target/wasm-bundler pkg-bundler $dev
-for dir in pkg pkg-bundler; do
-  cp js/fitconnect.d.ts js/button.d.ts "$dir/"
+for target in web bundler; do
+  out=pkg; [ "$target" = bundler ] && out=pkg-bundler
+  wasm-pack --quiet build . --target "$target" "$profile" --out-dir "$out" --out-name fitconnect \
+    2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
 done
 
-# The npm package: its Node entry (with the error class it exports), README and package.json.
-cp npm/node.js js/error.js npm/README.md pkg-bundler/
-cp target/wasm-bundler/package.json pkg-bundler/package.json
+# The one snippet directory wasm-bindgen made for this crate (js/button.js, js/error.js).
+snippets() {
+  local dirs=("$1"/snippets/fitconnect-*)
+  [ "${#dirs[@]}" -eq 1 ] && [ -f "${dirs[0]}/js/error.js" ] \
+    || { echo "build: expected one $1/snippets/fitconnect-*/js/error.js, found: ${dirs[*]}" >&2; exit 1; }
+  echo "${dirs[0]#"$1"/}"
+}
+for out in pkg pkg-bundler; do
+  dir=$(snippets "$out")
+  printf "export { FitConnectError } from './%s/js/error.js';\n" "$dir" >> "$out/fitconnect.js"
+done
+cat >> pkg-bundler/fitconnect.js <<'EOF'
+// The bundler instantiated the wasm when this module was imported: nothing is left to wait for.
+export default function init() { return Promise.resolve(); }
+EOF
+cat >> pkg-bundler/fitconnect.d.ts <<'EOF'
+/**
+ * With a bundler the WebAssembly module is ready once the import resolves: `init()` resolves at once.
+ * It is here so that code written for the web build (`await init()`) runs unchanged.
+ */
+export default function init(): Promise<void>;
+EOF
+
+# What a page without a bundler loads, minified file by file (no bundling: the glue imports the
+# snippets by path). The npm package stays readable: the app's bundler minifies it.
+if [ "$profile" = --release ]; then
+  while IFS= read -r -d '' file; do
+    esbuild "$file" --minify --legal-comments=none --log-level=warning --allow-overwrite --outfile="$file"
+  done < <(find pkg -name '*.js' -print0)
+fi
+
+# The npm package: its Node entry (with its own copy of the error class: Node loads no snippet),
+# its README (instead of the crate's) and package.json.
+cp npm/node.js npm/README.md js/error.js pkg-bundler/
 node npm/package.mjs pkg-bundler
 
 cargo build --quiet -p fitconnect-server

@@ -1,5 +1,5 @@
 // Deliberately wrong uses of the fitconnect types: type-checking this file must fail, with exactly
-// the error named on each marked line (tests/types/expect-type-errors.mjs checks that).
+// the error named on each marked line (tests/types/types.test.mjs checks that).
 import { FitConnectError, FitRankings, OpenFit, defineConnectButtons } from 'fitconnect';
 
 new FitRankings({ clientId: 1, callbackUri: 'https://app.example/callback.html' }); // error TS2322
