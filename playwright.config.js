@@ -2,7 +2,9 @@
 // Build first: `cargo build -p fitconnect-server` and `wasm-pack build --target web`.
 const { defineConfig } = require('@playwright/test');
 
-const PORT_BASE = 18080;
+// FITCONNECT_E2E_PORT_BASE moves every origin (app N, sandboxes N+1..N+6), so that two checkouts can
+// run the suite at once; tests/e2e/helpers.js reads the same variable.
+const PORT_BASE = Number(process.env.FITCONNECT_E2E_PORT_BASE || 18080);
 const serverBin = process.env.FITCONNECT_SERVER_BIN || 'target/debug/fitconnect-server';
 
 module.exports = defineConfig({

@@ -4,13 +4,16 @@ const base = require('@playwright/test');
 
 const { expect } = base;
 
-const APP = 'http://127.0.0.1:18080';
-const FITRANKINGS = 'http://127.0.0.1:18081';
-const FITBARK = 'http://127.0.0.1:18082';
-const PERFECTGYM = 'http://127.0.0.1:18083';
-const OPENFIT_IDENTITY = 'http://127.0.0.1:18084';
-const OPENFIT_API = 'http://127.0.0.1:18085';
-const FISIKAL = 'http://127.0.0.1:18086';
+// The origins playwright.config.js starts (FITCONNECT_E2E_PORT_BASE, default 18080).
+const PORT_BASE = Number(process.env.FITCONNECT_E2E_PORT_BASE || 18080);
+const origin = (offset) => `http://127.0.0.1:${PORT_BASE + offset}`;
+const APP = origin(0);
+const FITRANKINGS = origin(1);
+const FITBARK = origin(2);
+const PERFECTGYM = origin(3);
+const OPENFIT_IDENTITY = origin(4);
+const OPENFIT_API = origin(5);
+const FISIKAL = origin(6);
 const SANDBOX_ORIGINS = [FITRANKINGS, FITBARK, PERFECTGYM, OPENFIT_IDENTITY, OPENFIT_API, FISIKAL];
 const PROVIDER_IDS = ['fitrankings', 'fitbark', 'perfectgym', 'openfit', 'fisikal'];
 const SESSION_KEY = Object.fromEntries(PROVIDER_IDS.map((id) => [id, `fitconnect:session:${id}`]));

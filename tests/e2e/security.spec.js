@@ -1,5 +1,5 @@
 // The user token must only ever travel to the provider's own API origin.
-const { test, expect, FITRANKINGS, gotoDemo, connectFitRankings } = require('./helpers');
+const { test, expect, APP, FITRANKINGS, FITBARK, gotoDemo, connectFitRankings } = require('./helpers');
 
 test('fetch refuses to send the FitRankings token to any other origin (invalid_config)', async ({ page }) => {
   await gotoDemo(page);
@@ -9,7 +9,7 @@ test('fetch refuses to send the FitRankings token to any other origin (invalid_c
   page.on('request', (req) => outgoing.push(req.url()));
 
   const targets = [
-    'http://127.0.0.1:18082/api/v2/user', // another provider on the same host
+    `${FITBARK}/api/v2/user`, // another provider on the same host
     '//evil.example/x', // protocol-relative
     FITRANKINGS.replace('http:', 'https:') + '/iq/users/', // same host and port, other scheme
   ];
@@ -42,6 +42,6 @@ test('fetch refuses to send the FitRankings token to any other origin (invalid_c
       code: 'invalid_config',
     });
   }
-  const leaked = outgoing.filter((u) => !u.startsWith(`${FITRANKINGS}/`) && !u.startsWith('http://127.0.0.1:18080/'));
+  const leaked = outgoing.filter((u) => !u.startsWith(`${FITRANKINGS}/`) && !u.startsWith(`${APP}/`));
   expect(leaked).toEqual([]);
 });
