@@ -157,6 +157,88 @@ async fn broker_is_mounted_on_the_app_origin() {
     assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
 }
 
+#[tokio::test]
+async fn pages_send_no_referrer_nosniff_and_a_content_security_policy() {
+    let app = app(&["--port-base", "9100"]);
+    for page in ["/", "/callback.html"] {
+        let answer = send(&app, get(page)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            answer.header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{page}"
+        );
+        assert_eq!(
+            answer.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        let csp = answer.header("content-security-policy").expect("a CSP");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        for expected in [
+            "default-src 'none'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src-elem 'self' 'unsafe-inline'",
+            "style-src-attr 'none'",
+            "img-src 'self'",
+            "connect-src 'self' http://127.0.0.1:9101 http://127.0.0.1:9102 \
+             http://127.0.0.1:9103 http://127.0.0.1:9104 http://127.0.0.1:9105 \
+             http://127.0.0.1:9106",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(directives.contains(&expected), "{expected} in {csp}");
+        }
+        assert!(!csp.contains(" 'unsafe-eval'"), "{csp}");
+    }
+    // Scripts, the wasm, JSON and broker answers: the same headers, without the page policy.
+    let broker_answer = send(
+        &app,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "implicit" }),
+        ),
+    )
+    .await;
+    for answer in [
+        send(&app, get("/pkg/fitconnect.js")).await,
+        send(&app, get("/pkg/fitconnect_bg.wasm")).await,
+        send(&app, get("/demo-config.json")).await,
+        broker_answer,
+    ] {
+        assert_eq!(
+            answer.header("referrer-policy").as_deref(),
+            Some("no-referrer")
+        );
+        assert_eq!(
+            answer.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        assert_eq!(answer.header("content-security-policy"), None);
+    }
+}
+
+#[tokio::test]
+async fn the_policy_follows_the_configured_providers() {
+    let app = app_with_env(
+        &["--no-sandbox"],
+        &[
+            (
+                "FITCONNECT_FITBARK_URL",
+                "https://app.fitbark.com/".to_string(),
+            ),
+            ("FITCONNECT_FITBARK_CLIENT_ID", "id".to_string()),
+            ("FITCONNECT_FITBARK_CLIENT_SECRET", "s".to_string()),
+        ],
+    );
+    let csp = send(&app, get("/"))
+        .await
+        .header("content-security-policy")
+        .unwrap();
+    assert!(csp.contains(" https://app.fitbark.com"), "{csp}");
+    assert!(!csp.contains("app.fitbark.com/"), "{csp}");
+}
+
 /// The demo's configuration (sandbox): the PerfectGym v2 and FitRankings proxies answer a caller
 /// with that provider's user token, checked with the provider, and nobody else.
 #[tokio::test]
