@@ -63,8 +63,9 @@ pub fn demo_config(config: &Config) -> Value {
 
 /// The demo pages' Content-Security-Policy: scripts and styles from the app origin only;
 /// `'wasm-unsafe-eval'` because the SDK compiles its `.wasm`; connections to the app origin
-/// (the package, the config, the broker) and to the providers the demo config names; no
-/// plugins, frames, `<base>` or foreign form targets. The connect button puts its stylesheet in
+/// (the package, the config, the broker) and to the providers the demo config names; images
+/// from the origin and `data:` (the page's empty icon, `data:,`); no plugins, frames, `<base>`
+/// or foreign form targets. The connect button puts its stylesheet in
 /// a `<style>` element in its shadow root, so `<style>` elements may be inline; `style`
 /// attributes may not.
 pub fn content_security_policy(demo_config: &Value) -> String {
@@ -84,7 +85,7 @@ pub fn content_security_policy(demo_config: &Value) -> String {
     }
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src-elem 'self' \
-         'unsafe-inline'; style-src-attr 'none'; img-src 'self'; connect-src {}; \
+         'unsafe-inline'; style-src-attr 'none'; img-src 'self' data:; connect-src {}; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         connect.join(" ")
     )

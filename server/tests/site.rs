@@ -179,7 +179,7 @@ async fn pages_send_no_referrer_nosniff_and_a_content_security_policy() {
             "script-src 'self' 'wasm-unsafe-eval'",
             "style-src-elem 'self' 'unsafe-inline'",
             "style-src-attr 'none'",
-            "img-src 'self'",
+            "img-src 'self' data:",
             "connect-src 'self' http://127.0.0.1:9101 http://127.0.0.1:9102 \
              http://127.0.0.1:9103 http://127.0.0.1:9104 http://127.0.0.1:9105 \
              http://127.0.0.1:9106",
