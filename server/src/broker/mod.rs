@@ -43,7 +43,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// Token and master-token answers are a few hundred bytes; the SDK itself refuses token
 /// responses over 64 KiB.
 pub const TOKEN_ANSWER_LIMIT: usize = 64 * 1024;
-/// Proxied data: an OData page of 500 rows is about 150 KiB.
+/// Proxied data: the sandbox's largest page (500 PerfectGym classes with their types) is 135 KiB.
 pub const PROXY_ANSWER_LIMIT: usize = 1024 * 1024;
 /// How long the broker waits for a provider before answering 504 (`FITCONNECT_BROKER_TIMEOUT_MS`).
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
@@ -133,8 +133,8 @@ impl BrokerPolicy {
     }
 
     /// The policy the command line and environment describe. A user token is checked with a
-    /// call it alone may make: FitRankings' `GET /iq/users/` (a user token sees only its own
-    /// user) and PerfectGym v1's first page of classes.
+    /// small call that user token may make: FitRankings' `GET /iq/users/` (a user token sees
+    /// only its own user) and PerfectGym v1's first page of classes.
     pub fn from_config(config: &Config) -> Result<Self, String> {
         let session = match &config.session_key {
             Some(key) => Some(Arc::new(SessionCookie::new(key.expose().as_bytes())?)),
