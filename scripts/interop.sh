@@ -13,7 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port_base=27080
 server_bin=${FITCONNECT_SERVER_BIN:-target/debug/fitconnect-server}
 interop=tests/interop
 
@@ -51,25 +50,32 @@ wait_for() {
 }
 
 node "$interop/make-root.mjs" "$root"
+# Origins and client ids from the file the servers and the tests read too.
+read -r app fitbark fitbark_id fitbark_secret openfit_identity openfit_api openfit_id < <(node --input-type=module -e "
+  import * as p from './$interop/ports.mjs';
+  console.log(p.APP, p.FITBARK, p.FITBARK_CLIENT_ID, p.FITBARK_CLIENT_SECRET, p.OPENFIT_IDENTITY, p.OPENFIT_API, p.OPENFIT_CLIENT_ID);")
+port_base=${app##*:}
 
 op_log=target/interop-op.log
 node "$interop/servers.mjs" > "$op_log" 2>&1 &
 pids+=($!)
 wait_for "${pids[-1]}" "$op_log" '^interop servers ready' 'oidc-provider'
 
-# The broker talks to oidc-provider as it would to FitBark. The suite uses no other provider:
-# theirs point at a closed loopback port, each with its own secret, so the configuration is complete.
+# The broker talks to oidc-provider as it would to FitBark. The OpenFIT settings only put its
+# origins into the app's Content-Security-Policy (connect-src): the page calls them directly.
+# The suite uses no other provider: theirs point at a closed loopback port, each with its own
+# secret, so the configuration is complete.
 server_log=target/interop-server.log
 closed="http://127.0.0.1:$((port_base + 1))"
-FITCONNECT_FITBARK_URL=http://127.0.0.1:27087 \
-FITCONNECT_FITBARK_CLIENT_ID=fitbark-interop \
-FITCONNECT_FITBARK_CLIENT_SECRET=fitbark-interop-secret-not-for-production \
+FITCONNECT_FITBARK_URL=$fitbark \
+FITCONNECT_FITBARK_CLIENT_ID=$fitbark_id \
+FITCONNECT_FITBARK_CLIENT_SECRET=$fitbark_secret \
 FITCONNECT_FITRANKINGS_URL=$closed FITCONNECT_FITRANKINGS_CLIENT_ID=unused FITCONNECT_FITRANKINGS_CLIENT_SECRET=unused-fitrankings \
 FITCONNECT_PERFECTGYM_URL=$closed FITCONNECT_PERFECTGYM_CLIENT_ID=unused FITCONNECT_PERFECTGYM_CLIENT_SECRET=unused-perfectgym \
 FITCONNECT_FISIKAL_URL=$closed FITCONNECT_FISIKAL_CLIENT_ID=unused FITCONNECT_FISIKAL_CLIENT_SECRET=unused-fisikal \
-FITCONNECT_OPENFIT_IDENTITY_URL=http://127.0.0.1:27088 \
-FITCONNECT_OPENFIT_API_URL=http://127.0.0.1:27089 \
-FITCONNECT_OPENFIT_CLIENT_ID=openfit-interop \
+FITCONNECT_OPENFIT_IDENTITY_URL=$openfit_identity \
+FITCONNECT_OPENFIT_API_URL=$openfit_api \
+FITCONNECT_OPENFIT_CLIENT_ID=$openfit_id \
 FITCONNECT_BROKER_TIMEOUT_MS=5000 \
   "$server_bin" --port-base "$port_base" --root "$root" --no-sandbox > "$server_log" 2>&1 &
 pids+=($!)

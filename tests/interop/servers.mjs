@@ -8,8 +8,9 @@
 //   OpenFIT-like (issuer = OPENFIT_IDENTITY origin): /connect/token with a `password` grant
 //     registered with registerGrantType and oidc-provider's rotating refresh_token grant, a
 //     public client (no secret), CORS for the app origin; OPENFIT_API serves /api/clients.
-// Each OP origin also answers /__interop/counters, /__interop/reset and /__interop/settings for
-// the tests (what the token endpoint saw; the access-token lifetime). Run by scripts/interop.sh:
+// Each OP origin also answers /__interop/counters, /__interop/reset, /__interop/settings and
+// /__interop/expire-access-tokens for the tests (what the endpoints saw; the access-token
+// lifetime; tokens the server stops accepting). Run by scripts/interop.sh:
 //   node tests/interop/servers.mjs   (prints `interop servers ready` once every port listens)
 import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
@@ -29,7 +30,6 @@ import {
   port,
 } from './ports.mjs';
 
-const FORM = 'application/x-www-form-urlencoded';
 // Request bodies this program reads itself (interaction forms, settings) are tiny.
 const MAX_BODY = 16 * 1024;
 
