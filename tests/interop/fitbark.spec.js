@@ -106,14 +106,17 @@ test('FitBark: a 401 from the API refreshes once through the broker; the refresh
 test('FitBark: a wrong code_verifier is refused by oidc-provider and surfaces as oauth_error invalid_grant', async ({ page, op }) => {
   await authorizeFitBark(page);
   // Someone changed the stored verifier: the exchange goes ahead with a well-formed, wrong one.
-  const wrong = await page.evaluate((key) => {
+  const { stored, wrong } = await page.evaluate((key) => {
     const tx = JSON.parse(sessionStorage.getItem(key));
+    const original = tx?.verifier;
     const bytes = crypto.getRandomValues(new Uint8Array(32));
     tx.verifier = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     sessionStorage.setItem(key, JSON.stringify(tx));
-    return tx.verifier;
+    return { stored: original, wrong: tx.verifier };
   }, TX_KEY.fitbark);
+  expect(stored, 'the stored transaction keeps its PKCE verifier under `verifier`').toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
   expect(wrong).toMatch(BASE64URL_256);
+  expect(wrong).not.toBe(stored);
 
   const done = await completeFitBark(page);
   expect(done.ok).toBe(false);
