@@ -34,6 +34,9 @@ cleanup() {
   rm -rf "$root"
 }
 trap cleanup EXIT
+# A signal ends the script through `exit`, so the EXIT trap still stops the servers.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Waits (at most 10 s) for `pattern` in `log` while process `pid` lives.
 wait_for() {
@@ -82,10 +85,17 @@ pids+=($!)
 wait_for "${pids[-1]}" "$server_log" '^fitconnect demo:' 'fitconnect-server'
 
 # Bounded: the suite takes well under a minute; the config's globalTimeout stops it at two.
+# In the background, so that a signal stops it at once (see the traps above).
+log=target/interop-tests.log
+timeout 180 "$interop/node_modules/.bin/playwright" test -c "$interop/playwright.config.js" "$@" > "$log" 2>&1 &
+pids+=($!)
+playwright=$!
+tail -s 0.2 -n +1 -f --pid="$playwright" "$log" &
+pids+=($!)
 status=0
-timeout 180 "$interop/node_modules/.bin/playwright" test -c "$interop/playwright.config.js" "$@" 2>&1 \
-  | tee target/interop-tests.log || status=$?
-if ! grep -q '^interop: [0-9]* passed, [0-9]* failed' target/interop-tests.log; then
+wait "$playwright" || status=$?
+wait "${pids[-1]}" || true
+if ! grep -q '^interop: [0-9]* passed, [0-9]* failed' "$log"; then
   # Stopped before its reporter could speak (timeout, crash): still one line, and red.
   echo "interop: 0 passed, 1 failed"
   [ "$status" -ne 0 ] || status=1
