@@ -19,6 +19,8 @@ module.exports = defineConfig({
   webServer: [
     {
       command: `${serverBin} --port-base ${PORT_BASE} --root .`,
+      // The app's pages are on APP_PORT: the broker takes browser requests from that origin.
+      env: { FITCONNECT_BROKER_ORIGINS: `http://127.0.0.1:${APP_PORT}` },
       url: `http://127.0.0.1:${PORT_BASE}/demo-config.json`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -166,11 +166,11 @@ export async function getJson(client, path) {
   return readJson(await client.fetch(path), path);
 }
 
-// JSON from this app's own server (no provider token involved).
-export async function getOwnJson(url) {
+// JSON from this app's own server; `headers` are added to the request.
+export async function getOwnJson(url, headers = {}) {
   let res;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json' } });
+    res = await fetch(url, { headers: { accept: 'application/json', ...headers } });
   } catch (cause) {
     throw Object.assign(new Error(`No answer from ${url}`, { cause }), { code: 'network_error' });
   }

@@ -166,10 +166,13 @@ async function upcomingClasses(client) {
   return found.slice(0, CLASSES_SHOWN);
 }
 
-async function loadPerfectGymMembers(v2Proxy) {
+async function loadPerfectGymMembers(client, v2Proxy) {
   // The v2 API needs the client id and secret, so the call goes to this app's server, which adds them.
+  // That server acts for the club, so it answers only a signed-in member: the call carries the
+  // member's own PerfectGym token, which the server checks with PerfectGym and does not pass on.
   const url = new URL(`odata/Members?$top=${MEMBERS_SHOWN}&$count=true`, new URL(v2Proxy, window.location.href));
-  const answer = await getOwnJson(url.href);
+  const token = client.session?.accessToken;
+  const answer = await getOwnJson(url.href, token ? { authorization: `Bearer ${token}` } : {});
   const members = list(answer, 'value');
   const total = num(answer?.['@odata.count']);
   const table = members.length
@@ -188,7 +191,7 @@ export async function loadPerfectGym(client, config) {
     upcomingClasses(client),
     // Members are a separate, server-side API: its failure should not hide the member's own classes.
     config.v2Proxy
-      ? loadPerfectGymMembers(config.v2Proxy).catch((err) => [
+      ? loadPerfectGymMembers(client, config.v2Proxy).catch((err) => [
           h(
             'p',
             { class: 'inline-error', 'data-testid': 'members-error' },

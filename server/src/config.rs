@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::broker::access::Rule;
 use crate::broker::DEFAULT_UPSTREAM_TIMEOUT;
 
 use crate::sandbox::{
@@ -34,6 +35,19 @@ environment:
   FITCONNECT_PERFECTGYM_URL, FITCONNECT_PERFECTGYM_CLIENT_ID, FITCONNECT_PERFECTGYM_CLIENT_SECRET
   FITCONNECT_FISIKAL_URL, FITCONNECT_FISIKAL_CLIENT_ID, FITCONNECT_FISIKAL_CLIENT_SECRET
   FITCONNECT_OPENFIT_IDENTITY_URL, FITCONNECT_OPENFIT_API_URL, FITCONNECT_OPENFIT_CLIENT_ID
+                                  with --no-sandbox, a provider with any of its variables set
+                                  needs its CLIENT_ID and CLIENT_SECRET too
+  FITCONNECT_BROKER_ORIGINS       origins whose pages may call the broker, comma-separated
+                                  (default the app origin, http://127.0.0.1:N)
+  FITCONNECT_BROKER_FITRANKINGS_AUTH, FITCONNECT_BROKER_PERFECTGYM_AUTH
+                                  who may use the app-credential proxies: closed, session
+                                  (a cookie signed with FITCONNECT_BROKER_SESSION_KEY) or
+                                  user-token (that provider's user token, checked with it);
+                                  default user-token with the sandbox, closed without
+  FITCONNECT_BROKER_FITRANKINGS_ALLOW, FITCONNECT_BROKER_PERFECTGYM_ALLOW
+                                  what the proxies forward, as `METHOD /path` rules,
+                                  comma-separated (default `GET /`: read-only)
+  FITCONNECT_BROKER_SESSION_KEY   key of the session cookies, at least 32 bytes
   FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
   FITCONNECT_BROKER_TIMEOUT_MS    how long the broker waits for a provider before answering 504,
                                   in milliseconds (default 10000)
@@ -74,6 +88,24 @@ pub struct Upstream {
     pub client_secret: Secret,
 }
 
+/// Who may use an app-credential proxy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyAuth {
+    /// Nobody.
+    Closed,
+    /// A caller with a session cookie signed with the session key.
+    Session,
+    /// A caller with a user token of that provider, which the provider accepts.
+    UserToken,
+}
+
+/// An app-credential proxy's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxySettings {
+    pub auth: ProxyAuth,
+    pub allow: Vec<Rule>,
+}
+
 /// OpenFIT: a public client (no secret); the browser talks to it directly.
 #[derive(Clone, Debug)]
 pub struct OpenFitConfig {
@@ -96,6 +128,12 @@ pub struct Config {
     pub perfectgym: Upstream,
     pub fisikal: Upstream,
     pub openfit: OpenFitConfig,
+    /// Origins whose pages may call the broker (exact, no trailing slash).
+    pub broker_origins: Vec<String>,
+    pub fitrankings_proxy: ProxySettings,
+    pub perfectgym_proxy: ProxySettings,
+    /// Signs the session cookies the proxies accept with `ProxyAuth::Session`.
+    pub session_key: Option<Secret>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -195,13 +233,75 @@ impl Config {
         };
         let upstream = |prefix: &str, offset: u16, id: &str, secret: &str| {
             let setting = |suffix: &str| var(format!("{prefix}_{suffix}"));
-            Upstream {
+            let configured = ["URL", "CLIENT_ID", "CLIENT_SECRET"]
+                .iter()
+                .any(|suffix| setting(suffix).is_some());
+            // Without the sandbox, the sandbox's credentials would be sent to a real provider.
+            if !sandbox && configured {
+                for suffix in ["CLIENT_ID", "CLIENT_SECRET"] {
+                    if setting(suffix).is_none() {
+                        return Err(invalid(format!(
+                            "{prefix}_{suffix} is not set: with --no-sandbox, a provider that is \
+                             configured needs its own client id and secret"
+                        )));
+                    }
+                }
+            }
+            Ok(Upstream {
                 base_url: url(&format!("{prefix}_URL"), offset),
                 client_id: setting("CLIENT_ID").unwrap_or_else(|| id.to_string()),
                 client_secret: Secret::new(
                     setting("CLIENT_SECRET").unwrap_or_else(|| secret.to_string()),
                 ),
-            }
+            })
+        };
+        let proxy = |prefix: &str| -> Result<ProxySettings, ConfigError> {
+            let auth = match var(format!("{prefix}_AUTH")).as_deref().map(str::trim) {
+                None if sandbox => ProxyAuth::UserToken,
+                None | Some("closed") => ProxyAuth::Closed,
+                Some("session") => ProxyAuth::Session,
+                Some("user-token") => ProxyAuth::UserToken,
+                Some(other) => {
+                    return Err(invalid(format!(
+                        "{prefix}_AUTH must be closed, session or user-token, got `{other}`"
+                    )))
+                }
+            };
+            let allow = match var(format!("{prefix}_ALLOW")) {
+                None => crate::broker::access::read_only(),
+                Some(text) => text
+                    .split(',')
+                    .filter(|r| !r.trim().is_empty())
+                    .map(Rule::parse)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| invalid(format!("{prefix}_ALLOW: {e}")))?,
+            };
+            Ok(ProxySettings { auth, allow })
+        };
+        let fitrankings_proxy = proxy("FITCONNECT_BROKER_FITRANKINGS")?;
+        let perfectgym_proxy = proxy("FITCONNECT_BROKER_PERFECTGYM")?;
+        let session_key = var("FITCONNECT_BROKER_SESSION_KEY".to_string()).map(Secret::new);
+        let wants_session = [&fitrankings_proxy, &perfectgym_proxy]
+            .iter()
+            .any(|p| p.auth == ProxyAuth::Session);
+        if wants_session
+            && session_key
+                .as_ref()
+                .is_none_or(|k| k.expose().len() < crate::broker::access::MIN_SESSION_KEY_BYTES)
+        {
+            return Err(invalid(format!(
+                "FITCONNECT_BROKER_SESSION_KEY must be set to at least {} bytes for session \
+                 authorisation",
+                crate::broker::access::MIN_SESSION_KEY_BYTES
+            )));
+        }
+        let broker_origins = match var("FITCONNECT_BROKER_ORIGINS".to_string()) {
+            None => vec![local_origin(port_base)],
+            Some(text) => text
+                .split([',', ' '])
+                .map(|o| o.trim().trim_end_matches('/').to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
         };
         Ok(Config {
             port_base,
@@ -209,30 +309,34 @@ impl Config {
             sandbox,
             sandbox_token_ttl,
             broker_timeout,
+            broker_origins,
+            fitrankings_proxy,
+            perfectgym_proxy,
+            session_key,
             fitrankings: upstream(
                 "FITCONNECT_FITRANKINGS",
                 FITRANKINGS_PORT_OFFSET,
                 fitrankings::CLIENT_ID,
                 fitrankings::CLIENT_SECRET,
-            ),
+            )?,
             fitbark: upstream(
                 "FITCONNECT_FITBARK",
                 FITBARK_PORT_OFFSET,
                 fitbark::CLIENT_ID,
                 fitbark::CLIENT_SECRET,
-            ),
+            )?,
             perfectgym: upstream(
                 "FITCONNECT_PERFECTGYM",
                 PERFECTGYM_PORT_OFFSET,
                 perfectgym::CLIENT_ID,
                 perfectgym::CLIENT_SECRET,
-            ),
+            )?,
             fisikal: upstream(
                 "FITCONNECT_FISIKAL",
                 FISIKAL_PORT_OFFSET,
                 fisikal::CLIENT_ID,
                 fisikal::CLIENT_SECRET,
-            ),
+            )?,
             openfit: OpenFitConfig {
                 identity_url: url(
                     "FITCONNECT_OPENFIT_IDENTITY_URL",
@@ -307,11 +411,14 @@ mod tests {
             &[
                 ("FITCONNECT_PORT_BASE", "7000"),
                 ("FITCONNECT_FITBARK_URL", "https://app.fitbark.com/"),
+                ("FITCONNECT_FITBARK_CLIENT_ID", "id"),
+                ("FITCONNECT_FITBARK_CLIENT_SECRET", "s2"),
                 ("FITCONNECT_SANDBOX_TOKEN_TTL", "5"),
                 (
                     "FITCONNECT_OPENFIT_IDENTITY_URL",
                     "https://ids.openfit.care/",
                 ),
+                ("FITCONNECT_FISIKAL_CLIENT_ID", "id"),
                 ("FITCONNECT_FISIKAL_CLIENT_SECRET", "s3"),
             ],
         )
@@ -331,6 +438,85 @@ mod tests {
                 .port_base,
             7000
         );
+    }
+
+    #[test]
+    fn without_the_sandbox_a_configured_provider_needs_its_own_credentials() {
+        let message = |env: &[(&str, &str)]| match parse(&["--no-sandbox"], env) {
+            Err(ConfigError::Invalid(message)) => message,
+            other => panic!("{other:?}"),
+        };
+        let url = ("FITCONNECT_PERFECTGYM_URL", "https://club.perfectgym.com");
+        let id = ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id");
+        let secret = ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s");
+        assert!(message(&[url, id]).starts_with("FITCONNECT_PERFECTGYM_CLIENT_SECRET is not set"));
+        assert!(message(&[url, secret]).starts_with("FITCONNECT_PERFECTGYM_CLIENT_ID is not set"));
+        assert!(message(&[id]).contains("FITCONNECT_PERFECTGYM_CLIENT_SECRET"));
+        let c = parse(&["--no-sandbox"], &[url, id, secret]).unwrap();
+        assert_eq!(c.perfectgym.client_secret.expose(), "s");
+        // The sandbox's own credentials stay the default with the sandbox.
+        let c = parse(&[], &[url]).unwrap();
+        assert_eq!(
+            c.perfectgym.client_secret.expose(),
+            "perfectgym-demo-secret"
+        );
+        // A provider left unconfigured is not an error (nothing of the app's is sent to it).
+        assert!(parse(&["--no-sandbox"], &[]).is_ok());
+    }
+
+    #[test]
+    fn broker_policy_settings() {
+        let c = parse(&[], &[]).unwrap();
+        assert_eq!(c.broker_origins, ["http://127.0.0.1:8080"]);
+        assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::UserToken);
+        assert_eq!(
+            c.fitrankings_proxy.allow,
+            crate::broker::access::read_only()
+        );
+        let c = parse(&["--no-sandbox"], &[]).unwrap();
+        assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Closed);
+        assert_eq!(c.fitrankings_proxy.auth, ProxyAuth::Closed);
+
+        let key = (
+            "FITCONNECT_BROKER_SESSION_KEY",
+            "0123456789abcdef0123456789abcdef",
+        );
+        let c = parse(
+            &["--no-sandbox"],
+            &[
+                (
+                    "FITCONNECT_BROKER_ORIGINS",
+                    "https://app.example/, https://www.app.example",
+                ),
+                ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "session"),
+                (
+                    "FITCONNECT_BROKER_PERFECTGYM_ALLOW",
+                    "GET /odata/Classes, POST /ClassBooking/BookClass",
+                ),
+                key,
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            c.broker_origins,
+            ["https://app.example", "https://www.app.example"]
+        );
+        assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Session);
+        assert_eq!(c.perfectgym_proxy.allow.len(), 2);
+        for bad in [
+            vec![("FITCONNECT_BROKER_PERFECTGYM_AUTH", "open")],
+            vec![("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "DELETE /odata/")],
+            vec![("FITCONNECT_BROKER_FITRANKINGS_AUTH", "session")],
+            vec![
+                ("FITCONNECT_BROKER_FITRANKINGS_AUTH", "session"),
+                ("FITCONNECT_BROKER_SESSION_KEY", "short"),
+            ],
+        ] {
+            assert!(
+                matches!(parse(&[], &bad), Err(ConfigError::Invalid(_))),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

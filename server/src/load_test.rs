@@ -5,7 +5,9 @@
 //! `POST /broker/fitbark/token`. Refresh tokens rotate, so every worker first obtains one through
 //! the authorization_code flow (not timed) and then follows its own chain: each answer carries
 //! the refresh token of the next request. Every measured request therefore makes the broker do
-//! its whole job: parse, add the client secret, call FitBark, check and relay the answer.
+//! its whole job: check that the request is the app's own (`Origin`, `Sec-Fetch-Site`,
+//! `Content-Type`, as a browser sends them), parse, add the client secret, call FitBark, check
+//! and relay the answer.
 //!
 //! The run stops by itself after `requests` requests or `time_limit`, whichever comes first.
 //! Client, broker and sandbox share the machine's cores, so the figures are a floor for the
@@ -17,13 +19,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::broker::{self, Broker, Upstreams};
+use crate::broker::{self, Broker, BrokerPolicy, Upstreams};
 use crate::config::{Secret, Upstream};
 use crate::sandbox::common::Provider;
 use crate::sandbox::fitbark::{self, FitBark};
 use crate::serve::{spawn_local, Limits};
 
 const REDIRECT_URI: &str = "http://127.0.0.1/load-test/";
+/// The app origin the load test's requests claim, as the SDK's same-origin `fetch` would.
+const APP_ORIGIN: &str = "http://127.0.0.1:8080";
 /// Per-request bound on the client side: a stuck request becomes an error, not a hang.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -157,6 +161,8 @@ impl Target {
         let answer = self
             .client
             .post(&self.token_url)
+            .header("origin", APP_ORIGIN)
+            .header("sec-fetch-site", "same-origin")
             .json(body)
             .send()
             .await
@@ -214,7 +220,11 @@ pub async fn run(options: LoadOptions) -> Result<LoadReport, String> {
         perfectgym: upstream.clone(),
         fisikal: upstream,
     };
-    let broker = Broker::new(upstreams, broker::DEFAULT_UPSTREAM_TIMEOUT)?;
+    let broker = Broker::new(
+        upstreams,
+        broker::DEFAULT_UPSTREAM_TIMEOUT,
+        BrokerPolicy::closed(APP_ORIGIN),
+    )?;
     let broker_url = spawn_local(broker::router(Arc::new(broker)), limits)
         .await
         .map_err(|e| format!("cannot serve the broker: {e}"))?;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use fitconnect_server::broker::{Broker, Upstreams};
+use fitconnect_server::broker::{Broker, BrokerPolicy, Upstreams};
 use fitconnect_server::config::{local_origin, Config, ConfigError, USAGE};
 use fitconnect_server::sandbox::{self, SandboxConfig};
 use fitconnect_server::serve::{serve, Limits};
@@ -65,7 +65,11 @@ async fn run(config: Config) -> Result<(), String> {
             servers.push((format!("{} sandbox", origin.name), listener, origin.router));
         }
     }
-    let broker = Broker::new(Upstreams::from_config(&config), config.broker_timeout)?;
+    let broker = Broker::new(
+        Upstreams::from_config(&config),
+        config.broker_timeout,
+        BrokerPolicy::from_config(&config)?,
+    )?;
     let limits = Limits::for_upstream_timeout(config.broker_timeout);
     let app = site::app(&config.root, site::demo_config(&config), Arc::new(broker));
     let app_listener = bind(config.port_base).await?;

@@ -61,8 +61,54 @@ pub fn demo_config(config: &Config) -> Value {
     })
 }
 
+/// The demo pages' Content-Security-Policy: scripts and styles from the app origin only;
+/// `'wasm-unsafe-eval'` because the SDK compiles its `.wasm`; connections to the app origin
+/// (the package, the config, the broker) and to the providers the demo config names; images
+/// from the origin and `data:` (the page's empty icon, `data:,`); no plugins, frames, `<base>`
+/// or foreign form targets. The connect button puts its stylesheet in
+/// a `<style>` element in its shadow root, so `<style>` elements may be inline; `style`
+/// attributes may not.
+pub fn content_security_policy(demo_config: &Value) -> String {
+    let mut connect = vec!["'self'".to_string()];
+    let urls = [
+        &demo_config["fitrankings"]["baseUrl"],
+        &demo_config["fitbark"]["baseUrl"],
+        &demo_config["perfectgym"]["baseUrl"],
+        &demo_config["openfit"]["environment"]["identityUrl"],
+        &demo_config["openfit"]["environment"]["apiUrl"],
+        &demo_config["fisikal"]["baseUrl"],
+    ];
+    for origin in urls.iter().filter_map(|u| u.as_str()).filter_map(origin_of) {
+        if !connect.contains(&origin) {
+            connect.push(origin);
+        }
+    }
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src-elem 'self' \
+         'unsafe-inline'; style-src-attr 'none'; img-src 'self' data:; connect-src {}; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        connect.join(" ")
+    )
+}
+
+/// `scheme://host[:port]` of an absolute `http(s)` URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    // Characters that would end the CSP source or the directive.
+    if authority.is_empty() || authority.contains([';', ',', ' ', '\'', '"']) {
+        return None;
+    }
+    Some(format!("{scheme}://{authority}"))
+}
+
 /// `root/www` at `/`, `root/pkg` at `/pkg/`, plus the demo config and the broker.
 pub fn app(root: &Path, demo_config: Value, broker: Arc<Broker>) -> Router {
+    let csp = HeaderValue::from_str(&content_security_policy(&demo_config))
+        .unwrap_or(HeaderValue::from_static("default-src 'none'"));
     Router::new()
         .route(
             "/demo-config.json",
@@ -74,13 +120,35 @@ pub fn app(root: &Path, demo_config: Value, broker: Arc<Broker>) -> Router {
         .merge(broker::router(broker))
         .nest_service("/pkg", ServeDir::new(root.join("pkg")))
         .fallback_service(ServeDir::new(root.join("www")))
-        .layer(map_response(no_store))
+        .layer(map_response(move |response| {
+            let csp = csp.clone();
+            async move { app_headers(response, csp) }
+        }))
 }
 
-/// A rebuilt package must be picked up on the next reload, so nothing here is cached.
-async fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+/// Headers on every answer of the app origin. `no-store`: a rebuilt package must be picked up
+/// on the next reload. `Referrer-Policy: no-referrer`: the callback page's address holds a
+/// token until it has read it, and its own script and wasm requests must not carry it in
+/// `Referer`. `nosniff`: a file is only ever what its `Content-Type` says. HTML pages get the
+/// Content-Security-Policy.
+fn app_headers(mut response: Response, csp: HeaderValue) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if is_html {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     response
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use fitconnect_server::broker::{Broker, Upstreams};
+use fitconnect_server::broker::{Broker, BrokerPolicy, Upstreams};
 use fitconnect_server::config::Config;
 use fitconnect_server::site;
 use serde_json::json;
@@ -25,6 +25,11 @@ fn root() -> &'static Path {
             "<!doctype html><title>demo</title>",
         )
         .unwrap();
+        std::fs::write(
+            dir.join("www/callback.html"),
+            "<!doctype html><title>callback</title>",
+        )
+        .unwrap();
         std::fs::write(dir.join("pkg/fitconnect_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dir.join("pkg/fitconnect.js"), "export default 1;").unwrap();
         dir
@@ -32,8 +37,24 @@ fn root() -> &'static Path {
 }
 
 fn app(args: &[&str]) -> axum::Router {
-    let config = Config::parse(args.iter().map(|s| s.to_string()), |_| None).unwrap();
-    let broker = Broker::new(Upstreams::from_config(&config), Duration::from_secs(1)).unwrap();
+    app_with_env(args, &[])
+}
+
+fn app_with_env(args: &[&str], env: &[(&str, String)]) -> axum::Router {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let config = Config::parse(args.iter().map(|s| s.to_string()), |name| {
+        env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    })
+    .unwrap();
+    let broker = Broker::new(
+        Upstreams::from_config(&config),
+        Duration::from_secs(1),
+        BrokerPolicy::from_config(&config).unwrap(),
+    )
+    .unwrap();
     site::app(root(), site::demo_config(&config), Arc::new(broker))
 }
 
@@ -134,4 +155,179 @@ async fn broker_is_mounted_on_the_app_origin() {
     .await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
+}
+
+#[tokio::test]
+async fn pages_send_no_referrer_nosniff_and_a_content_security_policy() {
+    let app = app(&["--port-base", "9100"]);
+    for page in ["/", "/callback.html"] {
+        let answer = send(&app, get(page)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{page}");
+        assert_eq!(
+            answer.header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{page}"
+        );
+        assert_eq!(
+            answer.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        let csp = answer.header("content-security-policy").expect("a CSP");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        for expected in [
+            "default-src 'none'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src-elem 'self' 'unsafe-inline'",
+            "style-src-attr 'none'",
+            "img-src 'self' data:",
+            "connect-src 'self' http://127.0.0.1:9101 http://127.0.0.1:9102 \
+             http://127.0.0.1:9103 http://127.0.0.1:9104 http://127.0.0.1:9105 \
+             http://127.0.0.1:9106",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(directives.contains(&expected), "{expected} in {csp}");
+        }
+        assert!(!csp.contains(" 'unsafe-eval'"), "{csp}");
+    }
+    // Scripts, the wasm, JSON and broker answers: the same headers, without the page policy.
+    let broker_answer = send(
+        &app,
+        post_json(
+            "/broker/fitbark/token",
+            &json!({ "grant_type": "implicit" }),
+        ),
+    )
+    .await;
+    for answer in [
+        send(&app, get("/pkg/fitconnect.js")).await,
+        send(&app, get("/pkg/fitconnect_bg.wasm")).await,
+        send(&app, get("/demo-config.json")).await,
+        broker_answer,
+    ] {
+        assert_eq!(
+            answer.header("referrer-policy").as_deref(),
+            Some("no-referrer")
+        );
+        assert_eq!(
+            answer.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        assert_eq!(answer.header("content-security-policy"), None);
+    }
+}
+
+#[tokio::test]
+async fn the_policy_follows_the_configured_providers() {
+    let app = app_with_env(
+        &["--no-sandbox"],
+        &[
+            (
+                "FITCONNECT_FITBARK_URL",
+                "https://app.fitbark.com/".to_string(),
+            ),
+            ("FITCONNECT_FITBARK_CLIENT_ID", "id".to_string()),
+            ("FITCONNECT_FITBARK_CLIENT_SECRET", "s".to_string()),
+        ],
+    );
+    let csp = send(&app, get("/"))
+        .await
+        .header("content-security-policy")
+        .unwrap();
+    assert!(csp.contains(" https://app.fitbark.com"), "{csp}");
+    assert!(!csp.contains("app.fitbark.com/"), "{csp}");
+}
+
+/// The demo's configuration (sandbox): the PerfectGym v2 and FitRankings proxies answer a caller
+/// with that provider's user token, checked with the provider, and nobody else.
+#[tokio::test]
+async fn demo_proxies_answer_only_a_signed_in_user_of_the_provider() {
+    use fitconnect_server::sandbox::fitrankings::{self, FitRankings};
+    use fitconnect_server::sandbox::perfectgym::{self, PerfectGym};
+
+    let pg = perfectgym::app(Arc::new(PerfectGym::new()));
+    let fr = fitrankings::app(Arc::new(FitRankings::new()));
+    let pg_url = spawn(pg.clone()).await;
+    let fr_url = spawn(fr.clone()).await;
+    let app = app_with_env(
+        &[],
+        &[
+            ("FITCONNECT_PERFECTGYM_URL", pg_url),
+            ("FITCONNECT_FITRANKINGS_URL", fr_url),
+        ],
+    );
+    let login = send(
+        &pg,
+        post_form(
+            "/Api/oauth/authorize",
+            &[
+                ("grant_type", "password"),
+                ("username", perfectgym::USERNAME),
+                ("password", perfectgym::PASSWORD),
+            ],
+        ),
+    )
+    .await;
+    let pg_token = login.json()["access_token"].as_str().unwrap().to_string();
+    let consent = send(
+        &fr,
+        post_form(
+            "/iq/oauth2/",
+            &[
+                ("client_id", fitrankings::CLIENT_ID),
+                ("callback_uri", "http://127.0.0.1:8080/callback.html"),
+                ("user_id", ""),
+                ("decision", "allow"),
+            ],
+        ),
+    )
+    .await;
+    let fr_token = consent.location_query()["token"].clone();
+
+    let members = "/broker/perfectgym/v2/odata/Members?$top=2";
+    let users = "/broker/fitrankings/iq/users/";
+    for (uri, token) in [(members, &pg_token), (users, &fr_token)] {
+        let request = |token: Option<&str>| {
+            let mut request = axum::http::Request::get(uri)
+                .header("origin", "http://127.0.0.1:8080")
+                .header("sec-fetch-site", "same-origin");
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            request.body(axum::body::Body::empty()).unwrap()
+        };
+        let answer = send(&app, request(Some(token))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+        for refused in [None, Some("not-a-token")] {
+            let answer = send(&app, request(refused)).await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri} {refused:?}");
+        }
+    }
+    // Another provider's token does not open a proxy.
+    let answer = send(
+        &app,
+        axum::http::Request::get(members)
+            .header("authorization", format!("Bearer {fr_token}"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    // Read-only: booking through the proxy is refused before PerfectGym sees it.
+    let book = axum::http::Request::post("/broker/perfectgym/v2/ClassBooking/BookClass")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {pg_token}"))
+        .body(axum::body::Body::from(r#"{"memberId":1,"classId":1}"#))
+        .unwrap();
+    assert_eq!(send(&app, book).await.status, StatusCode::FORBIDDEN);
+    // The same booking straight at the sandbox is the first one, so the proxy made none.
+    let direct = axum::http::Request::post("/Api/v2.2/ClassBooking/BookClass")
+        .header("content-type", "application/json")
+        .header("x-client-id", perfectgym::CLIENT_ID)
+        .header("x-client-secret", perfectgym::CLIENT_SECRET)
+        .body(axum::body::Body::from(r#"{"memberId":1,"classId":1}"#))
+        .unwrap();
+    let answer = send(&pg, direct).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
 }

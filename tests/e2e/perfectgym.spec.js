@@ -160,12 +160,17 @@ test('v2 members come through the app’s server; the browser never holds the cl
   const rows = members.locator('tbody tr');
   await expect(rows).toHaveCount(5);
 
-  // What the card shows is what the broker answers for the same query.
-  const answer = await (await request.get(`${APP}/broker/perfectgym/v2/odata/Members?$top=5&$count=true`)).json();
+  // What the card shows is what the broker answers for the same query, asked with the member's
+  // own token (the broker's v2 proxy answers only a signed-in member).
+  const { accessToken } = await storedSession(page, 'perfectgym');
+  const members5 = `${APP}/broker/perfectgym/v2/odata/Members?$top=5&$count=true`;
+  const answer = await (await request.get(members5, { headers: { authorization: `Bearer ${accessToken}` } })).json();
   expect(answer.value).toHaveLength(5);
   await expect(rows.first()).toContainText(`${answer.value[0].firstName} ${answer.value[0].lastName}`);
   await expect(rows.first()).toContainText(answer.value[0].email);
   await expect(members).toContainText(`5 of ${answer['@odata.count'].toLocaleString('en')}`);
+  // Without the member's token the broker answers nobody.
+  expect((await request.get(members5)).status()).toBe(401);
 
   // The page asked its own origin; only the broker talks to PerfectGym's v2 API.
   const v2 = sent.filter((r) => r.url.includes('odata/Members'));

@@ -6,8 +6,59 @@ use std::collections::HashMap;
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
+use fitconnect_server::broker::access::{Authorize, AuthorizeFuture, ProxyCall, ProxyPolicy, Rule};
+use fitconnect_server::broker::guard::AllowedOrigins;
+use fitconnect_server::broker::BrokerPolicy;
 use serde_json::Value;
 use tower::ServiceExt;
+
+/// The app origin the broker's tests run under.
+pub const APP_ORIGIN: &str = "http://127.0.0.1:8080";
+
+/// An authorisation hook that accepts everyone: for tests of what the proxies do once a caller
+/// is accepted (a real deployment never uses it).
+pub struct AcceptAll;
+
+impl Authorize for AcceptAll {
+    fn authorize<'a>(&'a self, _call: &'a ProxyCall<'a>) -> AuthorizeFuture<'a> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// A provider failure as the broker reports it: the status, an RFC 9457 problem document whose
+/// `type` names an upstream failure, and no `error` member an OAuth client could take for a
+/// refusal of its grant.
+pub fn assert_upstream_failure(answer: &Answer, status: StatusCode) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(
+        answer.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    assert_eq!(answer.header("cache-control").as_deref(), Some("no-store"));
+    let body = answer.json();
+    assert!(body.get("error").is_none(), "{body}");
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:fitconnect:broker:upstream-")),
+        "{body}"
+    );
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["detail"].is_string(), "{body}");
+}
+
+/// Browser calls from [`APP_ORIGIN`]; both proxies forward GET and POST for everyone.
+pub fn open_policy() -> BrokerPolicy {
+    let open = || ProxyPolicy {
+        allow: vec![Rule::new(Method::GET, "/"), Rule::new(Method::POST, "/")],
+        authorize: std::sync::Arc::new(AcceptAll),
+    };
+    BrokerPolicy {
+        origins: AllowedOrigins::new([APP_ORIGIN.to_string()]),
+        fitrankings: open(),
+        perfectgym: open(),
+    }
+}
 
 pub struct Answer {
     pub status: StatusCode,

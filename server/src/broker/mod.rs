@@ -6,6 +6,16 @@
 //! `GET /broker/fitrankings/iq/...` reads FitRankings with the app's master token, and
 //! `/broker/perfectgym/v2/...` calls PerfectGym's v2 API with the client id and secret headers.
 //! Passwords passing through (Fisikal's password grant) are forwarded and never logged or kept.
+//!
+//! Every endpoint refuses cross-site requests ([`guard`]); the two proxies that act with the
+//! app's own credentials answer only callers their [`access::ProxyPolicy`] accepts. Answers
+//! from providers are bounded in time and size. When a provider fails, the broker answers 502
+//! or 504 with an RFC 9457 problem document (`application/problem+json`, no `error` member), so
+//! no client reads it as an OAuth refusal; the providers' own OAuth errors pass through as they
+//! are.
+
+pub mod access;
+pub mod guard;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,16 +25,26 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::config::{Config, Upstream};
+use self::access::{
+    Authorize, Closed, ProviderUserToken, Proxy, ProxyCall, ProxyPolicy, Refusal, SessionCookie,
+};
+use self::guard::AllowedOrigins;
+use crate::config::{Config, ProxyAuth, ProxySettings, Upstream};
 use crate::http_util::{json_response, no_store, read_body, request_params};
 
 /// The broker's requests are a few hundred bytes.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// Token and master-token answers are a few hundred bytes; the SDK itself refuses token
+/// responses over 64 KiB.
+pub const TOKEN_ANSWER_LIMIT: usize = 64 * 1024;
+/// Proxied data: the sandbox's largest page (500 PerfectGym classes with their types) is 135 KiB.
+pub const PROXY_ANSWER_LIMIT: usize = 1024 * 1024;
 /// How long the broker waits for a provider before answering 504 (`FITCONNECT_BROKER_TIMEOUT_MS`).
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 const FITRANKINGS_PREFIX: &str = "/broker/fitrankings";
@@ -94,8 +114,71 @@ const FISIKAL_GRANTS: &[GrantShape] = &[
     },
 ];
 
+/// Who may call the broker: the app's origins, and each app-credential proxy's policy.
+#[derive(Clone, Debug)]
+pub struct BrokerPolicy {
+    pub origins: AllowedOrigins,
+    pub fitrankings: ProxyPolicy,
+    pub perfectgym: ProxyPolicy,
+}
+
+impl BrokerPolicy {
+    /// Browser requests only from `app_origin`; both proxies closed.
+    pub fn closed(app_origin: &str) -> Self {
+        BrokerPolicy {
+            origins: AllowedOrigins::new([app_origin.to_string()]),
+            fitrankings: ProxyPolicy::closed(),
+            perfectgym: ProxyPolicy::closed(),
+        }
+    }
+
+    /// The policy the command line and environment describe. A user token is checked with a
+    /// small call that user token may make: FitRankings' `GET /iq/users/` (a user token sees
+    /// only its own user) and PerfectGym v1's first page of classes.
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        let session = match &config.session_key {
+            Some(key) => Some(Arc::new(SessionCookie::new(key.expose().as_bytes())?)),
+            None => None,
+        };
+        let proxy = |settings: &ProxySettings, verify_url: String| {
+            let authorize: Arc<dyn Authorize> = match settings.auth {
+                ProxyAuth::Closed => Arc::new(Closed),
+                ProxyAuth::Session => session
+                    .clone()
+                    .ok_or("session authorisation needs FITCONNECT_BROKER_SESSION_KEY")?,
+                ProxyAuth::UserToken => {
+                    Arc::new(ProviderUserToken::new(verify_url, config.broker_timeout)?)
+                }
+            };
+            Ok::<_, String>(ProxyPolicy {
+                allow: settings.allow.clone(),
+                authorize,
+            })
+        };
+        Ok(BrokerPolicy {
+            origins: AllowedOrigins::new(config.broker_origins.iter().cloned()),
+            fitrankings: proxy(
+                &config.fitrankings_proxy,
+                format!("{}/iq/users/", config.fitrankings.base_url),
+            )?,
+            perfectgym: proxy(
+                &config.perfectgym_proxy,
+                format!("{}/Api/Classes/Classes?page=1", config.perfectgym.base_url),
+            )?,
+        })
+    }
+
+    fn proxy(&self, proxy: Proxy) -> &ProxyPolicy {
+        match proxy {
+            Proxy::FitRankings => &self.fitrankings,
+            Proxy::PerfectGymV2 => &self.perfectgym,
+        }
+    }
+}
+
 pub struct Broker {
     upstreams: Upstreams,
+    policy: BrokerPolicy,
     http: reqwest::Client,
     timeout: Duration,
     /// The FitRankings master token, fetched on first use and again after a 401.
@@ -103,7 +186,11 @@ pub struct Broker {
 }
 
 impl Broker {
-    pub fn new(upstreams: Upstreams, timeout: Duration) -> Result<Self, String> {
+    pub fn new(
+        upstreams: Upstreams,
+        timeout: Duration,
+        policy: BrokerPolicy,
+    ) -> Result<Self, String> {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             // A token endpoint that redirects is misconfigured; never replay credentials elsewhere.
@@ -121,6 +208,7 @@ impl Broker {
             .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
         Ok(Broker {
             upstreams,
+            policy,
             http,
             timeout,
             master_token: tokio::sync::Mutex::new(None),
@@ -153,10 +241,9 @@ impl Broker {
             .map_err(|e| self.unreachable("FitRankings", &e))?;
         let status = response.status();
         // The timeout covers the body too: a provider that stalls mid-answer is a 504 as well.
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.unreachable("FitRankings", &e))?;
+        let body = self
+            .read_answer("FitRankings", response, TOKEN_ANSWER_LIMIT)
+            .await?;
         let body: Option<Value> = serde_json::from_slice(&body).ok();
         let token = body
             .as_ref()
@@ -170,8 +257,9 @@ impl Broker {
             }
             None => {
                 eprintln!("broker: FitRankings refused the master token request (HTTP {status})");
-                Err(temporarily_unavailable(
+                Err(problem(
                     StatusCode::BAD_GATEWAY,
+                    "upstream-refused-app-credentials",
                     &format!(
                         "FitRankings did not issue a master token (HTTP {}).",
                         status.as_u16()
@@ -185,19 +273,103 @@ impl Broker {
         // The URL is not secret, but keep the log line short and free of request details.
         eprintln!("broker: {provider} request failed: {}", describe(error));
         if error.is_timeout() {
-            temporarily_unavailable(
-                StatusCode::GATEWAY_TIMEOUT,
-                &format!(
-                    "{provider} did not answer within {} seconds.",
-                    self.timeout.as_secs_f32()
-                ),
-            )
+            self.timed_out(provider)
         } else {
-            temporarily_unavailable(
+            problem(
                 StatusCode::BAD_GATEWAY,
+                "upstream-unreachable",
                 &format!("{provider} could not be reached."),
             )
         }
+    }
+
+    fn timed_out(&self, provider: &str) -> Response {
+        problem(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream-timeout",
+            &format!(
+                "{provider} did not answer within {} seconds.",
+                self.timeout.as_secs_f32()
+            ),
+        )
+    }
+
+    /// The whole answer body, read as it arrives and given up once it passes `limit` bytes
+    /// (a 502), so a provider cannot make the broker buffer without bound. The client's
+    /// timeout covers this read too.
+    async fn read_answer(
+        &self,
+        provider: &str,
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> Result<Bytes, Response> {
+        let too_large = || {
+            eprintln!("broker: the {provider} answer is over {limit} bytes; dropped");
+            problem(
+                StatusCode::BAD_GATEWAY,
+                "upstream-answer-too-large",
+                &format!("{provider} sent an answer over {limit} bytes."),
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(Bytes::from(body)),
+                Err(e) if e.is_timeout() => return Err(self.unreachable(provider, &e)),
+                Err(e) => {
+                    eprintln!(
+                        "broker: reading the {provider} answer failed: {}",
+                        describe(&e)
+                    );
+                    return Err(problem(
+                        StatusCode::BAD_GATEWAY,
+                        "upstream-incomplete-answer",
+                        &format!("{provider} sent an incomplete answer."),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The proxy's policy, applied before anything is sent to the provider.
+    async fn authorize(&self, call: &ProxyCall<'_>) -> Result<(), Response> {
+        let policy = self.policy.proxy(call.proxy);
+        policy.check(call).await.map_err(|refusal| match refusal {
+            Refusal::Unauthenticated(detail) => {
+                let mut response = problem(StatusCode::UNAUTHORIZED, "unauthenticated", detail);
+                if let Some(challenge) = policy.authorize.challenge() {
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static(challenge),
+                    );
+                }
+                response
+            }
+            Refusal::Forbidden(detail) => problem(StatusCode::FORBIDDEN, "forbidden", detail),
+            Refusal::Unverifiable { timed_out: true } => {
+                self.timed_out(&format!("{} (checking the user token)", call.proxy.name()))
+            }
+            Refusal::Unverifiable { timed_out: false } => problem(
+                StatusCode::BAD_GATEWAY,
+                "upstream-unreachable",
+                &format!(
+                    "{} could not say whether the user token is valid.",
+                    call.proxy.name()
+                ),
+            ),
+        })
     }
 }
 
@@ -230,15 +402,29 @@ fn is_loopback(url: &str) -> bool {
     host == "127.0.0.1" || host == "localhost" || host == "[::1]" || rest.starts_with("[::1]")
 }
 
-fn temporarily_unavailable(status: StatusCode, description: &str) -> Response {
-    no_store(json_response(
+/// The broker's own refusals and failures: an RFC 9457 problem document. It has no `error`
+/// member, so no OAuth client reads it as a refusal of its grant (RFC 6749 §5.2); `type` says
+/// what happened (`urn:fitconnect:broker:upstream-timeout`, …).
+pub(crate) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
+    let mut response = no_store(json_response(
         status,
-        json!({ "error": "temporarily_unavailable", "error_description": description }),
-    ))
+        json!({
+            "type": format!("urn:fitconnect:broker:{kind}"),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+        }),
+    ));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
 }
 
 /// The broker's routes, under `/broker/`.
 pub fn router(broker: Arc<Broker>) -> Router {
+    let origins = Arc::new(broker.policy.origins.clone());
     Router::new()
         .route("/broker/fitbark/token", post(fitbark_token))
         .route("/broker/fisikal/token", post(fisikal_token))
@@ -248,12 +434,19 @@ pub fn router(broker: Arc<Broker>) -> Router {
             get(perfectgym_v2).post(perfectgym_v2),
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Outermost: a cross-site request is refused before its body is read.
+        .layer(from_fn_with_state(origins, guard::refuse_cross_site))
         .with_state(broker)
 }
 
 /// Passes the provider's status and JSON body through; anything that is not JSON (an HTML
 /// error page from a proxy, say) becomes a 502 the SDK can classify.
-async fn relay(broker: &Broker, provider: &str, response: reqwest::Response) -> Response {
+async fn relay(
+    broker: &Broker,
+    provider: &str,
+    response: reqwest::Response,
+    limit: usize,
+) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -263,23 +456,14 @@ async fn relay(broker: &Broker, provider: &str, response: reqwest::Response) -> 
             let v = v.to_ascii_lowercase();
             v.starts_with("application/json") || v.contains("+json")
         });
-    let body = match response.bytes().await {
+    let body = match broker.read_answer(provider, response, limit).await {
         Ok(body) => body,
-        Err(e) if e.is_timeout() => return broker.unreachable(provider, &e),
-        Err(e) => {
-            eprintln!(
-                "broker: reading the {provider} answer failed: {}",
-                describe(&e)
-            );
-            return temporarily_unavailable(
-                StatusCode::BAD_GATEWAY,
-                &format!("{provider} sent an incomplete answer."),
-            );
-        }
+        Err(response) => return response,
     };
     if !is_json || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-        return temporarily_unavailable(
+        return problem(
             StatusCode::BAD_GATEWAY,
+            "upstream-invalid-answer",
             &format!(
                 "{provider} answered HTTP {} without a JSON body.",
                 status.as_u16()
@@ -386,7 +570,7 @@ async fn forward_token(
         .send()
         .await;
     match sent {
-        Ok(response) => relay(broker, provider, response).await,
+        Ok(response) => relay(broker, provider, response, TOKEN_ANSWER_LIMIT).await,
         Err(e) => broker.unreachable(provider, &e),
     }
 }
@@ -400,13 +584,24 @@ fn invalid_request(description: &str) -> Response {
 
 async fn fitrankings_proxy(
     State(broker): State<Arc<Broker>>,
+    method: Method,
     uri: Uri,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     // The raw path keeps the caller's percent-encoding intact.
     let path = uri.path().strip_prefix(FITRANKINGS_PREFIX).unwrap_or("");
     if !path.starts_with("/iq/") || !is_plain_path(path) {
         return invalid_request("not a FitRankings API path");
+    }
+    let call = ProxyCall {
+        proxy: Proxy::FitRankings,
+        method: &method,
+        path,
+        headers: &headers,
+    };
+    if let Err(response) = broker.authorize(&call).await {
+        return response;
     }
     let mut url = format!("{}{}", broker.upstreams.fitrankings.base_url, path);
     if let Some(query) = query.filter(|q| !q.is_empty()) {
@@ -431,12 +626,15 @@ async fn fitrankings_proxy(
             Ok(response) if response.status() == StatusCode::UNAUTHORIZED && attempt == 0 => {
                 stale = Some(token);
             }
-            Ok(response) => return relay(&broker, "FitRankings", response).await,
+            Ok(response) => {
+                return relay(&broker, "FitRankings", response, PROXY_ANSWER_LIMIT).await
+            }
             Err(e) => return broker.unreachable("FitRankings", &e),
         }
     }
-    temporarily_unavailable(
+    problem(
         StatusCode::BAD_GATEWAY,
+        "upstream-refused-app-credentials",
         "FitRankings rejected a fresh master token.",
     )
 }
@@ -470,6 +668,15 @@ async fn perfectgym_v2(
     if !path.starts_with('/') || !is_plain_path(path) {
         return invalid_request("not a PerfectGym v2 API path");
     }
+    let call = ProxyCall {
+        proxy: Proxy::PerfectGymV2,
+        method: &method,
+        path,
+        headers: &headers,
+    };
+    if let Err(response) = broker.authorize(&call).await {
+        return response;
+    }
     let upstream = &broker.upstreams.perfectgym;
     let mut url = format!("{}/Api/v2.2{path}", upstream.base_url);
     if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
@@ -492,7 +699,7 @@ async fn perfectgym_v2(
             .body(body);
     }
     match request.send().await {
-        Ok(response) => relay(&broker, "PerfectGym", response).await,
+        Ok(response) => relay(&broker, "PerfectGym", response, PROXY_ANSWER_LIMIT).await,
         Err(e) => broker.unreachable("PerfectGym", &e),
     }
 }

@@ -1,0 +1,479 @@
+//! Who may call the broker, and what it answers when a provider fails: cross-site requests,
+//! the proxies' authorisation hook and allow-lists, bounded provider answers, and failures that
+//! cannot be read as OAuth refusals. Every refused request is checked not to reach the
+//! provider: the provider here is a recorder that notes every request it gets.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use fitconnect_server::broker::access::{ProviderUserToken, ProxyPolicy, Rule, SessionCookie};
+use fitconnect_server::broker::guard::AllowedOrigins;
+use fitconnect_server::broker::{self, Broker, BrokerPolicy, Upstreams};
+use fitconnect_server::config::{Secret, Upstream};
+use support::*;
+
+/// What the recording provider saw: method, path and query, `Authorization`.
+type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
+
+/// A provider that records every request. The user-token check (`/verify`) accepts
+/// `Bearer good`; `/big` answers `size` bytes of JSON (with a length, or chunked when
+/// `chunked`); everything else answers a small JSON token response.
+async fn recorder(size: usize, chunked: bool) -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let app = Router::new().fallback(move |request: Request| {
+        let log = log.clone();
+        async move {
+            let path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            let auth = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .map(|v| v.to_str().unwrap().to_string());
+            log.lock()
+                .unwrap()
+                .push((request.method().to_string(), path.clone(), auth.clone()));
+            answer(&path, auth.as_deref(), size, chunked)
+        }
+    });
+    (spawn(app).await, seen)
+}
+
+fn answer(path: &str, auth: Option<&str>, size: usize, chunked: bool) -> Response {
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    if path.starts_with("/verify") {
+        return if auth == Some("Bearer good") {
+            (json, "[]").into_response()
+        } else {
+            (StatusCode::UNAUTHORIZED, json, "{}").into_response()
+        };
+    }
+    if path.contains("/big") {
+        let text = format!("\"{}\"", "a".repeat(size.saturating_sub(2)));
+        if chunked {
+            let chunks: Vec<Result<String, std::io::Error>> = text
+                .as_bytes()
+                .chunks(8192)
+                .map(|c| Ok(String::from_utf8(c.to_vec()).unwrap()))
+                .collect();
+            return (json, Body::from_stream(futures_util::stream::iter(chunks))).into_response();
+        }
+        return (json, text).into_response();
+    }
+    if path.starts_with("/iq/tokens/master-token/") {
+        return (json, r#"{"token":"m"}"#).into_response();
+    }
+    (
+        json,
+        r#"{"access_token":"a","token_type":"bearer","refresh_token":"r"}"#,
+    )
+        .into_response()
+}
+
+fn upstreams(url: &str) -> Upstreams {
+    let upstream = Upstream {
+        base_url: url.to_string(),
+        client_id: "id".to_string(),
+        client_secret: Secret::new("s"),
+    };
+    Upstreams {
+        fitrankings: upstream.clone(),
+        fitbark: upstream.clone(),
+        perfectgym: upstream.clone(),
+        fisikal: upstream,
+    }
+}
+
+fn broker_with(url: &str, policy: BrokerPolicy) -> Router {
+    broker::router(Arc::new(
+        Broker::new(upstreams(url), Duration::from_secs(5), policy).unwrap(),
+    ))
+}
+
+/// Requests the provider saw, apart from the master-token request and user-token checks.
+fn forwarded(seen: &Seen) -> Vec<(String, String, Option<String>)> {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, path, _)| !path.starts_with("/iq/tokens/") && !path.starts_with("/verify"))
+        .cloned()
+        .collect()
+}
+
+const TOKEN_BODY: &str = r#"{"grant_type":"refresh_token","refresh_token":"r","client_id":""}"#;
+
+/// A request to each broker endpoint, as a browser's `fetch` from the app would send it, with
+/// `extra` headers on top (which replace the ones of the same name).
+fn every_endpoint(extra: &[(&str, &str)]) -> Vec<Request<Body>> {
+    let build = |method: Method, uri: &str, body: &str| {
+        let mut request = Request::builder()
+            .method(method.clone())
+            .uri(uri)
+            .header(header::ORIGIN, APP_ORIGIN)
+            .header("sec-fetch-site", "same-origin");
+        if method == Method::POST {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let mut request = request.body(Body::from(body.to_string())).unwrap();
+        for (name, value) in extra {
+            let name = header::HeaderName::from_bytes(name.as_bytes()).unwrap();
+            request.headers_mut().insert(name, value.parse().unwrap());
+        }
+        request
+    };
+    vec![
+        build(Method::POST, "/broker/fitbark/token", TOKEN_BODY),
+        build(Method::POST, "/broker/fisikal/token", TOKEN_BODY),
+        build(Method::GET, "/broker/fitrankings/iq/users/", ""),
+        build(Method::GET, "/broker/perfectgym/v2/odata/Members", ""),
+        build(
+            Method::POST,
+            "/broker/perfectgym/v2/ClassBooking/BookClass",
+            r#"{"memberId":1,"classId":1}"#,
+        ),
+    ]
+}
+
+/// The broker's own answer: an RFC 9457 problem document with no OAuth `error` member.
+fn assert_problem(answer: &Answer, status: StatusCode, kind: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(
+        answer.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    let body = answer.json();
+    assert_eq!(
+        body["type"],
+        format!("urn:fitconnect:broker:{kind}"),
+        "{body}"
+    );
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body.get("error").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn same_origin_browser_requests_reach_every_endpoint() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, open_policy());
+    for request in every_endpoint(&[]) {
+        let uri = request.uri().to_string();
+        let answer = send(&broker, request).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+    }
+    assert_eq!(forwarded(&seen).len(), 5);
+    // `charset` is a parameter of JSON's type, not another type.
+    let mut request = every_endpoint(&[("content-type", "application/json; charset=utf-8")]);
+    let answer = send(&broker, request.remove(0)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cross_origin_requests_are_refused_on_every_endpoint() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, open_policy());
+    for origin in ["https://evil.example", "null", "http://127.0.0.1:8081"] {
+        for request in every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]) {
+            let answer = send(&broker, request).await;
+            assert_problem(&answer, StatusCode::FORBIDDEN, "cross-origin");
+        }
+    }
+    assert_eq!(forwarded(&seen), vec![]);
+}
+
+#[tokio::test]
+async fn cross_site_fetch_metadata_is_refused_on_every_endpoint() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, open_policy());
+    // A GET from an `<img>` carries no `Origin`; Fetch Metadata still says where it comes from.
+    for request in every_endpoint(&[("sec-fetch-site", "cross-site")]) {
+        let mut request = request;
+        request.headers_mut().remove(header::ORIGIN);
+        let answer = send(&broker, request).await;
+        assert_problem(&answer, StatusCode::FORBIDDEN, "cross-site");
+    }
+    assert_eq!(forwarded(&seen), vec![]);
+}
+
+#[tokio::test]
+async fn posts_that_are_not_json_are_415() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, open_policy());
+    // What a cross-site `<form>` or a no-cors `fetch` can send without a preflight.
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        for request in every_endpoint(&[("content-type", content_type)]) {
+            if request.method() != Method::POST {
+                continue;
+            }
+            let answer = send(&broker, request).await;
+            assert_problem(
+                &answer,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+            );
+        }
+    }
+    // A server-to-server POST without a type is refused too.
+    let request = Request::post("/broker/fitbark/token")
+        .body(Body::from(TOKEN_BODY))
+        .unwrap();
+    assert_eq!(
+        send(&broker, request).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(forwarded(&seen), vec![]);
+}
+
+#[tokio::test]
+async fn the_list_of_app_origins_is_configurable() {
+    let (url, seen) = recorder(0, false).await;
+    let mut policy = open_policy();
+    policy.origins = AllowedOrigins::new([
+        "https://app.example".to_string(),
+        "https://www.app.example/".to_string(),
+    ]);
+    let broker = broker_with(&url, policy);
+    for (origin, status) in [
+        ("https://www.app.example", StatusCode::OK),
+        ("https://app.example", StatusCode::OK),
+        (APP_ORIGIN, StatusCode::FORBIDDEN),
+    ] {
+        let mut requests = every_endpoint(&[("origin", origin)]);
+        let answer = send(&broker, requests.remove(0)).await;
+        assert_eq!(answer.status, status, "{origin}");
+    }
+    assert_eq!(forwarded(&seen).len(), 2);
+}
+
+#[tokio::test]
+async fn proxies_are_closed_by_default() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, BrokerPolicy::closed(APP_ORIGIN));
+    for request in every_endpoint(&[]).into_iter().skip(2) {
+        let answer = send(&broker, request).await;
+        assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+    // Server to server, without any browser header: closed all the same.
+    let answer = send(&broker, get("/broker/fitrankings/iq/users/")).await;
+    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(forwarded(&seen), vec![]);
+    // No master token was fetched either.
+    assert_eq!(seen.lock().unwrap().len(), 0);
+    // The token endpoints stay open: their callers bring their own grant.
+    let answer = send(&broker, every_endpoint(&[]).remove(0)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_allow_list_is_read_only_by_default_and_narrows_paths() {
+    let (url, seen) = recorder(0, false).await;
+    let mut policy = open_policy();
+    policy.perfectgym.allow = fitconnect_server::broker::access::read_only();
+    policy.fitrankings.allow = vec![Rule::parse("GET /iq/users/").unwrap()];
+    let broker = broker_with(&url, policy);
+    let book = every_endpoint(&[]).remove(4);
+    assert_problem(
+        &send(&broker, book).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let answer = send(&broker, get("/broker/fitrankings/iq/activities/")).await;
+    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(forwarded(&seen), vec![]);
+    // What is on the lists goes through.
+    for uri in [
+        "/broker/fitrankings/iq/users/",
+        "/broker/perfectgym/v2/odata/Members?$top=1",
+    ] {
+        assert_eq!(
+            send(&broker, get(uri)).await.status,
+            StatusCode::OK,
+            "{uri}"
+        );
+    }
+    assert_eq!(forwarded(&seen).len(), 2);
+}
+
+fn with_cookie(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::ORIGIN, APP_ORIGIN)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn session_cookie_hook_accepts_only_the_apps_signed_in_users() {
+    let (url, seen) = recorder(0, false).await;
+    let key = [42u8; 32];
+    let sessions = Arc::new(SessionCookie::new(&key).unwrap());
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: sessions.clone(),
+    };
+    let broker = broker_with(&url, policy);
+    let uri = "/broker/perfectgym/v2/odata/Members";
+
+    // What the app's backend sets at sign-in.
+    let set_cookie = sessions.set_cookie("user-7", Duration::from_secs(600), false);
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    assert!(
+        cookie.starts_with("fitconnect_session=dXNlci03."),
+        "{cookie}"
+    );
+    let answer = send(&broker, with_cookie(uri, &format!("theme=dark; {cookie}"))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(forwarded(&seen).len(), 1);
+
+    let forged = SessionCookie::new(&[1u8; 32])
+        .unwrap()
+        .value("user-7", u64::MAX);
+    let expired = sessions.value("user-7", 1);
+    for bad in [
+        String::new(),
+        "fitconnect_session=".to_string(),
+        format!("fitconnect_session={forged}"),
+        format!("fitconnect_session={expired}"),
+        // Another user under the same signature.
+        cookie.replacen(
+            "fitconnect_session=dXNlci03",
+            "fitconnect_session=dXNlci04",
+            1,
+        ),
+    ] {
+        let answer = send(&broker, with_cookie(uri, &bad)).await;
+        assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    // FitRankings stayed closed.
+    let answer = send(
+        &broker,
+        with_cookie("/broker/fitrankings/iq/users/", &cookie),
+    )
+    .await;
+    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(forwarded(&seen).len(), 1);
+}
+
+fn with_bearer(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::ORIGIN, APP_ORIGIN)
+        .header("sec-fetch-site", "same-origin")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn user_token_policy(url: &str) -> BrokerPolicy {
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: Arc::new(
+            ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap(),
+        ),
+    };
+    policy
+}
+
+#[tokio::test]
+async fn provider_user_token_hook_checks_the_token_and_never_forwards_it() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, user_token_policy(&url));
+    let uri = "/broker/perfectgym/v2/odata/Members";
+
+    let answer = send(&broker, get(uri)).await;
+    assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert!(answer
+        .header("www-authenticate")
+        .unwrap()
+        .starts_with("Bearer"));
+    let answer = send(&broker, with_bearer(uri, "bad")).await;
+    assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_eq!(forwarded(&seen), vec![]);
+
+    for _ in 0..3 {
+        let answer = send(&broker, with_bearer(uri, "good")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    }
+    let seen_now = seen.lock().unwrap().clone();
+    // Checked once, then remembered; the proxied calls carry no user token.
+    let checks: Vec<_> = seen_now.iter().filter(|(_, p, _)| p == "/verify").collect();
+    assert_eq!(checks.len(), 2, "{seen_now:?}");
+    let forwarded = forwarded(&seen);
+    assert_eq!(forwarded.len(), 3);
+    assert!(forwarded.iter().all(|(_, _, auth)| auth.is_none()));
+}
+
+#[tokio::test]
+async fn a_user_token_the_provider_cannot_check_is_502_not_a_refusal() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let broker = broker_with(&dead, user_token_policy(&dead));
+    let answer = send(
+        &broker,
+        with_bearer("/broker/perfectgym/v2/odata/Members", "good"),
+    )
+    .await;
+    assert_problem(&answer, StatusCode::BAD_GATEWAY, "upstream-unreachable");
+}
+
+#[tokio::test]
+async fn oversized_provider_answers_are_502() {
+    for chunked in [false, true] {
+        // Over the proxies' 1 MiB, and over the token endpoints' 64 KiB.
+        let (url, _) = recorder(broker::PROXY_ANSWER_LIMIT + 1, chunked).await;
+        let broker = broker_with(&url, open_policy());
+        let answer = send(&broker, get("/broker/perfectgym/v2/big")).await;
+        assert_problem(
+            &answer,
+            StatusCode::BAD_GATEWAY,
+            "upstream-answer-too-large",
+        );
+        let (url, _) = recorder(broker::TOKEN_ANSWER_LIMIT + 1, chunked).await;
+        let broker = broker_with(&format!("{url}/big"), open_policy());
+        let answer = send(&broker, every_endpoint(&[]).remove(0)).await;
+        assert_problem(
+            &answer,
+            StatusCode::BAD_GATEWAY,
+            "upstream-answer-too-large",
+        );
+        // At the limit, the answer goes through.
+        let (url, _) = recorder(broker::PROXY_ANSWER_LIMIT, chunked).await;
+        let broker = broker_with(&url, open_policy());
+        let answer = send(&broker, get("/broker/perfectgym/v2/big")).await;
+        assert_eq!(answer.status, StatusCode::OK, "chunked: {chunked}");
+        assert_eq!(answer.body.len(), broker::PROXY_ANSWER_LIMIT);
+    }
+}
+
+#[tokio::test]
+async fn the_default_policy_closes_both_proxies_without_the_sandbox() {
+    let config =
+        fitconnect_server::config::Config::parse(["--no-sandbox".to_string()], |_| None).unwrap();
+    let policy = BrokerPolicy::from_config(&config).unwrap();
+    assert_eq!(policy.origins.as_slice(), ["http://127.0.0.1:8080"]);
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, policy);
+    for uri in [
+        "/broker/fitrankings/iq/users/",
+        "/broker/perfectgym/v2/odata/Members",
+    ] {
+        let answer = send(&broker, with_bearer(uri, "good")).await;
+        assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+    assert!(seen.lock().unwrap().is_empty());
+}
