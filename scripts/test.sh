@@ -33,7 +33,7 @@ package=$(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p+0, f+0}' target/
 
 step "no secret handling in the browser package"
 # The broker adds client secrets; the wasm and its JS must not even know the parameter names.
-if grep -a -i -l -E 'client_secret|x-client-secret|master-token' pkg/*.wasm pkg/*.js pkg-bundler/*.wasm pkg-bundler/*.js; then
+if grep -r -a -i -l -E 'client_secret|x-client-secret|master-token' pkg pkg-bundler; then
   echo "secret-handling strings found in the browser package"; exit 1
 fi
 echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-bundler/"
@@ -63,9 +63,13 @@ step "Vite example end-to-end (Playwright: the built app on 24090, sandbox on 24
 node_modules/.bin/playwright test -c playwright.example.config.js 2>&1 | tee target/example-tests.log
 example=$(awk '/^e2e: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/example-tests.log)
 
+step "interop (the SDK against oidc-provider: FitBark through the broker, OpenFIT direct; headless Chromium)"
+scripts/interop.sh 2>&1 | tee target/interop-tests.log
+interop=$(awk '/^interop: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/interop-tests.log)
+
 read -r np nf <<< "$native"; read -r bp bf <<< "$browser"; read -r ep ef <<< "${e2e:-0 0}"
-read -r pp pf <<< "${package:-0 0}"; read -r xp xf <<< "${example:-0 0}"
+read -r pp pf <<< "${package:-0 0}"; read -r xp xf <<< "${example:-0 0}"; read -r ip if_ <<< "${interop:-0 0}"
 grep '^fitconnect installed:' target/example-build.log || true
-printf '\nnative %s passed, browser %s passed, end-to-end %s passed, package and types %s passed, example %s passed\n' \
-  "$np" "$bp" "$ep" "$pp" "$xp"
-echo "$((np + bp + ep + pp + xp)) passed, $((nf + bf + ef + pf + xf)) failed"
+printf '\nnative %s passed, browser %s passed, end-to-end %s passed, package and types %s passed, example %s passed, interop %s passed\n' \
+  "$np" "$bp" "$ep" "$pp" "$xp" "$ip"
+echo "$((np + bp + ep + pp + xp + ip)) passed, $((nf + bf + ef + pf + xf + if_)) failed"

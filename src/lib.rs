@@ -44,7 +44,15 @@ mod exports {
     fn promise<T: Into<JsValue>>(
         future: impl Future<Output = Result<T, Error>> + 'static,
     ) -> js_sys::Promise {
-        future_to_promise(async move { future.await.map(Into::into).map_err(to_js) })
+        settle(Box::pin(async move { future.await.map(Into::into) }))
+    }
+
+    /// One instance of `future_to_promise` for every method (boxed futures): each generic
+    /// instance costs the wasm a copy of its state machine driver.
+    fn settle(
+        future: std::pin::Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>,
+    ) -> js_sys::Promise {
+        future_to_promise(async move { future.await.map_err(to_js) })
     }
 
     fn rejected(e: Error) -> js_sys::Promise {

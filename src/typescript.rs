@@ -92,6 +92,11 @@ export interface FitBarkOptions {
   scope?: string;
   /** Send PKCE S256, default true. */
   pkce?: boolean;
+  /**
+   * The `iss` an authorization response must carry when it carries one (RFC 9207); defaults to
+   * the origin of `baseUrl`.
+   */
+  issuer?: string;
 }
 
 /**

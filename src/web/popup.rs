@@ -68,25 +68,19 @@ impl CallbackMessage {
     }
 }
 
-fn f64_of(value: Result<JsValue, JsValue>) -> f64 {
-    value.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+fn whole(value: Result<JsValue, JsValue>) -> i32 {
+    value.ok().and_then(|v| v.as_f64()).map_or(0, |v| v as i32)
 }
 
 /// Opens `url` in a 400x600 popup named `name`, centred over this window. Must run in the
 /// click's task: nothing may be awaited before it.
 pub fn open(url: &str, name: &str, provider: &'static str) -> Result<Window, Error> {
     let window = super::window()?;
-    let centre = |start: f64, outer: f64, size: i32| {
-        ((start + (outer - f64::from(size)) / 2.0).trunc()).max(0.0)
-    };
-    let left = centre(
-        f64_of(window.screen_x()),
-        f64_of(window.outer_width()),
-        WIDTH,
-    );
+    let centre = |start: i32, outer: i32, size: i32| (start + (outer - size) / 2).max(0);
+    let left = centre(whole(window.screen_x()), whole(window.outer_width()), WIDTH);
     let top = centre(
-        f64_of(window.screen_y()),
-        f64_of(window.outer_height()),
+        whole(window.screen_y()),
+        whole(window.outer_height()),
         HEIGHT,
     );
     let features = format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
