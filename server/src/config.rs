@@ -4,14 +4,16 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::broker::access::Rule;
-use crate::broker::DEFAULT_UPSTREAM_TIMEOUT;
+use crate::broker::access::{self, Rule};
 
 use crate::sandbox::{
     fisikal, fitbark, fitrankings, openfit, perfectgym, FISIKAL_PORT_OFFSET, FITBARK_PORT_OFFSET,
     FITRANKINGS_PORT_OFFSET, OPENFIT_API_PORT_OFFSET, OPENFIT_IDENTITY_PORT_OFFSET,
     PERFECTGYM_PORT_OFFSET,
 };
+
+/// How long the broker waits for a provider before answering 504 (`FITCONNECT_BROKER_TIMEOUT_MS`).
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub const DEFAULT_PORT_BASE: u16 = 8080;
 /// Ports N..N+6 are taken: app, FitRankings, FitBark, PerfectGym, OpenFIT identity and API,
@@ -268,7 +270,7 @@ impl Config {
                 }
             };
             let allow = match var(format!("{prefix}_ALLOW")) {
-                None => crate::broker::access::read_only(),
+                None => access::read_only(),
                 Some(text) => text
                     .split(',')
                     .filter(|r| !r.trim().is_empty())
@@ -287,12 +289,12 @@ impl Config {
         if wants_session
             && session_key
                 .as_ref()
-                .is_none_or(|k| k.expose().len() < crate::broker::access::MIN_SESSION_KEY_BYTES)
+                .is_none_or(|k| k.expose().len() < access::MIN_SESSION_KEY_BYTES)
         {
             return Err(invalid(format!(
                 "FITCONNECT_BROKER_SESSION_KEY must be set to at least {} bytes for session \
                  authorisation",
-                crate::broker::access::MIN_SESSION_KEY_BYTES
+                access::MIN_SESSION_KEY_BYTES
             )));
         }
         let broker_origins = match var("FITCONNECT_BROKER_ORIGINS".to_string()) {
@@ -469,10 +471,7 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.broker_origins, ["http://127.0.0.1:8080"]);
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::UserToken);
-        assert_eq!(
-            c.fitrankings_proxy.allow,
-            crate::broker::access::read_only()
-        );
+        assert_eq!(c.fitrankings_proxy.allow, access::read_only());
         let c = parse(&["--no-sandbox"], &[]).unwrap();
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Closed);
         assert_eq!(c.fitrankings_proxy.auth, ProxyAuth::Closed);

@@ -45,8 +45,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 pub const TOKEN_ANSWER_LIMIT: usize = 64 * 1024;
 /// Proxied data: the sandbox's largest page (500 PerfectGym classes with their types) is 135 KiB.
 pub const PROXY_ANSWER_LIMIT: usize = 1024 * 1024;
-/// How long the broker waits for a provider before answering 504 (`FITCONNECT_BROKER_TIMEOUT_MS`).
-pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::config::DEFAULT_UPSTREAM_TIMEOUT;
 const FITRANKINGS_PREFIX: &str = "/broker/fitrankings";
 const PERFECTGYM_V2_PREFIX: &str = "/broker/perfectgym/v2";
 
