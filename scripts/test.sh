@@ -33,7 +33,7 @@ package=$(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p+0, f+0}' target/
 
 step "no secret handling in the browser package"
 # The broker adds client secrets; the wasm and its JS must not even know the parameter names.
-if grep -r -a -i -l -E 'client_secret|x-client-secret|master-token' pkg pkg-bundler; then
+if grep -r -a -i -l -E --include='*.js' --include='*.wasm' 'client_secret|x-client-secret|master-token' pkg pkg-bundler; then
   echo "secret-handling strings found in the browser package"; exit 1
 fi
 echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-bundler/"
