@@ -19,7 +19,7 @@ use crate::core::pkce::fingerprint;
 use crate::core::session::{read_token_response, Session, TokenResponse};
 use crate::core::{Error, ErrorCode};
 use crate::providers::{self, Config, TokenRequest};
-use crate::web::{self, broadcast, http, locks, storage};
+use crate::web::{self, broadcast, http, json, locks, storage};
 
 /// Where a provider's session is stored.
 pub fn session_key(provider: &str) -> String {
@@ -56,15 +56,9 @@ thread_local! {
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
-fn json_value(value: &impl Serialize) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
-}
-
 /// A session as the app sees it: a fresh plain object each time (changing it changes nothing).
 pub fn session_object(session: Option<&Session>) -> JsValue {
-    session.map_or(JsValue::NULL, json_value)
+    session.map_or(JsValue::NULL, json::to_object)
 }
 
 /// The stored session; a corrupt or foreign value is removed.
@@ -78,10 +72,7 @@ fn load(provider: &'static str) -> Option<Session> {
     }) {
         return Some(session);
     }
-    let session = js_sys::JSON::parse(&text)
-        .ok()
-        .and_then(|v| serde_wasm_bindgen::from_value::<Session>(v).ok())
-        .and_then(|s| s.checked(provider));
+    let session = json::parse::<Session>(&text).and_then(|s| s.checked(provider));
     match &session {
         Some(s) => CHECKED.with_borrow_mut(|c| c.insert(provider, (text, s.clone()))),
         None => {
@@ -105,19 +96,18 @@ fn notify(provider: &'static str, session: Option<&Session>) {
     }
 }
 
-/// Stores a session and tells the subscribers; answers the stored text.
-fn save(provider: &'static str, session: Session) -> Result<String, Error> {
-    let text = js_sys::JSON::stringify(&json_value(&session))
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| {
-            Error::new(ErrorCode::InvalidResponse, "The session cannot be stored")
-                .for_provider(provider)
-        })?;
+/// Stores a session and tells the subscribers; answers the stored text and the session as a plain
+/// object of its own (the subscribers get theirs).
+fn save(provider: &'static str, session: Session) -> Result<(String, JsValue), Error> {
+    let object = session_object(Some(&session));
+    let text = json::stringify(&object).ok_or_else(|| {
+        Error::new(ErrorCode::InvalidResponse, "The session cannot be stored")
+            .for_provider(provider)
+    })?;
     storage::write(&session_key(provider), &text);
     CHECKED.with_borrow_mut(|c| c.insert(provider, (text.clone(), session.clone())));
     notify(provider, Some(&session));
-    Ok(text)
+    Ok((text, object))
 }
 
 fn clear(provider: &'static str) {
@@ -158,10 +148,7 @@ fn listen_for_rotations() {
         if spent.is_none_or(|t| fingerprint(t.expose()) != rotation.from) {
             return;
         }
-        let adopted = js_sys::JSON::parse(&rotation.session)
-            .ok()
-            .and_then(|v| serde_wasm_bindgen::from_value::<Session>(v).ok())
-            .and_then(|s| s.checked(provider));
+        let adopted = json::parse::<Session>(&rotation.session).and_then(|s| s.checked(provider));
         if let Some(session) = adopted {
             let _ = save(provider, session);
         }
@@ -177,7 +164,7 @@ fn announce(provider: &'static str, spent: &str, text: String) {
         from: fingerprint(spent),
         session: text,
     };
-    broadcast::post(ROTATION, &json_value(&rotation));
+    broadcast::post(ROTATION, &json::to_object(&rotation));
 }
 
 /// Reads a constructor's options object member by member: nested plain objects are walked (to a
@@ -208,6 +195,8 @@ fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
 #[derive(Clone)]
 pub struct Client {
     config: Rc<Config>,
+    /// The API base URL with a trailing slash, what request paths resolve against.
+    api_base: Rc<str>,
     api_origin: Rc<str>,
 }
 
@@ -234,6 +223,7 @@ impl Client {
             .origin();
         listen_for_rotations();
         Ok(Client {
+            api_base: [config.base_url.as_str(), "/"].concat().into(),
             config: Rc::new(config),
             api_origin: api_origin.into(),
         })
@@ -251,7 +241,7 @@ impl Client {
 
     /// The configuration as a plain object (`_config`).
     pub fn config_object(&self) -> JsValue {
-        json_value(&*self.config)
+        json::to_object(&*self.config)
     }
 
     /// The current session, if any.
@@ -294,7 +284,7 @@ impl Client {
         self.config.token_url.is_some() && session.refresh_token.is_some()
     }
 
-    /// `fetch` to the provider's API with the user's Bearer token. Relative paths resolve below
+    /// `fetch` to the provider's API with the user's Bearer token. Relative paths resolve against
     /// the API base URL; any other origin is refused before anything is sent. An expiring token is
     /// refreshed first where the provider issues refresh tokens, and a 401 answer then leads to
     /// one refresh and one retry (RFC 6750 §3.1).
@@ -307,7 +297,7 @@ impl Client {
         let path = path_or_url.as_string().ok_or_else(|| {
             invalid_config("fetch takes a path or a URL string").for_provider(provider)
         })?;
-        let url = Url::new_with_base(&path, &[self.config.base_url.as_str(), "/"].concat())
+        let url = Url::new_with_base(&path, &self.api_base)
             .map_err(|_| invalid_config("the request URL is not valid").for_provider(provider))?;
         // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
         if url.origin() != *self.api_origin {
@@ -383,9 +373,7 @@ impl Client {
 
     /// Stores a session and answers it as a plain object.
     pub fn store(&self, session: Session) -> Result<JsValue, Error> {
-        let object = session_object(Some(&session));
-        save(self.provider(), session)?;
-        Ok(object)
+        save(self.provider(), session).map(|(_, object)| object)
     }
 
     /// Refreshes the session, or joins the refresh already under way for this provider in this
@@ -481,7 +469,7 @@ impl Client {
                     session.user_id.clone(),
                     session.refresh_token.clone(),
                 );
-                let text = save(provider, renewed)?;
+                let (text, _) = save(provider, renewed)?;
                 announce(provider, refresh_token.expose(), text);
                 Ok(())
             }

@@ -37,7 +37,7 @@ mod exports {
     use crate::core::error::invalid_config;
     use crate::core::Error;
     use crate::providers::{fisikal, fitbark, fitrankings, openfit, perfectgym, TokenRequest};
-    use crate::web::{self, error::to_js, popup, storage};
+    use crate::web::{self, error::to_js, json, popup, storage};
 
     /// A Promise that settles with the future's outcome, a core error rejecting it as a
     /// `FitConnectError`.
@@ -296,10 +296,7 @@ mod exports {
                 &random,
                 web::now_ms(),
             );
-            let stored = serde_wasm_bindgen::to_value(&tx)
-                .ok()
-                .and_then(|v| js_sys::JSON::stringify(&v).ok())
-                .and_then(|t| t.as_string())
+            let stored = json::stringify(&json::to_object(&tx))
                 .ok_or_else(|| invalid_config("The sign-in cannot be stored"))?;
             storage::write(&tx_key(provider), &stored);
             Ok(fitbark::authorize_url(config, &tx))
@@ -370,8 +367,7 @@ mod exports {
             // Consumed before the first await, so that the code can be exchanged only once.
             let key = tx_key(provider);
             let tx = storage::read(&key)
-                .and_then(|text| js_sys::JSON::parse(&text).ok())
-                .and_then(|v| serde_wasm_bindgen::from_value::<Transaction>(v).ok())
+                .and_then(|text| json::parse::<Transaction>(&text))
                 .and_then(|t| t.checked(provider, web::now_ms()));
             storage::remove(&key);
             if let Ok(history) = window.history() {

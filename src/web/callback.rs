@@ -27,7 +27,7 @@ pub fn handle() -> Result<(), Error> {
         hash,
         nonce: storage::read(NONCE_KEY),
     };
-    let message = serde_wasm_bindgen::to_value(&message).unwrap_or(JsValue::NULL);
+    let message = super::json::to_object(&message);
     let origin = location.origin().unwrap_or_default();
     let opener = window
         .opener()

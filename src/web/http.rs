@@ -121,8 +121,6 @@ pub async fn post_token(
         .for_provider(provider)
         .with_status(response.status()));
     }
-    let fields = js_sys::JSON::parse(&text)
-        .ok()
-        .and_then(|value| serde_wasm_bindgen::from_value::<TokenFields>(value).ok());
+    let fields = super::json::parse::<TokenFields>(&text);
     Ok((response.status(), fields))
 }

@@ -6,6 +6,7 @@ pub mod callback;
 pub mod crypto;
 pub mod error;
 pub mod http;
+pub mod json;
 pub mod locks;
 pub mod popup;
 pub mod storage;
