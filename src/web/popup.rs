@@ -117,6 +117,14 @@ fn finish(state: &Rc<RefCell<Wait>>, result: Result<CallbackMessage, Error>) {
     }
 }
 
+fn closed(provider: &'static str) -> Error {
+    Error::new(
+        ErrorCode::PopupClosed,
+        "The sign-in window was closed before it finished",
+    )
+    .for_provider(provider)
+}
+
 fn same_nonce(expected: &str, got: Option<&str>) -> bool {
     got.is_some_and(|got| bool::from(expected.as_bytes().ct_eq(got.as_bytes())))
 }
@@ -199,14 +207,7 @@ pub async fn wait(
                 closed_at = now;
             }
             if now - closed_at >= CLOSE_GRACE_MS {
-                finish(
-                    &state,
-                    Err(Error::new(
-                        ErrorCode::PopupClosed,
-                        "The sign-in window was closed before it finished",
-                    )
-                    .for_provider(provider)),
-                );
+                finish(&state, Err(closed(provider)));
             }
         })
     };
@@ -251,11 +252,6 @@ pub async fn wait(
 
     let _ = JsFuture::from(promise).await;
     let outcome = state.borrow_mut().outcome.take();
-    outcome.unwrap_or_else(|| {
-        Err(Error::new(
-            ErrorCode::PopupClosed,
-            "The sign-in window was closed before it finished",
-        )
-        .for_provider(provider))
-    })
+    // `finish` sets the outcome before it resolves the promise.
+    outcome.unwrap_or_else(|| Err(closed(provider)))
 }
