@@ -1,7 +1,7 @@
 //! Fisikal: a Doorkeeper password grant that needs the client secret, so sign-in and refresh go
 //! through the app's server (`tokenEndpoint`); API calls go to the gym's instance.
 
-use super::{base_url, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use super::{base_url, Config, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
 use crate::core::options::Reader;
 use crate::core::Result;
 
@@ -9,10 +9,6 @@ use crate::core::Result;
 pub const PROVIDER: Provider = Provider {
     id: "fisikal",
     default_base_url: None,
-    flow: Flow::Password {
-        token_path: "/oauth/token",
-        scope: None,
-    },
     refresh_skew_ms: 30_000,
 };
 

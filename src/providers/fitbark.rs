@@ -2,7 +2,7 @@
 //! the code is exchanged, and tokens refreshed, by the app's server, which adds the client secret.
 //! Tokens live a year and refresh tokens rotate.
 
-use super::{base_url, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use super::{base_url, Config, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
 use crate::core::callback::Transaction;
 use crate::core::options::Reader;
 use crate::core::query;
@@ -15,9 +15,6 @@ const AUTHORIZE_PATH: &str = "/oauth/authorize";
 pub const PROVIDER: Provider = Provider {
     id: "fitbark",
     default_base_url: Some("https://app.fitbark.com"),
-    flow: Flow::AuthorizationCode {
-        authorize_path: AUTHORIZE_PATH,
-    },
     // Tokens live a year; a token that the server already considers expired gets a 401, which
     // leads to a refresh anyway. A margin would only make short-lived tokens refresh on every call.
     refresh_skew_ms: 0,

@@ -1,7 +1,7 @@
 //! FitRankings: sign-in in a 400x600 popup on `/iq/oauth2/`, which redirects to the app's
 //! callback page with the user token and id in the query. No code, no `state`, no refresh.
 
-use super::{base_url, Config, Flow, Provider};
+use super::{base_url, Config, Provider};
 use crate::core::callback::PopupParams;
 use crate::core::options::Reader;
 use crate::core::query;
@@ -14,11 +14,6 @@ const CALLBACK_PARAM: &str = "callback_uri";
 pub const PROVIDER: Provider = Provider {
     id: "fitrankings",
     default_base_url: Some("https://api.fitrankings.com"),
-    flow: Flow::Popup {
-        authorize_path: AUTHORIZE_PATH,
-        callback_param: CALLBACK_PARAM,
-        params: PARAMS,
-    },
     refresh_skew_ms: 0,
 };
 

@@ -1,5 +1,5 @@
-//! The five providers: what differs between them, as data (hosts, paths, parameter names, which
-//! sign-in flow) plus the few functions that turn options into a [`Config`] and build their
+//! The five providers: what differs between them, as data (hosts, paths, parameter names, refresh
+//! margins) plus the few functions that turn options into a [`Config`] and build their
 //! requests. Adding a provider means one file here and a class in `lib.rs`.
 
 pub mod fisikal;
@@ -11,39 +11,9 @@ pub mod perfectgym;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::core::callback::PopupParams;
 use crate::core::options::{self, Options, Reader};
 use crate::core::url::normalize_base_url;
 use crate::core::Result;
-
-/// How a provider's users sign in.
-#[derive(Clone, Copy, Debug)]
-pub enum Flow {
-    /// A popup on the provider's page that redirects to the app's callback with the token in the
-    /// query (FitRankings): no code, no `state` echo, no refresh.
-    Popup {
-        /// Path of the sign-in page on the base URL.
-        authorize_path: &'static str,
-        /// Query parameter that names the callback page.
-        callback_param: &'static str,
-        /// The callback's parameters.
-        params: PopupParams,
-    },
-    /// The OAuth 2.0 authorisation-code redirect (RFC 6749 §4.1), the code exchanged by the app's
-    /// server (FitBark).
-    AuthorizationCode {
-        /// Path of the authorise endpoint on the base URL.
-        authorize_path: &'static str,
-    },
-    /// The resource-owner password grant (RFC 6749 §4.3), a legacy flow that RFC 9700 §2.4 says
-    /// must not be used; supported only for providers that offer nothing else.
-    Password {
-        /// Path of the token endpoint on the identity base URL, when the browser calls it itself.
-        token_path: &'static str,
-        /// `scope` to request, if the provider wants one.
-        scope: Option<&'static str>,
-    },
-}
 
 /// A provider's description.
 #[derive(Debug)]
@@ -52,8 +22,6 @@ pub struct Provider {
     pub id: &'static str,
     /// API origin used when the options give no `baseUrl` (`None`: one host per customer).
     pub default_base_url: Option<&'static str>,
-    /// The sign-in flow.
-    pub flow: Flow,
     /// A token this close to expiry is treated as expired (ms), unless the options say otherwise.
     pub refresh_skew_ms: u64,
 }

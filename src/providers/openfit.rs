@@ -2,7 +2,7 @@
 //! `OpenFitApi offline_access`), rotating single-use refresh tokens, refreshed when about five
 //! minutes of life remain. Production and test hosts are known; others can be given.
 
-use super::{Config, Flow, Provider, TokenStyle};
+use super::{Config, Provider, TokenStyle};
 use crate::core::error::invalid_config;
 use crate::core::options::Reader;
 use crate::core::url::normalize_base_url;
@@ -15,10 +15,6 @@ const SCOPE: &str = "OpenFitApi offline_access";
 pub const PROVIDER: Provider = Provider {
     id: "openfit",
     default_base_url: Some(PRODUCTION.1),
-    flow: Flow::Password {
-        token_path: TOKEN_PATH,
-        scope: Some(SCOPE),
-    },
     refresh_skew_ms: 300_000,
 };
 

@@ -2,7 +2,7 @@
 //! No refresh token is issued: an expired session is over. (API v2 needs the client secret on
 //! every request, so it is the broker's.)
 
-use super::{base_url, Config, Flow, Provider, TokenRequest, TokenStyle};
+use super::{base_url, Config, Provider, TokenRequest, TokenStyle};
 use crate::core::options::Reader;
 use crate::core::Result;
 
@@ -12,10 +12,6 @@ const TOKEN_PATH: &str = "/Api/oauth/authorize";
 pub const PROVIDER: Provider = Provider {
     id: "perfectgym",
     default_base_url: None,
-    flow: Flow::Password {
-        token_path: TOKEN_PATH,
-        scope: None,
-    },
     refresh_skew_ms: 0,
 };
 
