@@ -1,6 +1,7 @@
 // End-to-end tests: the demo in www/ against fitconnect-server (sandbox + broker) in Debian's Chromium.
-// Build first: `cargo build -p fitconnect-server` and `wasm-pack build --target web`.
+// Build first: `scripts/build.sh` (pkg/ and the server binary).
 const { defineConfig } = require('@playwright/test');
+const chromium = require('./tests/chromium.js');
 
 // FITCONNECT_E2E_PORT_BASE moves every origin (app N, sandboxes N+1..N+6), so that two checkouts can
 // run the suite at once; tests/e2e/helpers.js reads the same variable.
@@ -18,26 +19,14 @@ module.exports = defineConfig({
   expect: { timeout: 5_000 },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  reporter: [['list'], ['./tests/e2e/summary-reporter.js']],
+  reporter: [['list'], ['./tests/e2e/summary-reporter.js', { label: 'e2e' }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT_BASE}`,
     headless: true,
     actionTimeout: 5_000,
     navigationTimeout: 10_000,
     trace: 'retain-on-failure',
-    launchOptions: {
-      // Debian's Chromium; Playwright's own browser download is not used.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromium,
   },
   projects: [{ name: 'chromium' }],
   webServer: {

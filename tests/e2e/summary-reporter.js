@@ -1,6 +1,8 @@
-// Prints one machine-readable line after everything else: `e2e: N passed, N failed[, N skipped]`.
+// Prints one machine-readable line after everything else: `<label>: N passed, N failed[, N skipped]`
+// (the label is the reporter option `label`, `e2e` by default; the interop suite uses `interop`).
 class SummaryReporter {
-  constructor() {
+  constructor({ label = 'e2e' } = {}) {
+    this.label = label;
     this.passed = 0;
     this.failed = 0;
     this.skipped = 0;
@@ -33,7 +35,7 @@ class SummaryReporter {
   // onExit runs after the list reporter's summary and the web server shutdown, so this line is last.
   async onExit() {
     const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
-    process.stdout.write(`e2e: ${this.passed} passed, ${this.failed} failed${skipped}\n`);
+    process.stdout.write(`${this.label}: ${this.passed} passed, ${this.failed} failed${skipped}\n`);
   }
 }
 

@@ -3,6 +3,7 @@
 // (tests/interop/servers.mjs and fitconnect-server --no-sandbox) and runs this config.
 import { defineConfig } from '@playwright/test';
 
+import chromium from '../chromium.js';
 import { APP } from './ports.mjs';
 
 export default defineConfig({
@@ -18,26 +19,14 @@ export default defineConfig({
   globalTimeout: 120_000,
   expect: { timeout: 5_000 },
   forbidOnly: !!process.env.CI,
-  reporter: [['list'], ['./summary-reporter.js']],
+  reporter: [['list'], ['../e2e/summary-reporter.js', { label: 'interop' }]],
   use: {
     baseURL: APP,
     headless: true,
     actionTimeout: 5_000,
     navigationTimeout: 10_000,
     trace: 'retain-on-failure',
-    launchOptions: {
-      // Debian's Chromium; Playwright's own browser download is not used.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromium,
   },
   projects: [{ name: 'chromium' }],
 });
