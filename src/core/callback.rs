@@ -24,7 +24,8 @@ pub const CALLBACK_PARAMS: &[&str] = &[
     "iss",
 ];
 
-/// A started authorisation, stored under `fitconnect:tx:<provider>` until the redirect comes
+/// A started authorisation, stored under its client's [`Binding`](super::session::Binding)'s
+/// transaction key until the redirect comes
 /// back, and consumed (removed) before the response is checked.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -133,7 +134,8 @@ pub fn parse_popup_callback(
 /// What the address says about an authorisation response.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Inspection {
-    /// Whether it carries one: `state` with `code` or `error`.
+    /// Whether it carries one: a `code` or an `error` (with or without `state`: a response without
+    /// one is still a response, and fails the state check, RFC 6749 §10.12).
     pub response: bool,
     /// Its `state`, if readable.
     pub state: Option<String>,
@@ -153,7 +155,7 @@ pub fn inspect(search: &str) -> Inspection {
     }
     let params = Params::parse(search).unwrap_or_default();
     Inspection {
-        response: params.has("state") && (params.has("code") || params.has("error")),
+        response: params.has("code") || params.has("error"),
         state: params.get("state").ok().flatten().map(String::from),
         clean: query::remove_params(search, CALLBACK_PARAMS),
     }
@@ -366,7 +368,12 @@ mod tests {
     fn response_detection_and_cleaning() {
         assert!(inspect("?code=a&state=b").response);
         assert!(inspect("?error=access_denied&state=b").response);
-        assert!(!inspect("?code=a").response);
+        // No `state` is still a response (it then fails the state check) and is cleaned away.
+        assert!(inspect("?code=a").response);
+        assert!(inspect("?error=access_denied").response);
+        assert_eq!(inspect("?code=a&keep=1").clean, "?keep=1");
+        assert!(!inspect("?state=b").response);
+        assert!(!inspect("?tab=2").response);
         assert!(!inspect("").response);
         assert_eq!(inspect("?code=a&state=b").state.as_deref(), Some("b"));
         assert_eq!(
