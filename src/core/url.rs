@@ -53,6 +53,33 @@ pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
     Ok(url.trim_end_matches('/').into())
 }
 
+/// Checks an absolute endpoint URL named `name` (a token endpoint, resolved against the page when
+/// it was relative) by the base-URL rule: `https:`, or `http:` only on a loopback host, with no
+/// user info or fragment. A query is allowed: an app's server may route on one.
+pub fn check_endpoint(name: &str, url: &str) -> Result<()> {
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(invalid_config(format!(
+            "{name} must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])"
+        )));
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    if authority.is_empty() || authority.contains(['@', '\\', ' ']) || url.contains('#') {
+        return Err(invalid_config(format!(
+            "{name} is not a valid endpoint URL"
+        )));
+    }
+    if !https && !is_loopback(authority) {
+        return Err(invalid_config(format!(
+            "{name} must use https: (http: only for localhost, 127.0.0.1 or [::1])"
+        )));
+    }
+    Ok(())
+}
+
 /// The origin of a URL that passed [`normalize_base_url`]: scheme and host, lowercased.
 pub fn origin(base_url: &str) -> String {
     let scheme_end = base_url.find("://").map_or(0, |i| i + 3);
@@ -112,6 +139,43 @@ mod tests {
                 .unwrap_err()
                 .message,
             "baseUrl must use https: (http: only for localhost, 127.0.0.1 or [::1])"
+        );
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        for ok in [
+            "https://app.example/broker/fitbark/token",
+            "https://app.example:8443/token?provider=fisikal",
+            "http://127.0.0.1:18080/broker/fisikal/token",
+            "http://localhost/token",
+            "http://[::1]:8080/token",
+        ] {
+            assert_eq!(check_endpoint("tokenEndpoint", ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://elsewhere.example/token",
+            "http://127.0.0.1.evil.example/token",
+            "ftp://app.example/token",
+            "javascript:alert(1)",
+            "data:,x",
+            "https://user:pw@app.example/token",
+            "https:///token",
+            "https://app.example/token#x",
+            "/broker/token",
+            "",
+        ] {
+            assert_eq!(
+                check_endpoint("tokenEndpoint", bad).unwrap_err().code,
+                ErrorCode::InvalidConfig,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            check_endpoint("tokenEndpoint", "http://elsewhere.example/")
+                .unwrap_err()
+                .message,
+            "tokenEndpoint must use https: (http: only for localhost, 127.0.0.1 or [::1])"
         );
     }
 
