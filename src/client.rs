@@ -16,26 +16,22 @@ use crate::core::challenge::{self, Reaction};
 use crate::core::error::invalid_config;
 use crate::core::options::{Options, Value, MAX_DEPTH};
 use crate::core::pkce::fingerprint;
-use crate::core::session::{read_token_response, Session, TokenResponse};
+use crate::core::session::{read_token_response, Binding, Session, TokenResponse};
+use crate::core::url::check_endpoint;
 use crate::core::{Error, ErrorCode};
 use crate::providers::{self, Config, TokenRequest};
 use crate::web::{self, broadcast, http, json, locks, storage};
 
-/// Where a provider's session is stored.
-pub fn session_key(provider: &str) -> String {
-    ["fitconnect:session:", provider].concat()
-}
-
-/// Where a provider's started sign-in is stored.
-pub fn tx_key(provider: &str) -> String {
-    ["fitconnect:tx:", provider].concat()
-}
-
 const ROTATION: &str = "fitconnect:rotation";
+
+/// How long a tab that finds its refresh token spent by another tab waits for that tab's
+/// announcement of the rotated session (it was posted before the other tab let the lock go, so it
+/// normally arrives at once; this bounds the wait when it never does).
+const ADOPTION_LIMIT_MS: i32 = 10_000;
 
 struct Subscriber {
     id: u32,
-    provider: &'static str,
+    binding: Rc<str>,
     callback: js_sys::Function,
 }
 
@@ -49,10 +45,12 @@ struct Flight {
 thread_local! {
     static SUBSCRIBERS: RefCell<Vec<Subscriber>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
-    // The last stored text seen per provider and the session read from it: a Bearer fetch then
+    // Per binding: the last stored text seen and the session read from it, so that a Bearer fetch
     // costs one storage read and no parsing while the session is unchanged.
-    static CHECKED: RefCell<HashMap<&'static str, (String, Session)>> = RefCell::new(HashMap::new());
-    static REFRESHING: RefCell<HashMap<&'static str, Flight>> = RefCell::new(HashMap::new());
+    static CHECKED: RefCell<HashMap<String, (String, Session)>> = RefCell::new(HashMap::new());
+    static REFRESHING: RefCell<HashMap<String, Flight>> = RefCell::new(HashMap::new());
+    // Refreshes waiting for another tab's rotated session, per binding: resolved when it arrives.
+    static ADOPTING: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -61,12 +59,12 @@ pub fn session_object(session: Option<&Session>) -> JsValue {
     session.map_or(JsValue::NULL, json::to_object)
 }
 
-/// The stored session; a corrupt or foreign value is removed.
-fn load(provider: &'static str) -> Option<Session> {
-    let key = session_key(provider);
+/// The session stored for `binding`; a corrupt or foreign value is removed.
+fn load(provider: &'static str, binding: &Binding) -> Option<Session> {
+    let key = binding.session_key();
     let text = storage::read(&key)?;
     if let Some(session) = CHECKED.with_borrow(|c| {
-        c.get(provider)
+        c.get(binding.id())
             .filter(|(t, _)| *t == text)
             .map(|(_, s)| s.clone())
     }) {
@@ -74,19 +72,19 @@ fn load(provider: &'static str) -> Option<Session> {
     }
     let session = json::parse::<Session>(&text).and_then(|s| s.checked(provider));
     match &session {
-        Some(s) => CHECKED.with_borrow_mut(|c| c.insert(provider, (text, s.clone()))),
+        Some(s) => CHECKED.with_borrow_mut(|c| c.insert(binding.id().into(), (text, s.clone()))),
         None => {
             storage::remove(&key);
-            CHECKED.with_borrow_mut(|c| c.remove(provider))
+            CHECKED.with_borrow_mut(|c| c.remove(binding.id()))
         }
     };
     session
 }
 
-fn notify(provider: &'static str, session: Option<&Session>) {
+fn notify(binding: &Binding, session: Option<&Session>) {
     let callbacks: Vec<js_sys::Function> = SUBSCRIBERS.with_borrow(|s| {
         s.iter()
-            .filter(|s| s.provider == provider)
+            .filter(|s| &*s.binding == binding.id())
             .map(|s| s.callback.clone())
             .collect()
     });
@@ -98,35 +96,45 @@ fn notify(provider: &'static str, session: Option<&Session>) {
 
 /// Stores a session and tells the subscribers; answers the stored text and the session as a plain
 /// object of its own (the subscribers get theirs).
-fn save(provider: &'static str, session: Session) -> Result<(String, JsValue), Error> {
+fn save(
+    provider: &'static str,
+    binding: &Binding,
+    session: Session,
+) -> Result<(String, JsValue), Error> {
     let object = session_object(Some(&session));
     let text = json::stringify(&object).ok_or_else(|| {
         Error::new(ErrorCode::InvalidResponse, "The session cannot be stored")
             .for_provider(provider)
     })?;
-    storage::write(&session_key(provider), &text);
-    CHECKED.with_borrow_mut(|c| c.insert(provider, (text.clone(), session.clone())));
-    notify(provider, Some(&session));
+    storage::write(&binding.session_key(), &text);
+    CHECKED.with_borrow_mut(|c| c.insert(binding.id().into(), (text.clone(), session.clone())));
+    notify(binding, Some(&session));
     Ok((text, object))
 }
 
-fn clear(provider: &'static str) {
-    let key = session_key(provider);
+fn clear(binding: &Binding) {
+    let key = binding.session_key();
     let had = storage::read(&key).is_some();
     storage::remove(&key);
-    CHECKED.with_borrow_mut(|c| c.remove(provider));
+    CHECKED.with_borrow_mut(|c| c.remove(binding.id()));
     if had {
-        notify(provider, None);
+        notify(binding, None);
     }
 }
 
-/// A rotated session, announced to the other tabs: the provider, the fingerprint of the refresh
-/// token it replaces (never the token), and the stored text of the new session.
+/// A rotated session, announced to the other tabs: the provider and binding, the fingerprint of
+/// the refresh token it replaces (never the token), and the stored text of the new session.
 #[derive(Serialize, Deserialize)]
 struct Rotation {
     provider: String,
+    binding: String,
     from: String,
     session: String,
+}
+
+/// The lock whose holder has spent the refresh token with this fingerprint (see [`locks`]).
+fn spent_mark(binding: &Binding, from: &str) -> String {
+    ["fitconnect:spent:", binding.id(), ":", from].concat()
 }
 
 // Tabs holding the same session (sessionStorage is copied into duplicated tabs and into windows
@@ -144,13 +152,25 @@ fn listen_for_rotations() {
         let Some(provider) = providers::id(&rotation.provider) else {
             return;
         };
-        let spent = load(provider).and_then(|s| s.refresh_token);
+        let binding = Binding::from_id(&rotation.binding);
+        if binding.provider() != provider {
+            return;
+        }
+        let spent = load(provider, &binding).and_then(|s| s.refresh_token);
         if spent.is_none_or(|t| fingerprint(t.expose()) != rotation.from) {
             return;
         }
         let adopted = json::parse::<Session>(&rotation.session).and_then(|s| s.checked(provider));
         if let Some(session) = adopted {
-            let _ = save(provider, session);
+            let _ = save(provider, &binding, session);
+            let waiting: Vec<js_sys::Function> = ADOPTING.with_borrow_mut(|a| {
+                let (done, rest) = a.drain(..).partition(|(id, _)| id == binding.id());
+                *a = rest;
+                done.into_iter().map(|(_, resolve)| resolve).collect()
+            });
+            for resolve in waiting {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
         }
     });
     if let Some(listener) = listener {
@@ -158,9 +178,10 @@ fn listen_for_rotations() {
     }
 }
 
-fn announce(provider: &'static str, spent: &str, text: String) {
+fn announce(provider: &'static str, binding: &Binding, spent: &str, text: String) {
     let rotation = Rotation {
         provider: provider.into(),
+        binding: binding.id().into(),
         from: fingerprint(spent),
         session: text,
     };
@@ -191,10 +212,12 @@ fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
     Some(options)
 }
 
-/// A provider client: one per class instance; instances of the same provider share the session.
+/// A provider client: one per class instance; instances configured alike (the same
+/// [`Binding`]) share the session.
 #[derive(Clone)]
 pub struct Client {
     config: Rc<Config>,
+    binding: Rc<Binding>,
     /// The API base URL with a trailing slash, what request paths resolve against.
     api_base: Rc<str>,
     api_origin: Rc<str>,
@@ -216,13 +239,23 @@ impl Client {
             let resolved = Url::new_with_base(url, &page).map_err(|_| {
                 invalid_config("the token endpoint is not a valid URL").for_provider(provider)
             })?;
+            // Passwords and refresh tokens go there: the base-URL rule applies.
+            check_endpoint("tokenEndpoint", &resolved.href())
+                .map_err(|e| e.for_provider(provider))?;
             config.token_url = Some(resolved.href());
         }
         let api_origin = Url::new(&config.base_url)
             .map_err(|_| invalid_config("baseUrl is not a valid URL").for_provider(provider))?
             .origin();
+        let binding = Binding::new(
+            provider,
+            &api_origin,
+            config.token_url.as_deref().unwrap_or_default(),
+            &config.client_id,
+        );
         listen_for_rotations();
         Ok(Client {
+            binding: Rc::new(binding),
             api_base: [config.base_url.as_str(), "/"].concat().into(),
             config: Rc::new(config),
             api_origin: api_origin.into(),
@@ -239,6 +272,11 @@ impl Client {
         self.config.provider
     }
 
+    /// What the session is bound to: its storage keys.
+    pub fn binding(&self) -> &Binding {
+        &self.binding
+    }
+
     /// The configuration as a plain object (`_config`).
     pub fn config_object(&self) -> JsValue {
         json::to_object(&*self.config)
@@ -246,12 +284,12 @@ impl Client {
 
     /// The current session, if any.
     pub fn session(&self) -> Option<Session> {
-        load(self.provider())
+        load(self.provider(), &self.binding)
     }
 
     /// Forgets the session and tells the subscribers.
     pub fn disconnect(&self) {
-        clear(self.provider());
+        clear(&self.binding);
     }
 
     /// Calls `callback(session | null)` on every change; answers the unsubscribe function.
@@ -263,7 +301,7 @@ impl Client {
         SUBSCRIBERS.with_borrow_mut(|s| {
             s.push(Subscriber {
                 id,
-                provider: self.provider(),
+                binding: self.binding.id().into(),
                 callback,
             })
         });
@@ -309,7 +347,7 @@ impl Client {
         let mut session = self.current()?;
         if session.expires_within(web::now_ms(), self.config.skew_ms) {
             if !self.can_refresh(&session) {
-                clear(provider);
+                clear(&self.binding);
                 return Err(Error::new(ErrorCode::NotConnected, "The session expired")
                     .for_provider(provider));
             }
@@ -373,26 +411,26 @@ impl Client {
 
     /// Stores a session and answers it as a plain object.
     pub fn store(&self, session: Session) -> Result<JsValue, Error> {
-        save(self.provider(), session).map(|(_, object)| object)
+        save(self.provider(), &self.binding, session).map(|(_, object)| object)
     }
 
-    /// Refreshes the session, or joins the refresh already under way for this provider in this
+    /// Refreshes the session, or joins the refresh already under way for this session in this
     /// tab: every caller gets the one outcome.
     pub async fn refresh(&self) -> Result<(), Error> {
-        let provider = self.provider();
-        let flight = REFRESHING.with_borrow(|r| r.get(provider).cloned());
+        let id = self.binding.id();
+        let flight = REFRESHING.with_borrow(|r| r.get(id).cloned());
         let flight = flight.unwrap_or_else(|| {
             let (done, resolve) = web::deferred();
             let flight = Flight {
                 done,
                 outcome: Rc::default(),
             };
-            REFRESHING.with_borrow_mut(|r| r.insert(provider, flight.clone()));
+            REFRESHING.with_borrow_mut(|r| r.insert(id.into(), flight.clone()));
             let (me, outcome) = (self.clone(), flight.outcome.clone());
             spawn_local(async move {
                 let result = me.refresh_across_tabs().await;
                 *outcome.borrow_mut() = Some(result);
-                REFRESHING.with_borrow_mut(|r| r.remove(provider));
+                REFRESHING.with_borrow_mut(|r| r.remove(me.binding.id()));
                 let _ = resolve.call0(&JsValue::UNDEFINED);
             });
             flight
@@ -402,63 +440,44 @@ impl Client {
         outcome.unwrap_or(Ok(()))
     }
 
-    // Refreshes under the cross-tab lock. If another tab holds it, that tab is refreshing the same
-    // session: wait for it, then adopt its result rather than spend the token again.
+    // Refreshes holding the cross-tab lock, waiting for it if another tab holds it.
     async fn refresh_across_tabs(&self) -> Result<(), Error> {
-        let spent = self.current()?.refresh_token.map(|t| t.expose().to_owned());
-        let name = ["fitconnect:refresh:", self.provider()].concat();
-        for if_available in [true, false] {
-            let (me, spent) = (self.clone(), spent.clone());
-            let task: locks::Task = Box::new(move |acquired| {
-                Box::pin(async move {
-                    if !acquired {
-                        return Ok(false);
-                    }
-                    me.refresh_holding_lock(spent, !if_available)
-                        .await
-                        .map(|()| true)
-                })
-            });
-            if locks::with_lock(&name, if_available, task).await? {
-                return Ok(());
-            }
-        }
-        Ok(())
+        let spent = self.current()?.refresh_token;
+        let name = ["fitconnect:refresh:", self.binding.id()].concat();
+        let me = self.clone();
+        let task: locks::Task = Box::new(move |_| {
+            Box::pin(async move { me.refresh_holding_lock(spent).await.map(|()| true) })
+        });
+        locks::with_lock(&name, false, task).await.map(|_| ())
     }
 
+    // With the lock held, the stored session is read again: it is refreshed only if it is still
+    // the one that needed refreshing, and only if no tab has spent its refresh token already.
     async fn refresh_holding_lock(
         &self,
-        spent: Option<String>,
-        contended: bool,
+        spent: Option<crate::core::session::Secret>,
     ) -> Result<(), Error> {
         let provider = self.provider();
-        let unchanged =
-            |s: &Session| s.refresh_token.as_ref().map(|t| t.expose()) == spent.as_deref();
-        if contended {
-            // The other tab announces its result just before it releases the lock; give the
-            // message a moment to arrive (bounded: 15 x 20 ms).
-            for _ in 0..15 {
-                if !unchanged(&self.current()?) {
-                    break;
-                }
-                web::sleep(20).await;
-            }
-        }
         let session = self.current()?;
-        if !unchanged(&session) {
-            // Adopted from another tab meanwhile.
+        if session.refresh_token != spent {
+            // Adopted from another tab while this one waited for the lock.
             return Ok(());
         }
         let (true, Some(refresh_token)) =
             (self.can_refresh(&session), session.refresh_token.clone())
         else {
-            clear(provider);
+            clear(&self.binding);
             return Err(Error::new(
                 ErrorCode::NotConnected,
                 "The session expired and cannot be refreshed",
             )
             .for_provider(provider));
         };
+        let from = fingerprint(refresh_token.expose());
+        let mark = spent_mark(&self.binding, &from);
+        if locks::is_held(&mark).await? {
+            return self.adopt(&refresh_token).await;
+        }
         let request = TokenRequest::refresh(&self.config, refresh_token.expose());
         match self.token_request(&request).await {
             Ok(tokens) => {
@@ -469,9 +488,10 @@ impl Client {
                     session.user_id.clone(),
                     session.refresh_token.clone(),
                 );
-                let (text, _) = save(provider, renewed)?;
-                announce(provider, refresh_token.expose(), text);
-                Ok(())
+                let (text, _) = save(provider, &self.binding, renewed)?;
+                announce(provider, &self.binding, refresh_token.expose(), text);
+                // Marked spent before the refresh lock is let go.
+                locks::hold(&mark).await
             }
             Err(e) => {
                 // Only a refused grant ends the session (RFC 6749 §5.2 `invalid_grant`); a server
@@ -479,10 +499,34 @@ impl Client {
                 if e.code == ErrorCode::OauthError
                     && e.oauth_error.as_deref() == Some("invalid_grant")
                 {
-                    clear(provider);
+                    clear(&self.binding);
                 }
                 Err(e)
             }
         }
+    }
+
+    // Another tab spent this refresh token: wait for its announcement of the rotated session
+    // (bounded) rather than spend the token again. Without it, the session cannot go on here.
+    async fn adopt(&self, spent: &crate::core::session::Secret) -> Result<(), Error> {
+        let (arrived, resolve) = web::deferred();
+        ADOPTING.with_borrow_mut(|a| a.push((self.binding.id().into(), resolve.clone())));
+        if let Ok(window) = web::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ADOPTION_LIMIT_MS);
+        }
+        if self.current()?.refresh_token.as_ref() == Some(spent) {
+            let _ = JsFuture::from(arrived).await;
+        }
+        ADOPTING.with_borrow_mut(|a| a.retain(|(_, r)| !js_sys::Object::is(r, &resolve)));
+        if self.current()?.refresh_token.as_ref() != Some(spent) {
+            return Ok(());
+        }
+        clear(&self.binding);
+        Err(Error::new(
+            ErrorCode::NotConnected,
+            "The session was refreshed in another tab and did not reach this one",
+        )
+        .for_provider(self.provider()))
     }
 }

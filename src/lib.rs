@@ -32,7 +32,7 @@ mod exports {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen_futures::future_to_promise;
 
-    use crate::client::{tx_key, Client};
+    use crate::client::Client;
     use crate::core::callback::{self, Transaction};
     use crate::core::error::invalid_config;
     use crate::core::Error;
@@ -90,7 +90,8 @@ mod exports {
                 }
 
                 /// `fetch` to the provider's API with the user's Bearer token. Relative paths
-                /// resolve below the API base URL; any other origin is refused (`invalid_config`).
+                /// resolve against the API base URL (with a trailing slash); a URL on any other
+                /// origin is refused (`invalid_config`) and nothing is sent.
                 /// An expired token is refreshed first where the provider issues refresh tokens,
                 /// and a 401 answer then leads to one refresh and one retry.
                 #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
@@ -109,6 +110,24 @@ mod exports {
                 #[wasm_bindgen(getter, js_name = _config, skip_typescript)]
                 pub fn config(&self) -> JsValue {
                     self.client.config_object()
+                }
+
+                /// Where this client's session and pending sign-in are stored (for tests).
+                #[wasm_bindgen(getter, js_name = _storageKeys, skip_typescript)]
+                pub fn storage_keys(&self) -> JsValue {
+                    let binding = self.client.binding();
+                    let keys = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(
+                        &keys,
+                        &"session".into(),
+                        &binding.session_key().into(),
+                    );
+                    let _ = js_sys::Reflect::set(
+                        &keys,
+                        &"transaction".into(),
+                        &binding.transaction_key().into(),
+                    );
+                    keys.into()
                 }
 
                 /// Refreshes the session now (for tests).
@@ -298,7 +317,7 @@ mod exports {
             );
             let stored = json::stringify(&json::to_object(&tx))
                 .ok_or_else(|| invalid_config("The sign-in cannot be stored"))?;
-            storage::write(&tx_key(provider), &stored);
+            storage::write(&self.client.binding().transaction_key(), &stored);
             Ok(fitbark::authorize_url(config, &tx))
         }
 
@@ -365,7 +384,7 @@ mod exports {
                 );
             }
             // Consumed before the first await, so that the code can be exchanged only once.
-            let key = tx_key(provider);
+            let key = self.client.binding().transaction_key();
             let tx = storage::read(&key)
                 .and_then(|text| json::parse::<Transaction>(&text))
                 .and_then(|t| t.checked(provider, web::now_ms()));

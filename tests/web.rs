@@ -204,6 +204,50 @@ export function isPlainObject(value) {
 
 // Resolves once the Web Lock `name` is held by this page; it is released `ms` later (as another
 // tab holding it would).
+// Another tab that wins a refresh: it holds the refresh lock `holdMs`, marks the refresh token
+// spent (the lock `mark`, held for good) before letting the lock go, and its announcement reaches
+// this tab only `announceMs` after it started: late.
+export function winningTab(refreshLock, mark, holdMs, message, announceMs) {
+  return new Promise((acquired) => {
+    navigator.locks.request(refreshLock, async () => {
+      acquired();
+      await new Promise((resolve) => setTimeout(resolve, holdMs));
+      await new Promise((marked) => navigator.locks.request(mark, () => { marked(); return new Promise(() => {}); }));
+    });
+    setTimeout(() => {
+      const channel = new BroadcastChannel('fitconnect:rotation');
+      channel.postMessage(message);
+      channel.close();
+    }, announceMs);
+  });
+}
+
+// A fetch whose token endpoint answers 200 with a body that never ends; counts the bytes it gave.
+export function endlessTokenAnswer(tokenUrl) {
+  restoreFetch();
+  globalThis.__fcFetch = globalThis.fetch;
+  const log = { given: 0, tokenRequests: 0, calls: [] };
+  globalThis.fetch = async function (input, init) {
+    const request = new Request(input, init);
+    log.calls.push(request.url);
+    if (request.url !== tokenUrl) throw new TypeError('fitconnect tests: no network for ' + request.url);
+    log.tokenRequests += 1;
+    const body = new ReadableStream({
+      pull(controller) {
+        log.given += 16384;
+        controller.enqueue(new Uint8Array(16384).fill(32));
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } });
+  };
+  return log;
+}
+
+// Settles with `promise`'s outcome, or with the string 'still pending' after `ms`.
+export function within(promise, ms) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve('still pending'), ms))]);
+}
+
 export function holdLock(name, ms) {
   return new Promise((acquired) => {
     navigator.locks.request(name, () => {
@@ -262,10 +306,56 @@ extern "C" {
     fn recorder() -> js_sys::Function;
     #[wasm_bindgen(js_name = holdLock)]
     fn hold_lock(name: &str, ms: u32) -> Promise;
+    #[wasm_bindgen(js_name = winningTab)]
+    fn winning_tab(
+        refresh_lock: &str,
+        mark: &str,
+        hold_ms: u32,
+        message: JsValue,
+        announce_ms: u32,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = endlessTokenAnswer)]
+    fn endless_token_answer(token_url: &str) -> JsValue;
+    fn within(promise: &Promise, ms: u32) -> Promise;
 }
 
-const FITRANKINGS_SESSION: &str = "fitconnect:session:fitrankings";
-const OPENFIT_SESSION: &str = "fitconnect:session:openfit";
+/// The `sessionStorage` key of a FitRankings client (client id `c`) whose `baseUrl` is the
+/// JavaScript expression `base`: sessions are stored per provider, API origin, token endpoint and
+/// client id.
+fn fitrankings_session(base: &str) -> String {
+    let client = FitRankings::new(js(&format!(
+        "{{ clientId: 'c', callbackUri: location.origin + '/cb', baseUrl: {base} }}"
+    )))
+    .unwrap();
+    text(&client.storage_keys(), "session").unwrap()
+}
+
+/// The session and transaction keys of the FitBark client of the redirect test.
+fn fitbark_keys() -> (String, String) {
+    let keys = FitBark::new(js(
+        "{ clientId: 'cid', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token' }",
+    ))
+    .unwrap()
+    .storage_keys();
+    (
+        text(&keys, "session").unwrap(),
+        text(&keys, "transaction").unwrap(),
+    )
+}
+
+/// The session key of the [`openfit`] client.
+fn openfit_session() -> String {
+    text(&openfit().storage_keys(), "session").unwrap()
+}
+
+/// What the [`openfit`] client's session is bound to (`openfit:<fingerprint>`), as lock names and
+/// announcements carry it.
+fn openfit_binding() -> String {
+    openfit_session()
+        .strip_prefix("fitconnect:session:")
+        .unwrap()
+        .to_owned()
+}
 
 /// The member at a dotted `path` (`undefined` where any step is missing).
 fn get(value: &JsValue, path: &str) -> JsValue {
@@ -363,7 +453,7 @@ fn storage_round_trip_then_memory_fallback() {
     .unwrap();
     if !already_in_memory {
         raw.set_item(
-            FITRANKINGS_SESSION,
+            &fitrankings_session("'https://api.example'"),
             r#"{"provider":"fitrankings","accessToken":"tok","tokenType":"bearer","userId":"1"}"#,
         )
         .unwrap();
@@ -374,22 +464,32 @@ fn storage_round_trip_then_memory_fallback() {
         assert_eq!(text(&client.session(), "userId").as_deref(), Some("1"));
         // Another provider's session under this key, or a broken one, is removed.
         raw.set_item(
-            FITRANKINGS_SESSION,
+            &fitrankings_session("'https://api.example'"),
             r#"{"provider":"fitbark","accessToken":"tok","tokenType":"bearer"}"#,
         )
         .unwrap();
         assert!(client.session().is_null());
-        assert_eq!(session_storage_item(FITRANKINGS_SESSION), None);
-        raw.set_item(FITRANKINGS_SESSION, "{not json").unwrap();
+        assert_eq!(
+            session_storage_item(&fitrankings_session("'https://api.example'")),
+            None
+        );
+        raw.set_item(&fitrankings_session("'https://api.example'"), "{not json")
+            .unwrap();
         assert!(client.session().is_null());
-        assert_eq!(session_storage_item(FITRANKINGS_SESSION), None);
+        assert_eq!(
+            session_storage_item(&fitrankings_session("'https://api.example'")),
+            None
+        );
         raw.set_item(
-            FITRANKINGS_SESSION,
+            &fitrankings_session("'https://api.example'"),
             r#"{"provider":"fitrankings","accessToken":"tok","tokenType":"bearer","userId":"1"}"#,
         )
         .unwrap();
         client.disconnect();
-        assert_eq!(session_storage_item(FITRANKINGS_SESSION), None);
+        assert_eq!(
+            session_storage_item(&fitrankings_session("'https://api.example'")),
+            None
+        );
     }
 
     // Fallback: setItem throws from now on.
@@ -518,7 +618,7 @@ async fn fetch_sends_the_token_to_the_api_origin_only() {
 
 async fn fetch_origin_policy(log: &JsValue) -> Result<(), String> {
     storage::write(
-        FITRANKINGS_SESSION,
+        &fitrankings_session("'https://api.example'"),
         r#"{"provider":"fitrankings","accessToken":"tok","tokenType":"bearer","userId":"1"}"#,
     );
     let client = FitRankings::new(js(
@@ -596,7 +696,10 @@ async fn fetch_origin_policy(log: &JsValue) -> Result<(), String> {
     // Not connected: rejected before anything is sent.
     client.disconnect();
     assert!(client.session().is_null());
-    assert_eq!(storage::read(FITRANKINGS_SESSION), None);
+    assert_eq!(
+        storage::read(&fitrankings_session("'https://api.example'")),
+        None
+    );
     let error = settle(client.fetch("/iq/users/".into(), None))
         .await
         .unwrap_err();
@@ -605,7 +708,7 @@ async fn fetch_origin_policy(log: &JsValue) -> Result<(), String> {
     // Expired, and FitRankings cannot refresh: the session is cleared.
     let past = js_sys::Date::now() as u64 - 1000;
     storage::write(
-        FITRANKINGS_SESSION,
+        &fitrankings_session("'https://api.example'"),
         &format!(
             r#"{{"provider":"fitrankings","accessToken":"tok","tokenType":"bearer","userId":"1","expiresAt":{past}}}"#
         ),
@@ -614,7 +717,10 @@ async fn fetch_origin_policy(log: &JsValue) -> Result<(), String> {
         .await
         .unwrap_err();
     assert_error(&error, "not_connected");
-    assert_eq!(storage::read(FITRANKINGS_SESSION), None);
+    assert_eq!(
+        storage::read(&fitrankings_session("'https://api.example'")),
+        None
+    );
     assert_eq!(get(log, "calls.length").as_f64(), Some(0.0));
     Ok(())
 }
@@ -631,7 +737,7 @@ fn openfit() -> OpenFit {
 fn expired_openfit_session(refresh_token: &str) {
     let now = js_sys::Date::now() as u64;
     storage::write(
-        OPENFIT_SESSION,
+        &openfit_session(),
         &format!(
             r#"{{"provider":"openfit","accessToken":"old","tokenType":"bearer","refreshToken":"{refresh_token}","expiresAt":{now}}}"#
         ),
@@ -699,11 +805,11 @@ async fn concurrent_fetches_share_one_refresh() {
         );
     }
 
-    let session = stored(OPENFIT_SESSION);
+    let session = stored(&openfit_session());
     if !storage::in_memory() {
         assert_eq!(
-            session_storage_item(OPENFIT_SESSION),
-            storage::read(OPENFIT_SESSION),
+            session_storage_item(&openfit_session()),
+            storage::read(&openfit_session()),
             "the rotated session is in sessionStorage itself"
         );
     }
@@ -740,7 +846,7 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
         Some("temporarily_unavailable")
     );
     assert_eq!(
-        text(&stored(OPENFIT_SESSION), "refreshToken").as_deref(),
+        text(&stored(&openfit_session()), "refreshToken").as_deref(),
         Some("rt-504"),
         "kept"
     );
@@ -751,18 +857,25 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     let result = {
         // Token requests go to ids.example; this fake refuses every other host, so point the
         // client at one it refuses.
+        // (Another token endpoint: a session of its own.)
         let offline = OpenFit::new(js(
             "{ clientId: 'of', environment: { identityUrl: 'https://offline.example', apiUrl: 'https://api.example' } }",
         ))
         .unwrap();
-        settle(offline.refresh()).await
+        let offline_session = text(&offline.storage_keys(), "session").unwrap();
+        storage::write(
+            &offline_session,
+            &storage::read(&openfit_session()).unwrap(),
+        );
+        let result = settle(offline.refresh()).await;
+        let kept = text(&stored(&offline_session), "refreshToken");
+        storage::remove(&offline_session);
+        (result, kept)
     };
     restore_fetch();
+    let (result, kept) = result;
     assert_error(&result.expect_err("no answer"), "network_error");
-    assert_eq!(
-        text(&stored(OPENFIT_SESSION), "refreshToken").as_deref(),
-        Some("rt-504")
-    );
+    assert_eq!(kept.as_deref(), Some("rt-504"));
 
     // 400 invalid_grant: the refresh token is dead, and so is the session.
     let changes = recorder();
@@ -781,7 +894,7 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     assert_eq!(number(&error, "status"), Some(400.0));
     assert_eq!(text(&error, "oauthError").as_deref(), Some("invalid_grant"));
     assert_eq!(text(&error, "description").as_deref(), Some("expired"));
-    assert_eq!(storage::read(OPENFIT_SESSION), None, "cleared");
+    assert_eq!(storage::read(&openfit_session()), None, "cleared");
     assert!(client.session().is_null());
     let seen: Array = get(&changes, "calls").unchecked_into();
     assert_eq!(seen.length(), 1);
@@ -801,7 +914,7 @@ async fn a_401_refreshes_once_and_retries() {
     ));
     let later = js_sys::Date::now() as u64 + 3_600_000;
     storage::write(
-        OPENFIT_SESSION,
+        &openfit_session(),
         &format!(
             r#"{{"provider":"openfit","accessToken":"old","tokenType":"bearer","refreshToken":"rt-401","expiresAt":{later}}}"#
         ),
@@ -817,7 +930,7 @@ async fn a_401_refreshes_once_and_retries() {
     let all = settle(Promise::all(&fetches)).await;
     let admin = settle(client.fetch("/admin/users".into(), None)).await;
     restore_fetch();
-    storage::remove(OPENFIT_SESSION);
+    storage::remove(&openfit_session());
 
     let responses: Array = all.expect("all three resolve").unchecked_into();
     for response in responses.iter() {
@@ -883,8 +996,9 @@ async fn fitbark_redirect_round_trip() {
     history
         .replace_state_with_url(&JsValue::NULL, "", Some(&address))
         .unwrap();
-    storage::remove("fitconnect:session:fitbark");
-    storage::remove("fitconnect:tx:fitbark");
+    let (session_key, tx_key) = fitbark_keys();
+    storage::remove(&session_key);
+    storage::remove(&tx_key);
     result.unwrap();
 }
 
@@ -895,6 +1009,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
         "{ clientId: 'cid', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token' }",
     ))
     .map_err(|e| format!("{e:?}"))?;
+    let (session_key, tx_key) = fitbark_keys();
     let go = |query: &str| {
         history
             .replace_state_with_url(&JsValue::NULL, "", Some(&["/", query].concat()))
@@ -902,7 +1017,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
     };
 
     // An answer that no sign-in here asked for.
-    storage::remove("fitconnect:tx:fitbark");
+    storage::remove(&tx_key);
     go("?code=x&state=forged");
     assert!(client.has_authorization_response());
     let error = settle(client.complete_authorization()).await.unwrap_err();
@@ -918,7 +1033,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
     assert_eq!(params.get("code_challenge_method").as_deref(), Some("S256"));
     let state = params.get("state").unwrap();
     let challenge = params.get("code_challenge").unwrap();
-    assert!(storage::read("fitconnect:tx:fitbark").is_some());
+    assert!(storage::read(&tx_key).is_some());
 
     go(&format!("?keep=1&code=c%C3%B6de&state={state}#frag"));
     assert!(client.has_authorization_response());
@@ -926,7 +1041,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
     // The address is clean before anything is awaited, and the transaction is spent.
     assert_eq!(location.search().unwrap(), "?keep=1");
     assert_eq!(location.hash().unwrap(), "#frag");
-    assert_eq!(storage::read("fitconnect:tx:fitbark"), None);
+    assert_eq!(storage::read(&tx_key), None);
     assert!(!client.has_authorization_response());
     // React StrictMode calls it twice: the same promise, one exchange.
     let second = client.complete_authorization();
@@ -938,7 +1053,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
     assert_eq!(text(&session, "tokenType").as_deref(), Some("bearer"));
     assert_eq!(text(&session, "refreshToken").as_deref(), Some("fb-rt"));
     assert_eq!(
-        text(&stored("fitconnect:session:fitbark"), "accessToken").as_deref(),
+        text(&stored(&session_key), "accessToken").as_deref(),
         Some("fb-at")
     );
 
@@ -1044,21 +1159,25 @@ async fn a_refresh_in_another_tab_is_adopted() {
     ));
     let result = adopt_other_tab(&log).await;
     restore_fetch();
-    storage::remove(OPENFIT_SESSION);
+    storage::remove(&openfit_session());
     result.unwrap();
 }
 
 async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
     expired_openfit_session("rt-shared");
     let client = openfit();
-    settle(hold_lock("fitconnect:refresh:openfit", 500))
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    settle(hold_lock(
+        &format!("fitconnect:refresh:{}", openfit_binding()),
+        500,
+    ))
+    .await
+    .map_err(|e| format!("{e:?}"))?;
     let later = js_sys::Date::now() as u64 + 3_600_000;
     let rotated = format!(
         r#"{{"provider":"openfit","accessToken":"theirs","tokenType":"bearer","refreshToken":"rt-theirs","expiresAt":{later}}}"#
     );
     let announcement = js("{ provider: 'openfit' }");
+    Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
     Reflect::set(
         &announcement,
         &"from".into(),
@@ -1084,12 +1203,13 @@ async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
         Some("Bearer theirs")
     );
     assert_eq!(
-        text(&stored(OPENFIT_SESSION), "refreshToken").as_deref(),
+        text(&stored(&openfit_session()), "refreshToken").as_deref(),
         Some("rt-theirs")
     );
 
     // An announcement for a token this tab does not hold changes nothing.
     let announcement = js("{ provider: 'openfit', session: '{}' }");
+    Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
     Reflect::set(
         &announcement,
         &"from".into(),
@@ -1099,10 +1219,235 @@ async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
     broadcast_later("fitconnect:rotation", announcement, 0);
     sleep(150).await;
     assert_eq!(
-        text(&stored(OPENFIT_SESSION), "accessToken").as_deref(),
+        text(&stored(&openfit_session()), "accessToken").as_deref(),
         Some("theirs")
     );
     Ok(())
+}
+
+/// The tab that won the race announces the rotated session late, after it let the refresh lock go:
+/// this tab, next to take the lock, finds the refresh token marked spent and waits for the
+/// announcement instead of spending the token a second time (which would end the grant where the
+/// provider detects reuse).
+#[wasm_bindgen_test]
+async fn a_late_announcement_is_awaited_and_the_spent_token_never_replayed() {
+    let log = fake_fetch(js(
+        "{ status: 400, body: JSON.stringify({ error: 'invalid_grant' }) }",
+    ));
+    let result = late_winner(&log).await;
+    restore_fetch();
+    storage::remove(&openfit_session());
+    result.unwrap();
+}
+
+async fn late_winner(log: &JsValue) -> Result<(), String> {
+    expired_openfit_session("rt-late");
+    let client = openfit();
+    let binding = openfit_binding();
+    let later = js_sys::Date::now() as u64 + 3_600_000;
+    let rotated = format!(
+        r#"{{"provider":"openfit","accessToken":"winner","tokenType":"bearer","refreshToken":"rt-winner","expiresAt":{later}}}"#
+    );
+    let announcement = js("{ provider: 'openfit' }");
+    Reflect::set(&announcement, &"binding".into(), &binding.as_str().into()).unwrap();
+    Reflect::set(
+        &announcement,
+        &"from".into(),
+        &fingerprint("rt-late").into(),
+    )
+    .unwrap();
+    Reflect::set(&announcement, &"session".into(), &rotated.into()).unwrap();
+    let mark = format!("fitconnect:spent:{binding}:{}", fingerprint("rt-late"));
+    settle(winning_tab(
+        &format!("fitconnect:refresh:{binding}"),
+        &mark,
+        300,
+        announcement,
+        1_200,
+    ))
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+
+    let response = settle(client.fetch("/api/clients".into(), None))
+        .await
+        .map_err(|e| format!("fetch rejected: {:?}", text(&e, "message")))?;
+    assert_eq!(response.unchecked_into::<web_sys::Response>().status(), 200);
+    assert_eq!(
+        get(log, "tokenRequests").as_f64(),
+        Some(0.0),
+        "the spent refresh token was not sent again"
+    );
+    let calls: Array = get(log, "calls").unchecked_into();
+    assert_eq!(
+        text(&calls.get(0), "authorization").as_deref(),
+        Some("Bearer winner")
+    );
+    assert_eq!(
+        text(&stored(&openfit_session()), "refreshToken").as_deref(),
+        Some("rt-winner")
+    );
+    Ok(())
+}
+
+// --- what a session is bound to ---------------------------------------------------------------
+
+/// A session belongs to the provider, API origin, token endpoint and client id that issued it: a
+/// client configured for another club sees none, sends nothing, and destroys nothing.
+#[wasm_bindgen_test]
+async fn sessions_are_bound_to_where_they_were_issued() {
+    let log = fake_fetch(js("{ status: 500, body: '{}' }"));
+    let result = bound_sessions(&log).await;
+    restore_fetch();
+    result.unwrap();
+}
+
+async fn bound_sessions(log: &JsValue) -> Result<(), String> {
+    let club_a = || PerfectGym::new(js("{ baseUrl: 'https://api.example' }")).unwrap();
+    let a = club_a();
+    let a_key = text(&a.storage_keys(), "session").unwrap();
+    storage::write(
+        &a_key,
+        r#"{"provider":"perfectgym","accessToken":"club-a-token","tokenType":"bearer"}"#,
+    );
+    let b = PerfectGym::new(js("{ baseUrl: 'https://club-b.example' }")).unwrap();
+    assert_ne!(
+        text(&b.storage_keys(), "session").as_deref(),
+        Some(a_key.as_str())
+    );
+    assert!(
+        b.session().is_null(),
+        "another club's client sees no session"
+    );
+    let error = settle(b.fetch("/api/v1/Members".into(), None))
+        .await
+        .unwrap_err();
+    assert_error(&error, "not_connected");
+    assert_eq!(
+        get(log, "calls.length").as_f64(),
+        Some(0.0),
+        "nothing was sent"
+    );
+    b.disconnect();
+    // Club A's session is untouched, and shared by every client configured alike.
+    assert_eq!(
+        text(&club_a().session(), "accessToken").as_deref(),
+        Some("club-a-token")
+    );
+    settle(club_a().fetch("/api/v1/Members".into(), None))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let last = get(log, "calls").unchecked_into::<Array>().pop();
+    assert_eq!(
+        text(&last, "authorization").as_deref(),
+        Some("Bearer club-a-token")
+    );
+
+    // Fisikal: the same gym through another token endpoint is another session too.
+    let fisikal = |endpoint: &str| {
+        let options = js("{ baseUrl: 'https://api.example' }");
+        Reflect::set(&options, &"tokenEndpoint".into(), &endpoint.into()).unwrap();
+        Fisikal::new(options).unwrap()
+    };
+    let here = text(&fisikal("/broker/fisikal/token").storage_keys(), "session");
+    let there = text(
+        &fisikal("https://other-app.example/token").storage_keys(),
+        "session",
+    );
+    assert_ne!(here, there);
+    assert_eq!(
+        here,
+        text(&fisikal("/broker/fisikal/token").storage_keys(), "session")
+    );
+    a.disconnect();
+    assert!(club_a().session().is_null());
+    Ok(())
+}
+
+/// Token endpoints (where passwords and refresh tokens go) follow the base-URL rule.
+#[wasm_bindgen_test]
+fn token_endpoints_are_https_or_loopback() {
+    for endpoint in [
+        "http://elsewhere.example/token",
+        "//elsewhere.example/token",
+        "ftp://elsewhere.example/token",
+        "https://user:pw@elsewhere.example/token",
+    ] {
+        for provider in ["fisikal", "fitbark"] {
+            let options = js(
+                "{ baseUrl: 'https://api.example', clientId: 'c', redirectUri: location.origin + '/' }",
+            );
+            Reflect::set(&options, &"tokenEndpoint".into(), &endpoint.into()).unwrap();
+            let built = match provider {
+                "fisikal" => Fisikal::new(options).map(drop),
+                _ => FitBark::new(options).map(drop),
+            };
+            let error = built.expect_err(endpoint);
+            assert_error(&error, "invalid_config");
+            assert_eq!(text(&error, "provider").as_deref(), Some(provider));
+        }
+    }
+    // The app's own server (relative, resolved against this loopback page) and any https: URL.
+    for endpoint in ["/broker/fisikal/token", "https://app.example/token"] {
+        let options = js("{ baseUrl: 'https://api.example' }");
+        Reflect::set(&options, &"tokenEndpoint".into(), &endpoint.into()).unwrap();
+        Fisikal::new(options).expect(endpoint);
+    }
+}
+
+/// A redirect back with a `code` but no `state` is an authorization response: `state_mismatch`,
+/// nothing exchanged, the code gone from the address bar.
+#[wasm_bindgen_test]
+async fn a_code_without_state_is_a_state_mismatch_and_is_cleaned_away() {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let address = window.location().href().unwrap();
+    let log = fake_fetch(js("{ status: 200, body: '{}' }"));
+    let client = FitBark::new(js(
+        "{ clientId: 'cid', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token' }",
+    ))
+    .unwrap();
+    let (_, tx_key) = fitbark_keys();
+    client.authorize_url().unwrap();
+    assert!(storage::read(&tx_key).is_some());
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some("/?keep=1&code=stolen"))
+        .unwrap();
+    let has = client.has_authorization_response();
+    let outcome = settle(client.complete_authorization()).await;
+    let search = window.location().search().unwrap();
+    restore_fetch();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&address))
+        .unwrap();
+    assert!(has, "a code alone is an authorization response");
+    assert_error(&outcome.unwrap_err(), "state_mismatch");
+    assert_eq!(search, "?keep=1");
+    assert_eq!(
+        get(&log, "calls.length").as_f64(),
+        Some(0.0),
+        "nothing exchanged"
+    );
+    assert_eq!(storage::read(&tx_key), None, "the sign-in is spent");
+}
+
+/// A token answer is read only up to 64 KiB: a body that never ends is refused, not awaited.
+#[wasm_bindgen_test]
+async fn a_token_answer_is_read_only_to_the_limit() {
+    let log = endless_token_answer("https://ids.example/connect/token");
+    let login = openfit().login(js("{ username: 'u', password: 'p' }"));
+    let outcome = settle(within(&login, 5_000)).await;
+    restore_fetch();
+    let given = get(&log, "given").as_f64().unwrap_or_default();
+    let error = match outcome {
+        Ok(value) => panic!("login did not reject in time: {value:?}"),
+        Err(error) => error,
+    };
+    assert_error(&error, "invalid_response");
+    assert_eq!(
+        text(&error, "message").as_deref(),
+        Some("The token response is too large")
+    );
+    assert!(given <= 96.0 * 1024.0, "read {given} bytes");
 }
 
 // --- popup -------------------------------------------------------------------------------------
@@ -1115,7 +1460,7 @@ async fn connect_opens_a_popup_and_takes_its_report() {
     let outcome = connect_flow(&spy).await;
     close_window(&get(&spy, "opened"));
     restore_window_open();
-    storage::remove(FITRANKINGS_SESSION);
+    storage::remove(&fitrankings_session("location.origin"));
     outcome.unwrap();
 }
 
@@ -1160,7 +1505,11 @@ async fn connect_flow(spy: &JsValue) -> Result<(), String> {
     assert_eq!(text(&session, "userId").as_deref(), Some("7"));
     assert_eq!(text(&session, "provider").as_deref(), Some("fitrankings"));
     assert_eq!(
-        text(&stored(FITRANKINGS_SESSION), "accessToken").as_deref(),
+        text(
+            &stored(&fitrankings_session("location.origin")),
+            "accessToken"
+        )
+        .as_deref(),
         Some("tøk")
     );
     assert_eq!(storage::read(popup::NONCE_KEY), None, "the nonce is spent");

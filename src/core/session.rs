@@ -35,8 +35,56 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// A signed-in user's tokens for one provider, as stored under `fitconnect:session:<provider>`
-/// and handed to the app (`client.session`).
+/// What a session, and a sign-in under way, is bound to: the provider, the API origin its token is
+/// sent to, the token endpoint that issues and refreshes it, and the client id. Clients configured
+/// alike share one session (across tabs too); a client configured otherwise (another club's
+/// `baseUrl`, another `tokenEndpoint`) has storage keys of its own, so it neither sees nor
+/// destroys the other's session, and never sends its tokens elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// `<provider>:<first 16 characters of the SHA-256 fingerprint of the four parts>`.
+    id: String,
+}
+
+impl Binding {
+    /// The binding of a client's configuration (`token_endpoint` resolved, `""` for none).
+    pub fn new(provider: &str, api_origin: &str, token_endpoint: &str, client_id: &str) -> Binding {
+        // A newline cannot occur in an origin or a URL: the parts cannot run into each other.
+        let parts = [provider, api_origin, token_endpoint, client_id].join("\n");
+        let fingerprint = super::pkce::fingerprint(&parts);
+        Binding {
+            id: [provider, ":", &fingerprint[..16]].concat(),
+        }
+    }
+
+    /// The binding an announcement names by its [`id`](Binding::id).
+    pub fn from_id(id: &str) -> Binding {
+        Binding { id: id.into() }
+    }
+
+    /// The provider id the binding starts with.
+    pub fn provider(&self) -> &str {
+        self.id.split(':').next().unwrap_or_default()
+    }
+
+    /// `<provider>:<fingerprint>`: what rotation announcements and lock names carry.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where the session is stored (`sessionStorage`).
+    pub fn session_key(&self) -> String {
+        ["fitconnect:session:", &self.id].concat()
+    }
+
+    /// Where a started sign-in (the FitBark transaction) is stored.
+    pub fn transaction_key(&self) -> String {
+        ["fitconnect:tx:", &self.id].concat()
+    }
+}
+
+/// A signed-in user's tokens for one provider, stored under its client's
+/// [`Binding::session_key`] and handed to the app (`client.session`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
@@ -289,6 +337,42 @@ fn tokens(v: &TokenFields, now_ms: u64) -> core::result::Result<TokenResponse, &
         }),
         scope: scope.map(String::from),
     })
+}
+
+#[cfg(test)]
+mod binding_tests {
+    use super::Binding;
+
+    #[test]
+    fn clients_configured_alike_share_keys_and_others_do_not() {
+        let a = Binding::new("perfectgym", "https://club-a.example", "", "");
+        assert_eq!(
+            a,
+            Binding::new("perfectgym", "https://club-a.example", "", "")
+        );
+        assert!(a
+            .session_key()
+            .starts_with("fitconnect:session:perfectgym:"));
+        assert!(a.transaction_key().starts_with("fitconnect:tx:perfectgym:"));
+        assert_eq!(a.id().len(), "perfectgym:".len() + 16);
+        assert_eq!(Binding::from_id(a.id()), a);
+        assert_eq!(a.provider(), "perfectgym");
+        for other in [
+            Binding::new("perfectgym", "https://club-b.example", "", ""),
+            Binding::new("fisikal", "https://club-a.example", "", ""),
+            Binding::new(
+                "perfectgym",
+                "https://club-a.example",
+                "https://t.example/",
+                "",
+            ),
+            Binding::new("perfectgym", "https://club-a.example", "", "cid"),
+            // The parts cannot be shifted into one another.
+            Binding::new("perfectgym", "https://club-a.example\n", "", ""),
+        ] {
+            assert_ne!(a.session_key(), other.session_key());
+        }
+    }
 }
 
 #[cfg(test)]

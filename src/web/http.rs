@@ -3,7 +3,11 @@
 
 use gloo_net::http::Request;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, RequestInit, UrlSearchParams};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestInit,
+    UrlSearchParams,
+};
 
 use crate::core::error::invalid_config;
 use crate::core::session::{TokenFields, MAX_TOKEN_RESPONSE};
@@ -78,7 +82,8 @@ fn body(request: &TokenRequest, style: TokenStyle) -> Result<JsValue, JsValue> {
 }
 
 /// POSTs a token request and reads the answer: its status and its JSON object (`None` when the
-/// body is not a JSON object). A body over 64 KiB is `invalid_response`; no answer within
+/// body is not a JSON object). A body over 64 KiB is `invalid_response`, found without reading
+/// more than that; no answer within
 /// [`TOKEN_TIMEOUT_MS`] is `network_error`.
 pub async fn post_token(
     url: &str,
@@ -109,18 +114,62 @@ pub async fn post_token(
                 network_error("The request got no HTTP answer", provider)
             }
         })?;
-    let text = response
-        .text()
-        .await
-        .map_err(|_| network_error("The response body could not be read", provider))?;
-    if text.len() > MAX_TOKEN_RESPONSE {
-        return Err(Error::new(
+    let status = response.status();
+    let too_large = || {
+        Error::new(
             ErrorCode::InvalidResponse,
             "The token response is too large",
         )
         .for_provider(provider)
-        .with_status(response.status()));
+        .with_status(status)
+    };
+    let body = read_at_most(&web_sys::Response::from(response), MAX_TOKEN_RESPONSE)
+        .await
+        .map_err(|_| network_error("The response body could not be read", provider))?
+        .ok_or_else(too_large)?;
+    // Not UTF-8 is not JSON: the answer is then read as having no fields.
+    let fields = std::str::from_utf8(&body)
+        .ok()
+        .and_then(super::json::parse::<TokenFields>);
+    Ok((status, fields))
+}
+
+/// Reads a response's body, stopping as soon as it passes `limit` bytes (`None`; the rest is
+/// cancelled, never read). A declared `Content-Length` over the limit is refused before reading.
+async fn read_at_most(
+    response: &web_sys::Response,
+    limit: usize,
+) -> Result<Option<Vec<u8>>, JsValue> {
+    let declared = response.headers().get("Content-Length").ok().flatten();
+    if declared
+        .and_then(|l| l.trim().parse::<u64>().ok())
+        .is_some_and(|l| l > limit as u64)
+    {
+        if let Some(body) = response.body() {
+            let _ = body.cancel();
+        }
+        return Ok(None);
     }
-    let fields = super::json::parse::<TokenFields>(&text);
-    Ok((response.status(), fields))
+    let Some(body) = response.body() else {
+        return Ok(Some(Vec::new()));
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk: ReadableStreamReadResult = JsFuture::from(reader.read()).await?.unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            return Ok(Some(bytes));
+        }
+        let value = chunk.get_value();
+        let Some(chunk) = value.dyn_ref::<js_sys::Uint8Array>() else {
+            return Err(value);
+        };
+        if bytes.len() + chunk.length() as usize > limit {
+            let _ = reader.cancel();
+            return Ok(None);
+        }
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
+    }
 }

@@ -1,5 +1,9 @@
 //! Web Locks (`navigator.locks`, web-sys's unstable API): a lock shared by every tab of this
 //! origin, so that tabs holding the same session do not both spend a single-use refresh token.
+//! One lock manager serves every tab, so what one tab holds is seen by the next holder in order:
+//! a tab marks a refresh token spent by holding a lock named after it ([`hold`]) before it lets
+//! the refresh lock go, and the tab that takes the refresh lock next finds the mark
+//! ([`is_held`]) however late the rotated session's announcement reaches it.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -15,15 +19,51 @@ use crate::core::Error;
 /// A task run under the lock: told whether the lock was acquired, it answers whether it is done.
 pub type Task = Box<dyn FnOnce(bool) -> Pin<Box<dyn Future<Output = Result<bool, Error>>>>>;
 
-/// Runs `task` holding the lock `name`. With `if_available`, the task is told `false` when
-/// another holder has it. Without the Web Locks API the task runs at once, as if it held the lock.
-pub async fn with_lock(name: &str, if_available: bool, task: Task) -> Result<bool, Error> {
+fn lock_manager() -> Result<Option<web_sys::LockManager>, Error> {
     let navigator = super::window()?.navigator();
     let supported = js_sys::Reflect::get(&navigator, &"locks".into())
         .is_ok_and(|l| !l.is_undefined() && !l.is_null());
-    if !supported {
+    Ok(supported.then(|| navigator.locks()))
+}
+
+/// Takes the lock `name` and holds it for the rest of the page's life; resolves once it is held.
+/// Without the Web Locks API, nothing is held.
+pub async fn hold(name: &str) -> Result<(), Error> {
+    let Some(locks) = lock_manager()? else {
+        return Ok(());
+    };
+    let (granted, resolve) = super::deferred();
+    // Called once, when the lock is granted; the promise it answers never settles.
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+        js_sys::Promise::new(&mut |_, _| {})
+    });
+    let _ = locks.request(name, callback.unchecked_ref());
+    let _ = JsFuture::from(granted).await;
+    Ok(())
+}
+
+/// Whether any page of this origin holds the lock `name` (`false` without the Web Locks API).
+pub async fn is_held(name: &str) -> Result<bool, Error> {
+    let Some(locks) = lock_manager()? else {
+        return Ok(false);
+    };
+    let Ok(snapshot) = JsFuture::from(locks.query()).await else {
+        return Ok(false);
+    };
+    let snapshot: web_sys::LockManagerSnapshot = snapshot.unchecked_into();
+    Ok(snapshot.get_held().is_some_and(|held| {
+        held.iter()
+            .any(|lock| lock.get_name().as_deref() == Some(name))
+    }))
+}
+
+/// Runs `task` holding the lock `name`. With `if_available`, the task is told `false` when
+/// another holder has it. Without the Web Locks API the task runs at once, as if it held the lock.
+pub async fn with_lock(name: &str, if_available: bool, task: Task) -> Result<bool, Error> {
+    let Some(locks) = lock_manager()? else {
         return task(true).await;
-    }
+    };
     let outcome: Rc<RefCell<Option<Result<bool, Error>>>> = Rc::default();
     let callback = {
         let outcome = outcome.clone();
@@ -39,10 +79,7 @@ pub async fn with_lock(name: &str, if_available: bool, task: Task) -> Result<boo
     };
     let options = LockOptions::new();
     options.set_if_available(if_available);
-    let request =
-        navigator
-            .locks()
-            .request_with_options(name, &options, callback.as_ref().unchecked_ref());
+    let request = locks.request_with_options(name, &options, callback.as_ref().unchecked_ref());
     let _ = JsFuture::from(request).await;
     drop(callback);
     let result = outcome.borrow_mut().take();
