@@ -51,6 +51,9 @@ thread_local! {
     static REFRESHING: RefCell<HashMap<String, Flight>> = RefCell::new(HashMap::new());
     // Refreshes waiting for another tab's rotated session, per binding: resolved when it arrives.
     static ADOPTING: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
+    // The last rotations this tab made or heard of: a stale copy of a session whose refresh token
+    // was spent (restored, or read before an announcement) takes its successor from here.
+    static ROTATED: RefCell<Vec<Rotation>> = const { RefCell::new(Vec::new()) };
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -132,6 +135,29 @@ struct Rotation {
     session: String,
 }
 
+/// How many rotations [`ROTATED`] keeps.
+const ROTATIONS_KEPT: usize = 8;
+
+fn remember(rotation: Rotation) {
+    ROTATED.with_borrow_mut(|r| {
+        if r.len() == ROTATIONS_KEPT {
+            r.remove(0);
+        }
+        r.push(rotation);
+    });
+}
+
+/// The session that replaced the refresh token with fingerprint `from`, if this tab knows it.
+fn successor(provider: &'static str, binding: &Binding, from: &str) -> Option<Session> {
+    let text = ROTATED.with_borrow(|r| {
+        r.iter()
+            .rev()
+            .find(|r| r.binding == binding.id() && r.from == from)
+            .map(|r| r.session.clone())
+    })?;
+    json::parse::<Session>(&text).and_then(|s| s.checked(provider))
+}
+
 /// The lock whose holder has spent the refresh token with this fingerprint (see [`locks`]).
 fn spent_mark(binding: &Binding, from: &str) -> String {
     ["fitconnect:spent:", binding.id(), ":", from].concat()
@@ -156,12 +182,13 @@ fn listen_for_rotations() {
         if binding.provider() != provider {
             return;
         }
+        let from = rotation.from.clone();
+        remember(rotation);
         let spent = load(provider, &binding).and_then(|s| s.refresh_token);
-        if spent.is_none_or(|t| fingerprint(t.expose()) != rotation.from) {
+        if spent.is_none_or(|t| fingerprint(t.expose()) != from) {
             return;
         }
-        let adopted = json::parse::<Session>(&rotation.session).and_then(|s| s.checked(provider));
-        if let Some(session) = adopted {
+        if let Some(session) = successor(provider, &binding, &from) {
             let _ = save(provider, &binding, session);
             let waiting: Vec<js_sys::Function> = ADOPTING.with_borrow_mut(|a| {
                 let (done, rest) = a.drain(..).partition(|(id, _)| id == binding.id());
@@ -186,6 +213,7 @@ fn announce(provider: &'static str, binding: &Binding, spent: &str, text: String
         session: text,
     };
     broadcast::post(ROTATION, &json::to_object(&rotation));
+    remember(rotation);
 }
 
 /// Reads a constructor's options object member by member: nested plain objects are walked (to a
@@ -474,6 +502,9 @@ impl Client {
             .for_provider(provider));
         };
         let from = fingerprint(refresh_token.expose());
+        if let Some(successor) = successor(provider, &self.binding, &from) {
+            return save(provider, &self.binding, successor).map(drop);
+        }
         let mark = spent_mark(&self.binding, &from);
         if locks::is_held(&mark).await? {
             return self.adopt(&refresh_token).await;

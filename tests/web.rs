@@ -1289,6 +1289,32 @@ async fn late_winner(log: &JsValue) -> Result<(), String> {
     Ok(())
 }
 
+/// A stale copy of a session whose refresh token this tab already rotated (restored by the app,
+/// or read before an announcement) takes its successor: the spent token is not sent again.
+#[wasm_bindgen_test]
+async fn a_stale_copy_of_a_rotated_session_takes_its_successor() {
+    let log = fake_fetch(js(
+        "{ status: 200, body: JSON.stringify({ access_token: 'at-next', token_type: 'bearer', refresh_token: 'rt-next', expires_in: 3600 }) }",
+    ));
+    expired_openfit_session("rt-stale");
+    let stale = storage::read(&openfit_session()).unwrap();
+    let client = openfit();
+    let first = settle(client.refresh()).await;
+    storage::write(&openfit_session(), &stale);
+    let second = settle(client.refresh()).await;
+    let kept = text(&stored(&openfit_session()), "refreshToken");
+    restore_fetch();
+    storage::remove(&openfit_session());
+    first.unwrap();
+    second.unwrap();
+    assert_eq!(
+        get(&log, "tokenRequests").as_f64(),
+        Some(1.0),
+        "rt-stale sent once"
+    );
+    assert_eq!(kept.as_deref(), Some("rt-next"));
+}
+
 // --- what a session is bound to ---------------------------------------------------------------
 
 /// A session belongs to the provider, API origin, token endpoint and client id that issued it: a
