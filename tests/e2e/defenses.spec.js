@@ -76,7 +76,7 @@ test('a refresh that fails with a 5xx or no answer keeps the session; invalid_gr
         await window.fitconnectDemo.fitbark._refresh();
         return 'refreshed';
       } catch (e) {
-        return { code: e.code, status: e.status, oauthError: e.oauthError, kept: sessionStorage.getItem('fitconnect:session:fitbark') !== null };
+        return { code: e.code, status: e.status, oauthError: e.oauthError, kept: Object.keys(sessionStorage).some((k) => k.startsWith('fitconnect:session:fitbark:')) };
       }
     }));
   }
@@ -114,9 +114,9 @@ test('completeAuthorization() on a page without a response rejects and leaves th
     await sdk.default();
     const fb = new sdk.FitBark({ clientId: 'c', redirectUri: `${location.origin}/`, tokenEndpoint: '/broker/fitbark/token', baseUrl: FITBARK });
     fb.authorizeUrl();
-    const pending = sessionStorage.getItem('fitconnect:tx:fitbark');
+    const pending = sessionStorage.getItem(fb._storageKeys.transaction);
     const error = await fb.completeAuthorization().then(() => null, (e) => ({ code: e.code, provider: e.provider }));
-    return { error, kept: sessionStorage.getItem('fitconnect:tx:fitbark') === pending && pending !== null };
+    return { error, kept: sessionStorage.getItem(fb._storageKeys.transaction) === pending && pending !== null };
   }, FITBARK);
   expect(out).toEqual({ error: { code: 'invalid_callback', provider: 'fitbark' }, kept: true });
 });

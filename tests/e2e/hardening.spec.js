@@ -1,5 +1,5 @@
 // Hardening: tabs that share a session, a second connect() while one is pending, a replayed callback.
-const { test, expect, APP, FITBARK, card, gotoDemo, waitReady, storedSession, connectFitBark, openFitRankingsPopup } = require('./helpers');
+const { test, expect, APP, FITBARK, card, gotoDemo, waitReady, sessionKey, storedSession, connectFitBark, openFitRankingsPopup } = require('./helpers');
 
 test('two tabs with the same session spend the refresh token once; the other adopts the rotation', async ({
   page,
@@ -9,12 +9,13 @@ test('two tabs with the same session spend the refresh token once; the other ado
   await gotoDemo(page);
   await connectFitBark(page);
   const original = await storedSession(page, 'fitbark');
+  const key = await sessionKey(page, 'fitbark');
 
   // A duplicated tab starts with a copy of the first tab's sessionStorage.
   const second = await context.newPage();
-  await second.addInitScript((session) => {
-    sessionStorage.setItem('fitconnect:session:fitbark', JSON.stringify(session));
-  }, original);
+  await second.addInitScript(({ key, session }) => {
+    sessionStorage.setItem(key, JSON.stringify(session));
+  }, { key, session: original });
   await gotoDemo(second);
 
   await sandbox.expireTokens(FITBARK); // both tabs' next call gets a 401 at once

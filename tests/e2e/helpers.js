@@ -15,8 +15,6 @@ const OPENFIT_IDENTITY = origin(4);
 const OPENFIT_API = origin(5);
 const FISIKAL = origin(6);
 const SANDBOX_ORIGINS = [FITRANKINGS, FITBARK, PERFECTGYM, OPENFIT_IDENTITY, OPENFIT_API, FISIKAL];
-const PROVIDER_IDS = ['fitrankings', 'fitbark', 'perfectgym', 'openfit', 'fisikal'];
-const SESSION_KEY = Object.fromEntries(PROVIDER_IDS.map((id) => [id, `fitconnect:session:${id}`]));
 
 // Every test starts from default sandbox settings and zero counters; uncaught page errors fail the test.
 const test = base.test.extend({
@@ -71,8 +69,18 @@ async function waitReady(page) {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
 }
 
+// Sessions are stored under `fitconnect:session:<provider>:<binding>`; the demo has one client
+// configuration per provider, so one key per provider.
+const SESSION_PREFIX = (provider) => `fitconnect:session:${provider}:`;
+
+// The provider's session key in the page, or null when none is stored.
+async function sessionKey(page, provider) {
+  return page.evaluate((prefix) => Object.keys(sessionStorage).find((k) => k.startsWith(prefix)) ?? null, SESSION_PREFIX(provider));
+}
+
 async function storedSession(page, provider) {
-  const raw = await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY[provider]);
+  const key = await sessionKey(page, provider);
+  const raw = key && (await page.evaluate((key) => sessionStorage.getItem(key), key));
   return raw == null ? null : JSON.parse(raw);
 }
 
@@ -147,11 +155,12 @@ async function patchDemoConfig(page, patch) {
 // Resolves once the stored FitBark access token is past its expiry time, by the page's own clock.
 async function waitUntilExpired(page) {
   await page.waitForFunction(
-    (key) => {
-      const s = JSON.parse(sessionStorage.getItem(key) || 'null');
+    (prefix) => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith(prefix));
+      const s = JSON.parse((key && sessionStorage.getItem(key)) || 'null');
       return s && typeof s.expiresAt === 'number' && Date.now() > s.expiresAt + 200;
     },
-    SESSION_KEY.fitbark,
+    SESSION_PREFIX('fitbark'),
     { timeout: 5_000, polling: 100 },
   );
 }
@@ -166,7 +175,7 @@ module.exports = {
   OPENFIT_IDENTITY,
   OPENFIT_API,
   FISIKAL,
-  SESSION_KEY,
+  sessionKey,
   card,
   screenshotPath,
   gotoDemo,

@@ -4,7 +4,7 @@ const {
   expect,
   OPENFIT_IDENTITY,
   OPENFIT_API,
-  SESSION_KEY,
+  sessionKey,
   card,
   gotoDemo,
   storedSession,
@@ -98,13 +98,14 @@ test('50 concurrent fetches on a nearly expired token share exactly one refresh'
   expect(await sandbox.counters(OPENFIT_IDENTITY)).toMatchObject({ password: 1, refresh_token: 1 });
 });
 
-test('a rotated-out refresh token is refused: the session is cleared and the fetch rejects with oauth_error', async ({
+test('a refresh token the provider refuses ends the session: it is cleared and the fetch rejects with oauth_error', async ({
   page,
   sandbox,
 }) => {
   await gotoDemo(page);
   const of = await signInWithPassword(page, 'openfit');
-  const oldRaw = await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY.openfit);
+  const key = await sessionKey(page, 'openfit');
+  const oldRaw = await page.evaluate((key) => sessionStorage.getItem(key), key);
   const old = JSON.parse(oldRaw);
 
   // One refresh rotates the refresh token (the old one is now spent).
@@ -112,14 +113,16 @@ test('a rotated-out refresh token is refused: the session is cleared and the fet
   expect((await sandbox.counters(OPENFIT_IDENTITY)).refresh_token).toBe(1);
   expect((await storedSession(page, 'openfit')).refreshToken).not.toBe(old.refreshToken);
 
-  // Back to the old session, as a stale copy from another tab would do, then make its access token fail.
+  // A session whose refresh token the provider no longer knows (revoked on its side; a copy of a
+  // session this tab rotated would take its successor instead), then make its access token fail.
+  const revoked = JSON.stringify({ ...old, refreshToken: 'revoked-at-the-provider' });
   await page.evaluate(
     ({ key, raw }) => {
       sessionStorage.setItem(key, raw);
       window.sessionChanges = [];
       window.fitconnectDemo.openfit.onSessionChange((s) => window.sessionChanges.push(s));
     },
-    { key: SESSION_KEY.openfit, raw: oldRaw },
+    { key, raw: revoked },
   );
   await sandbox.expireTokens(OPENFIT_IDENTITY);
   await sandbox.expireTokens(OPENFIT_API);
@@ -140,7 +143,7 @@ test('a rotated-out refresh token is refused: the session is cleared and the fet
     }
   });
   expect(outcome).toMatchObject({ isFitConnectError: true, code: 'oauth_error', provider: 'openfit', oauthError: 'invalid_grant' });
-  expect(outcome.message).not.toContain(old.refreshToken);
+  expect(outcome.message).not.toContain('revoked-at-the-provider');
   expect(await sandbox.counters(OPENFIT_IDENTITY)).toMatchObject({ password: 1, refresh_token: 2 });
   expect(await storedSession(page, 'openfit')).toBeNull();
   expect(await page.evaluate(() => window.sessionChanges)).toEqual([null]);

@@ -16,7 +16,7 @@ test.beforeEach(async ({ page }) => {
     window.sdk = sdk;
     window.fitrankings = () => new sdk.FitRankings({ clientId: 'fitconnect-demo', callbackUri: `${location.origin}/callback.html`, baseUrl: FITRANKINGS });
     window.perfectgym = () => new sdk.PerfectGym({ baseUrl: PERFECTGYM });
-    window.storeFitRankings = (accessToken, userId) => sessionStorage.setItem('fitconnect:session:fitrankings',
+    window.storeFitRankings = (accessToken, userId) => sessionStorage.setItem(fitrankings()._storageKeys.session,
       JSON.stringify({ provider: 'fitrankings', accessToken, tokenType: 'bearer', userId }));
     window.failure = (promise) => promise.then(() => null, (e) => ({
       isError: e instanceof Error, isSdkError: e instanceof sdk.FitConnectError, name: e.name, code: e.code,
@@ -36,7 +36,7 @@ test('session round trip and change events, shared by every instance', async ({ 
     const seen = [];
     const unsubscribe = fr.onSessionChange((s) => seen.push(s));
     fitrankings().disconnect();
-    const afterDisconnect = { seen: seen.length, first: seen[0], stored: sessionStorage.getItem('fitconnect:session:fitrankings'), session: fr.session };
+    const afterDisconnect = { seen: seen.length, first: seen[0], stored: sessionStorage.getItem(fr._storageKeys.session), session: fr.session };
     unsubscribe();
     storeFitRankings('tok-456', '42');
     fr.disconnect();
@@ -54,8 +54,9 @@ test('corrupt or foreign stored values read as no session and are removed', asyn
     '{"provider":"fitbark","accessToken":"x","tokenType":"bearer"}',
     '{"provider":"fitrankings","accessToken":7,"tokenType":"bearer"}',
   ].map((bad) => {
-    sessionStorage.setItem('fitconnect:session:fitrankings', bad);
-    return [fitrankings().session, sessionStorage.getItem('fitconnect:session:fitrankings')];
+    const key = fitrankings()._storageKeys.session;
+    sessionStorage.setItem(key, bad);
+    return [fitrankings().session, sessionStorage.getItem(key)];
   }));
   for (const [session, stored] of out) {
     expect(session).toBeNull();
@@ -125,7 +126,7 @@ test('FitBark authorize URL carries 256-bit state and a PKCE S256 challenge, fre
   const out = await page.evaluate((FITBARK) => {
     const fb = new sdk.FitBark({ clientId: 'fitconnect-demo', redirectUri: `${location.origin}/`, tokenEndpoint: '/broker/fitbark/token', baseUrl: FITBARK });
     const first = new URL(fb.authorizeUrl());
-    const tx = sessionStorage.getItem('fitconnect:tx:fitbark');
+    const tx = sessionStorage.getItem(fb._storageKeys.transaction);
     const second = new URL(fb.authorizeUrl());
     return { first: Object.fromEntries(first.searchParams), tx, second: Object.fromEntries(second.searchParams), origin: first.origin };
   }, FITBARK);
@@ -142,7 +143,7 @@ test('PerfectGym password login stores a session without the password, and fetch
   const out = await page.evaluate(async () => {
     const gym = perfectgym();
     const session = await gym.login({ username: 'member@perfectgym.test', password: 'gym-member-pass' });
-    const stored = sessionStorage.getItem('fitconnect:session:perfectgym');
+    const stored = sessionStorage.getItem(gym._storageKeys.session);
     const response = await gym.fetch('/Api/Classes/Classes');
     const body = await response.json();
     return { session, stored, now: Date.now(), status: response.status, elements: Array.isArray(body.elements) };
@@ -171,7 +172,7 @@ test('a wrong password is a readable oauth_error without the password; missing f
 
 test('an expired session without a refresh token is cleared', async ({ page }) => {
   const out = await page.evaluate(async () => {
-    sessionStorage.setItem('fitconnect:session:perfectgym',
+    sessionStorage.setItem(perfectgym()._storageKeys.session,
       '{"provider":"perfectgym","accessToken":"old","tokenType":"bearer","expiresAt":1000}');
     const gym = perfectgym();
     return { error: await failure(gym.fetch('/Api/Classes/Classes')), session: gym.session };
@@ -191,7 +192,7 @@ test('a throwing sessionStorage keeps the session in memory and says so once', a
     const result = {
       // The session written during the failure is kept (in memory), not lost.
       kept: gym.session?.accessToken === session.accessToken,
-      inStorage: sessionStorage.getItem('fitconnect:session:perfectgym'),
+      inStorage: sessionStorage.getItem(gym._storageKeys.session),
       // Values stored before the failure are still read.
       before: fitrankings().session?.accessToken,
     };

@@ -1,7 +1,7 @@
 // FitBark's redirect flow against oidc-provider: the SDK in the browser, fitconnect-server's
 // broker adding the client secret, oidc-provider standing where app.fitbark.com would.
 import { APP, FITBARK, FITBARK_REDIRECT_URI } from './ports.mjs';
-import { test, expect, TX_KEY, apiFetch, authorizeFitBark, completeFitBark, open, session } from './helpers.js';
+import { test, expect, fitbarkTxKey, apiFetch, authorizeFitBark, completeFitBark, open, session } from './helpers.js';
 
 const BASE64URL_256 = /^[A-Za-z0-9_-]{43}$/;
 
@@ -50,7 +50,7 @@ test('FitBark: redirect with state and PKCE S256, code exchanged through the bro
   // The address bar no longer shows the response, and nothing is left to complete.
   const url = new URL(page.url());
   for (const name of ['code', 'state', 'iss']) expect(url.searchParams.has(name), name).toBe(false);
-  expect(await page.evaluate((key) => sessionStorage.getItem(key), TX_KEY.fitbark)).toBeNull();
+  expect(await page.evaluate((key) => sessionStorage.getItem(key), await fitbarkTxKey(page))).toBeNull();
 
   const after = await op.counters(FITBARK);
   expect(after.grants).toEqual({ authorization_code: 1 });
@@ -113,7 +113,7 @@ test('FitBark: a wrong code_verifier is refused by oidc-provider and surfaces as
     tx.verifier = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     sessionStorage.setItem(key, JSON.stringify(tx));
     return { stored: original, wrong: tx.verifier };
-  }, TX_KEY.fitbark);
+  }, await fitbarkTxKey(page));
   expect(stored, 'the stored transaction keeps its PKCE verifier under `verifier`').toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
   expect(wrong).toMatch(BASE64URL_256);
   expect(wrong).not.toBe(stored);
@@ -135,7 +135,7 @@ test('FitBark: a wrong code_verifier is refused by oidc-provider and surfaces as
 
 test('FitBark: a replayed code is refused by oidc-provider, surfaces as oauth_error invalid_grant and revokes its tokens', async ({ page, op, request }) => {
   const redirect = await authorizeFitBark(page);
-  const tx = await page.evaluate((key) => sessionStorage.getItem(key), TX_KEY.fitbark);
+  const tx = await page.evaluate((key) => sessionStorage.getItem(key), await fitbarkTxKey(page));
   const done = await completeFitBark(page);
   expect(done.ok, JSON.stringify(done.error)).toBe(true);
   const first = done.value;
@@ -150,7 +150,7 @@ test('FitBark: a replayed code is refused by oidc-provider, surfaces as oauth_er
   expect((await op.counters(FITBARK)).errors).toEqual([]);
 
   // The same redirect with a copy of the transaction: the code reaches oidc-provider a second time.
-  await page.evaluate(([key, value]) => sessionStorage.setItem(key, value), [TX_KEY.fitbark, tx]);
+  await page.evaluate(([key, value]) => sessionStorage.setItem(key, value), [await fitbarkTxKey(page), tx]);
   await open(page, `${redirect.pathname}${redirect.search}`);
   const replayed = await completeFitBark(page);
   expect(replayed.ok).toBe(false);

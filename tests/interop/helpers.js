@@ -5,8 +5,10 @@ import { APP, FITBARK, OPENFIT_IDENTITY } from './ports.mjs';
 
 export { expect };
 
-export const SESSION_KEY = { fitbark: 'fitconnect:session:fitbark', openfit: 'fitconnect:session:openfit' };
-export const TX_KEY = { fitbark: 'fitconnect:tx:fitbark' };
+/** Where the page's FitBark client keeps its pending sign-in (keys are per client configuration). */
+export function fitbarkTxKey(page) {
+  return page.evaluate(() => window.interop.fitbark._storageKeys.transaction);
+}
 
 // Every test starts with default provider settings and zero counters; an uncaught page error
 // fails the test.
