@@ -17,9 +17,10 @@ const EVENT = {
   error: 'fitconnect:error',
 };
 
-// Attribute readers. URLs may be relative to the page: the SDK needs absolute ones.
+// Attribute readers. URLs may be relative to the page's address (never to a <base> element, which
+// injected HTML could set): the SDK needs absolute ones.
 const text = (v) => v;
-const url = (v) => new URL(v, document.baseURI).href;
+const url = (v) => new URL(v, location.href).href;
 const number = (v) => Number(v);
 const flag = (v) => v !== 'false';
 
@@ -90,7 +91,8 @@ function describe(error) {
   return MESSAGES[error?.code] ?? 'Something went wrong.';
 }
 
-// Options given to defineConnectButtons(), per provider; attributes override them.
+// Options given to defineConnectButtons(), per provider. Attributes override them, except the URL
+// options (where tokens, passwords and users are sent): those the app set win.
 const defaults = {};
 
 // The client factory from the Rust side: create(provider, options) -> a new client.
@@ -240,7 +242,7 @@ function createButtonClass() {
       return this.#state;
     }
 
-    /** Options set from script; the element's attributes take precedence. */
+    /** Options set from script; the element's attributes take precedence, except for URL options set here or in `defineConnectButtons()`. */
     get options() {
       return this.#options;
     }
@@ -323,7 +325,10 @@ function createButtonClass() {
       this.#unsubscribe = null;
     }
 
-    // Builds the client from defaults, the `options` property and the attributes (in rising precedence).
+    // Builds the client from defaults, the `options` property and the attributes (in rising
+    // precedence), except that a URL option the app set in script (defineConnectButtons() or the
+    // `options` property) is never replaced by an attribute: HTML injected into the page must not
+    // send a password or a token elsewhere.
     // `report`: show and dispatch a configuration error instead of just answering null.
     #getClient(report) {
       const info = this.#info();
@@ -333,9 +338,13 @@ function createButtonClass() {
         return null;
       }
       try {
-        const options = { ...defaults[this.provider], ...this.#options };
+        const appSet = { ...defaults[this.provider], ...this.#options };
+        const options = { ...appSet };
         for (const [attribute, [option, read]] of Object.entries(info.attributes)) {
-          if (this.hasAttribute(attribute)) options[option] = read(this.getAttribute(attribute));
+          if (!this.hasAttribute(attribute)) continue;
+          const inEnvironment = option === 'identityUrl' || option === 'apiUrl' ? appSet.environment : null;
+          if (read === url && (appSet[option] != null || inEnvironment != null)) continue;
+          options[option] = read(this.getAttribute(attribute));
         }
         if (options.identityUrl || options.apiUrl) {
           options.environment = { identityUrl: options.identityUrl, apiUrl: options.apiUrl };
