@@ -86,7 +86,10 @@ wait_for "${pids[-1]}" "$server_log" '^fitconnect demo:' 'fitconnect-server'
 
 # Bounded: the suite takes well under a minute; the config's globalTimeout stops it at two.
 # In the background, so that a signal stops it at once (see the traps above).
-log=target/interop-tests.log
+# Its own file: test.sh tees this script's output into target/interop-tests.log, and following that
+# file here would feed every line back into it.
+log=target/interop-playwright.log
+: > "$log"
 timeout 180 "$interop/node_modules/.bin/playwright" test -c "$interop/playwright.config.js" "$@" > "$log" 2>&1 &
 pids+=($!)
 playwright=$!
