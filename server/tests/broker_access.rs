@@ -477,3 +477,106 @@ async fn the_default_policy_closes_both_proxies_without_the_sandbox() {
     }
     assert!(seen.lock().unwrap().is_empty());
 }
+
+/// A request as the app's own page sends it, with the provider's user token.
+fn same_origin_bearer(uri: &str, token: &str) -> Request<Body> {
+    with_bearer(uri, token)
+}
+
+/// Both proxies narrowed to a prefix rule, with the user-token hook checked at the recorder:
+/// a refused path must reach neither the check nor the provider.
+fn narrowed_policy(url: &str) -> BrokerPolicy {
+    let hook = || -> Arc<ProviderUserToken> {
+        Arc::new(ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap())
+    };
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: vec![Rule::parse("GET /odata/Classes/").unwrap()],
+        authorize: hook(),
+    };
+    policy.fitrankings = ProxyPolicy {
+        allow: vec![Rule::parse("GET /iq/users/").unwrap()],
+        authorize: hook(),
+    };
+    policy
+}
+
+#[tokio::test]
+async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_else() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, narrowed_policy(&url));
+    let pg = "/broker/perfectgym/v2/odata/Classes/";
+    let fr = "/broker/fitrankings/iq/users/";
+    let mut bad = Vec::new();
+    for tail in [
+        // Encoded separators and dots, in any case.
+        "%2e%2e%2fMembers",
+        "%2E%2E%2FMembers",
+        "..%2fMembers",
+        "..%2FMembers",
+        "%2e%2e/Members",
+        ".%2e/Members",
+        "x%2fy",
+        "..%5cMembers",
+        "%5C..%5CMembers",
+        "%5c",
+        // Matrix parameters, which some servers strip before resolving dots.
+        "..;/Members",
+        "x;y",
+        // Double encoding.
+        "%252e%252e%252fMembers",
+        "%25",
+        // Literal dot segments and empty segments.
+        "../Members",
+        "./x",
+        "x/..",
+        "x/.",
+        "/Members",
+        "x//y",
+        // Not percent-encoding at all, or control characters.
+        "%zz",
+        "%4",
+        "x%00y",
+        "x%0ay",
+    ] {
+        bad.push(format!("{pg}{tail}"));
+        bad.push(format!("{fr}{tail}"));
+    }
+    for uri in &bad {
+        let answer = send(&broker, same_origin_bearer(uri, "good")).await;
+        assert_problem(&answer, StatusCode::BAD_REQUEST, "invalid-path");
+        assert!(answer.json()["detail"].is_string(), "{uri}");
+    }
+    // Neither the user-token check nor the provider saw any of them.
+    assert_eq!(seen.lock().unwrap().clone(), vec![]);
+
+    // What stays inside the rule goes through, as the path that was matched.
+    for (uri, upstream) in [
+        (
+            "/broker/perfectgym/v2/odata/Classes/5?$expand=classType",
+            "/Api/v2.2/odata/Classes/5?$expand=classType",
+        ),
+        (
+            "/broker/perfectgym/v2/odata/Classes/%41b%20c",
+            "/Api/v2.2/odata/Classes/Ab%20c",
+        ),
+        (
+            "/broker/perfectgym/v2/odata/Classes/(1)",
+            "/Api/v2.2/odata/Classes/(1)",
+        ),
+        ("/broker/fitrankings/iq/users/", "/iq/users/"),
+        ("/broker/fitrankings/iq/users/%37/", "/iq/users/7/"),
+    ] {
+        let answer = send(&broker, same_origin_bearer(uri, "good")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+        let last = forwarded(&seen).pop().unwrap();
+        assert_eq!(last.1, upstream, "{uri}");
+    }
+    // An encoded name of a path on the list is that path; one off the list is refused as such.
+    let answer = send(
+        &broker,
+        same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good"),
+    )
+    .await;
+    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+}

@@ -124,6 +124,18 @@ impl Rule {
         if !path.starts_with('/') {
             return Err(format!("`{path}`: a path starts with `/`"));
         }
+        // Rules name decoded paths, and requests with these never reach the rules.
+        if path.contains(['%', ';', '\\']) || path.contains("//") {
+            return Err(format!(
+                "`{path}`: write the path decoded, without `%`, `;`, `\\` or `//`"
+            ));
+        }
+        if path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
+            return Err(format!("`{path}`: no `.` or `..` segments"));
+        }
         Ok(Rule::new(method, path))
     }
 
@@ -158,6 +170,7 @@ impl ProxyPolicy {
     }
 
     /// The allow-list first (no provider call for a request off the list), then the hook.
+    /// `call.path` is the decoded, checked path the broker forwards.
     pub async fn check(&self, call: &ProxyCall<'_>) -> Result<(), Refusal> {
         if !self.allow.iter().any(|r| r.matches(call.method, call.path)) {
             return Err(Refusal::Forbidden(
@@ -438,6 +451,20 @@ mod tests {
             "Max-Age=60",
         ] {
             assert!(header.contains(part), "{header}");
+        }
+    }
+
+    #[test]
+    fn rules_name_decoded_paths_only() {
+        for bad in [
+            "GET /odata/%2e%2e",
+            "GET /a//b",
+            "GET /a/../b",
+            "GET /a/./b",
+            "GET /a;b",
+            "GET /a\\b",
+        ] {
+            assert!(Rule::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -588,21 +588,21 @@ async fn fitrankings_proxy(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    // The raw path keeps the caller's percent-encoding intact.
-    let path = uri.path().strip_prefix(FITRANKINGS_PREFIX).unwrap_or("");
-    if !path.starts_with("/iq/") || !is_plain_path(path) {
-        return invalid_request("not a FitRankings API path");
-    }
+    let path = match proxy_path(uri.path(), FITRANKINGS_PREFIX) {
+        Ok(path) if path.decoded.starts_with("/iq/") => path,
+        Ok(_) => return invalid_path("not a FitRankings API path"),
+        Err(reason) => return invalid_path(reason),
+    };
     let call = ProxyCall {
         proxy: Proxy::FitRankings,
         method: &method,
-        path,
+        path: &path.decoded,
         headers: &headers,
     };
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
-    let mut url = format!("{}{}", broker.upstreams.fitrankings.base_url, path);
+    let mut url = format!("{}{}", broker.upstreams.fitrankings.base_url, path.encoded);
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         url.push('?');
         url.push_str(&query);
@@ -638,16 +638,89 @@ async fn fitrankings_proxy(
     )
 }
 
-/// No `.` or `..` segment (also percent-encoded: URL parsers decode `%2e` before resolving
-/// dots) and no backslash, so a proxied path cannot climb out of the provider's API.
-fn is_plain_path(path: &str) -> bool {
-    path.split('/').all(|segment| {
-        let decoded: String = form_urlencoded::parse(format!("s={segment}").as_bytes())
-            .map(|(_, v)| v.into_owned())
-            .next()
-            .unwrap_or_default();
-        decoded != "." && decoded != ".." && !decoded.contains('\\')
-    })
+/// A proxied path as the allow-list judges it and as it is forwarded.
+#[derive(Debug, PartialEq, Eq)]
+struct ProxyPath {
+    /// Percent-decoded: what the rules are matched against.
+    decoded: String,
+    /// `decoded` with every byte outside a path segment's plain characters percent-encoded:
+    /// the provider decodes it back to `decoded`, so it gets exactly the path that was matched.
+    encoded: String,
+}
+
+/// Bytes a path segment may carry as they are (RFC 3986 unreserved, sub-delimiters but `;`,
+/// `:` and `@`); everything else is percent-encoded when forwarded.
+fn is_plain_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,=:@".contains(&byte)
+}
+
+/// The path after `prefix`, decoded and checked. Refused, whatever the allow-list says: an
+/// encoded separator (`%2f`, `%5c`), any encoded dot (`%2e`: URL parsers resolve it as a dot
+/// segment), an encoded `%` (`%25`: decoded twice by some servers), `;` (matrix parameters,
+/// dropped by some servers before they resolve dots), a backslash, an empty segment (`//`), a
+/// `.` or `..` segment, a control character, a malformed escape or bytes that are not UTF-8.
+/// Once these are gone, decoding cannot change the path's structure, so the rule that matches
+/// the decoded path is the rule that covers what the provider is sent.
+fn proxy_path(raw: &str, prefix: &str) -> Result<ProxyPath, &'static str> {
+    let raw = raw.strip_prefix(prefix).unwrap_or("");
+    if !raw.starts_with('/') {
+        return Err("the path must start with `/`");
+    }
+    if raw.contains("//") {
+        return Err("the path must not have empty segments (`//`)");
+    }
+    if raw.contains([';', '\\']) {
+        return Err("the path must not contain `;` or `\\`");
+    }
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte != b'%' {
+            if byte.is_ascii_control() {
+                return Err("the path must not contain control characters");
+            }
+            decoded.push(byte);
+            i += 1;
+            continue;
+        }
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) else {
+            return Err("the path has a malformed percent-escape");
+        };
+        match byte {
+            b'/' | b'\\' => return Err("the path must not contain encoded `/` or `\\`"),
+            b'.' => return Err("the path must not contain encoded dots (`%2e`)"),
+            b'%' => return Err("the path must not contain an encoded `%` (`%25`)"),
+            b';' => return Err("the path must not contain `;`"),
+            _ if byte.is_ascii_control() => {
+                return Err("the path must not contain control characters")
+            }
+            _ => decoded.push(byte),
+        }
+        i += 3;
+    }
+    let decoded = String::from_utf8(decoded).map_err(|_| "the path must be UTF-8")?;
+    if decoded.split('/').any(|s| s == "." || s == "..") {
+        return Err("the path must not have `.` or `..` segments");
+    }
+    let mut encoded = String::with_capacity(decoded.len());
+    for byte in decoded.bytes() {
+        if byte == b'/' || is_plain_path_byte(byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(ProxyPath { decoded, encoded })
+}
+
+/// A proxied path the broker refuses to judge or forward: 400, before any authorisation.
+fn invalid_path(detail: &str) -> Response {
+    problem(StatusCode::BAD_REQUEST, "invalid-path", detail)
 }
 
 /// `GET|POST /broker/perfectgym/v2/{path}?{query}` → `${perfectgym}/Api/v2.2/{path}?{query}`
@@ -663,21 +736,21 @@ async fn perfectgym_v2(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let path = uri.path().strip_prefix(PERFECTGYM_V2_PREFIX).unwrap_or("");
-    if !path.starts_with('/') || !is_plain_path(path) {
-        return invalid_request("not a PerfectGym v2 API path");
-    }
+    let path = match proxy_path(uri.path(), PERFECTGYM_V2_PREFIX) {
+        Ok(path) => path,
+        Err(reason) => return invalid_path(reason),
+    };
     let call = ProxyCall {
         proxy: Proxy::PerfectGymV2,
         method: &method,
-        path,
+        path: &path.decoded,
         headers: &headers,
     };
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
     let upstream = &broker.upstreams.perfectgym;
-    let mut url = format!("{}/Api/v2.2{path}", upstream.base_url);
+    let mut url = format!("{}/Api/v2.2{}", upstream.base_url, path.encoded);
     if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
         url.push('?');
         url.push_str(query);
@@ -718,10 +791,39 @@ mod tests {
 
     #[test]
     fn proxied_paths_stay_inside_the_api() {
-        assert!(is_plain_path("/odata/Members"));
-        assert!(is_plain_path("/iq/activities/1/"));
-        for bad in ["/iq/../x", "/iq/%2e%2e/x", "/a/%2E/b", "/a\\b", "/a/%5c"] {
-            assert!(!is_plain_path(bad), "{bad}");
+        let path = |raw: &str| proxy_path(raw, "/p");
+        assert_eq!(
+            path("/p/odata/Members(5)").unwrap().encoded,
+            "/odata/Members(5)"
+        );
+        assert_eq!(
+            path("/p/iq/activities/1/").unwrap().decoded,
+            "/iq/activities/1/"
+        );
+        let spaced = path("/p/a%20b/%C3%A9/%3F%23").unwrap();
+        assert_eq!(spaced.decoded, "/a b/é/?#");
+        assert_eq!(spaced.encoded, "/a%20b/%C3%A9/%3F%23");
+        assert_eq!(path("/p/%61bc").unwrap().encoded, "/abc");
+        for bad in [
+            "/p/iq/../x",
+            "/p/iq/%2e%2e/x",
+            "/p/a/%2E/b",
+            "/p/a\\b",
+            "/p/a/%5c",
+            "/p/a%2fb",
+            "/p/..;/x",
+            "/p/%252e",
+            "/p/a//b",
+            "/p//a",
+            "/p/.",
+            "/p/%zz",
+            "/p/%2",
+            "/p/%ff",
+            "/p/a%00",
+            "/p",
+            "/pa",
+        ] {
+            assert!(path(bad).is_err(), "{bad}");
         }
     }
 }
