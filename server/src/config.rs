@@ -41,6 +41,8 @@ environment:
                                   needs its CLIENT_ID and CLIENT_SECRET too
   FITCONNECT_BROKER_ORIGINS       origins whose pages may call the broker, comma-separated
                                   (default the app origin, http://127.0.0.1:N)
+                                  with --no-sandbox, a provider with none of its variables
+                                  set has no broker routes
   FITCONNECT_BROKER_FITRANKINGS_AUTH, FITCONNECT_BROKER_PERFECTGYM_AUTH
                                   who may use the app-credential proxies: closed, session
                                   (a cookie signed with FITCONNECT_BROKER_SESSION_KEY) or
@@ -108,6 +110,16 @@ pub struct ProxySettings {
     pub allow: Vec<Rule>,
 }
 
+/// Which providers have any of their variables set. Without the sandbox, the broker calls only
+/// these: the others' default addresses are the sandbox's loopback ports, which nobody serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConfiguredProviders {
+    pub fitrankings: bool,
+    pub fitbark: bool,
+    pub perfectgym: bool,
+    pub fisikal: bool,
+}
+
 /// OpenFIT: a public client (no secret); the browser talks to it directly.
 #[derive(Clone, Debug)]
 pub struct OpenFitConfig {
@@ -129,6 +141,8 @@ pub struct Config {
     /// `client_id` / `client_secret` are the v2 API's `X-Client-Id` / `X-Client-Secret`.
     pub perfectgym: Upstream,
     pub fisikal: Upstream,
+    /// Which of the four have their variables set (see [`ConfiguredProviders`]).
+    pub configured: ConfiguredProviders,
     pub openfit: OpenFitConfig,
     /// Origins whose pages may call the broker (exact, no trailing slash).
     pub broker_origins: Vec<String>,
@@ -233,11 +247,20 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string()
         };
+        let is_set = |prefix: &str| {
+            ["URL", "CLIENT_ID", "CLIENT_SECRET"]
+                .iter()
+                .any(|suffix| var(format!("{prefix}_{suffix}")).is_some())
+        };
+        let configured = ConfiguredProviders {
+            fitrankings: is_set("FITCONNECT_FITRANKINGS"),
+            fitbark: is_set("FITCONNECT_FITBARK"),
+            perfectgym: is_set("FITCONNECT_PERFECTGYM"),
+            fisikal: is_set("FITCONNECT_FISIKAL"),
+        };
         let upstream = |prefix: &str, offset: u16, id: &str, secret: &str| {
             let setting = |suffix: &str| var(format!("{prefix}_{suffix}"));
-            let configured = ["URL", "CLIENT_ID", "CLIENT_SECRET"]
-                .iter()
-                .any(|suffix| setting(suffix).is_some());
+            let configured = is_set(prefix);
             // Without the sandbox, the sandbox's credentials would be sent to a real provider.
             if !sandbox && configured {
                 for suffix in ["CLIENT_ID", "CLIENT_SECRET"] {
@@ -257,7 +280,8 @@ impl Config {
                 ),
             })
         };
-        let proxy = |prefix: &str| -> Result<ProxySettings, ConfigError> {
+        // `provider`: the provider's variable prefix and whether it is configured.
+        let proxy = |prefix: &str, provider: (&str, bool)| -> Result<ProxySettings, ConfigError> {
             let auth = match var(format!("{prefix}_AUTH")).as_deref().map(str::trim) {
                 None if sandbox => ProxyAuth::UserToken,
                 None | Some("closed") => ProxyAuth::Closed,
@@ -269,6 +293,13 @@ impl Config {
                     )))
                 }
             };
+            let (provider_prefix, provider_configured) = provider;
+            if !sandbox && !provider_configured && auth != ProxyAuth::Closed {
+                return Err(invalid(format!(
+                    "{prefix}_AUTH is set, but {provider_prefix}_URL, _CLIENT_ID and \
+                     _CLIENT_SECRET are not: with --no-sandbox, the proxy needs its provider"
+                )));
+            }
             let allow = match var(format!("{prefix}_ALLOW")) {
                 None => access::read_only(),
                 Some(text) => text
@@ -280,8 +311,14 @@ impl Config {
             };
             Ok(ProxySettings { auth, allow })
         };
-        let fitrankings_proxy = proxy("FITCONNECT_BROKER_FITRANKINGS")?;
-        let perfectgym_proxy = proxy("FITCONNECT_BROKER_PERFECTGYM")?;
+        let fitrankings_proxy = proxy(
+            "FITCONNECT_BROKER_FITRANKINGS",
+            ("FITCONNECT_FITRANKINGS", configured.fitrankings),
+        )?;
+        let perfectgym_proxy = proxy(
+            "FITCONNECT_BROKER_PERFECTGYM",
+            ("FITCONNECT_PERFECTGYM", configured.perfectgym),
+        )?;
         let session_key = var("FITCONNECT_BROKER_SESSION_KEY".to_string()).map(Secret::new);
         let wants_session = [&fitrankings_proxy, &perfectgym_proxy]
             .iter()
@@ -315,6 +352,7 @@ impl Config {
             fitrankings_proxy,
             perfectgym_proxy,
             session_key,
+            configured,
             fitrankings: upstream(
                 "FITCONNECT_FITRANKINGS",
                 FITRANKINGS_PORT_OFFSET,
@@ -493,6 +531,12 @@ mod tests {
                     "GET /odata/Classes, POST /ClassBooking/BookClass",
                 ),
                 key,
+                (
+                    "FITCONNECT_PERFECTGYM_URL",
+                    "https://club.perfectgym.example",
+                ),
+                ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+                ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
             ],
         )
         .unwrap();
@@ -502,6 +546,32 @@ mod tests {
         );
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Session);
         assert_eq!(c.perfectgym_proxy.allow.len(), 2);
+        // Session authorisation keeps the read-only default.
+        let pg = [
+            (
+                "FITCONNECT_PERFECTGYM_URL",
+                "https://club.perfectgym.example",
+            ),
+            ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+            ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+        ];
+        let mut env = pg.to_vec();
+        env.extend([("FITCONNECT_BROKER_PERFECTGYM_AUTH", "session"), key]);
+        let c = parse(&["--no-sandbox"], &env).unwrap();
+        assert_eq!(c.perfectgym_proxy.allow, access::read_only());
+        assert!(c.configured.perfectgym && !c.configured.fisikal);
+        // A proxy of a provider nobody configured: refused.
+        for (env, setting) in [(
+            vec![("FITCONNECT_BROKER_FITRANKINGS_AUTH", "user-token")],
+            "FITCONNECT_FITRANKINGS_URL",
+        )] {
+            match parse(&["--no-sandbox"], &env) {
+                Err(ConfigError::Invalid(message)) => {
+                    assert!(message.contains(setting), "{message}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
         for bad in [
             vec![("FITCONNECT_BROKER_PERFECTGYM_AUTH", "open")],
             vec![("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "DELETE /odata/")],

@@ -16,7 +16,7 @@ use axum::Router;
 use fitconnect_server::broker::access::{ProviderUserToken, ProxyPolicy, Rule, SessionCookie};
 use fitconnect_server::broker::guard::AllowedOrigins;
 use fitconnect_server::broker::{self, Broker, BrokerPolicy, Upstreams};
-use fitconnect_server::config::{Secret, Upstream};
+use fitconnect_server::config::{Config, ConfigError, Secret, Upstream};
 use support::*;
 
 /// What the recording provider saw: method, path and query, `Authorization`.
@@ -26,6 +26,20 @@ type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 /// `Bearer good`; `/big` answers `size` bytes of JSON (with a length, or chunked when
 /// `chunked`); everything else answers a small JSON token response.
 async fn recorder(size: usize, chunked: bool) -> (String, Seen) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    recorder_serving(listener, size, chunked).await
+}
+
+/// [`recorder`] on a listener the test chose (a port the broker must never call).
+async fn recorder_on(listener: tokio::net::TcpListener) -> (String, Seen) {
+    recorder_serving(listener, 0, false).await
+}
+
+async fn recorder_serving(
+    listener: tokio::net::TcpListener,
+    size: usize,
+    chunked: bool,
+) -> (String, Seen) {
     let seen: Seen = Arc::default();
     let log = seen.clone();
     let app = Router::new().fallback(move |request: Request| {
@@ -46,7 +60,11 @@ async fn recorder(size: usize, chunked: bool) -> (String, Seen) {
             answer(&path, auth.as_deref(), size, chunked)
         }
     });
-    (spawn(app).await, seen)
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, seen)
 }
 
 fn answer(path: &str, auth: Option<&str>, size: usize, chunked: bool) -> Response {
@@ -86,12 +104,7 @@ fn upstreams(url: &str) -> Upstreams {
         client_id: "id".to_string(),
         client_secret: Secret::new("s"),
     };
-    Upstreams {
-        fitrankings: upstream.clone(),
-        fitbark: upstream.clone(),
-        perfectgym: upstream.clone(),
-        fisikal: upstream,
-    }
+    Upstreams::all_at(upstream)
 }
 
 fn broker_with(url: &str, policy: BrokerPolicy) -> Router {
@@ -579,4 +592,72 @@ async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_els
     )
     .await;
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+}
+
+fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::parse(args.iter().map(|s| s.to_string()), move |k| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    })
+}
+
+#[tokio::test]
+async fn without_the_sandbox_an_unconfigured_provider_has_no_broker_routes() {
+    // Fisikal's sandbox port (port base + 6) is a recorder: nothing may reach it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fisikal_port = listener.local_addr().unwrap().port();
+    let (fisikal_url, fisikal_seen) = recorder_on(listener).await;
+    assert!(fisikal_url.ends_with(&fisikal_port.to_string()));
+    let (fitbark, fitbark_seen) = recorder(0, false).await;
+    let port_base = (fisikal_port - 6).to_string();
+    let config = config(
+        &["--no-sandbox", "--port-base", &port_base],
+        &[
+            ("FITCONNECT_FITBARK_URL", &fitbark),
+            ("FITCONNECT_FITBARK_CLIENT_ID", "id"),
+            ("FITCONNECT_FITBARK_CLIENT_SECRET", "s"),
+            ("FITCONNECT_BROKER_ORIGINS", APP_ORIGIN),
+        ],
+    )
+    .unwrap();
+    let broker = broker::router(Arc::new(
+        Broker::new(
+            Upstreams::from_config(&config),
+            Duration::from_secs(2),
+            BrokerPolicy::from_config(&config).unwrap(),
+        )
+        .unwrap(),
+    ));
+    let requests = every_endpoint(&[]);
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(send(&broker, request).await.status.as_u16());
+    }
+    // FitBark is configured; Fisikal, FitRankings and PerfectGym are not.
+    assert_eq!(statuses, [200, 404, 404, 404, 404]);
+    assert!(fisikal_seen.lock().unwrap().is_empty());
+    assert_eq!(fitbark_seen.lock().unwrap().len(), 1);
+    // Asking for a proxy of a provider nobody configured is a mistake, not a silent no.
+    match config_for_unconfigured_proxy() {
+        Err(ConfigError::Invalid(message)) => {
+            assert!(message.contains("FITCONNECT_PERFECTGYM_URL"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn config_for_unconfigured_proxy() -> Result<Config, ConfigError> {
+    config(
+        &["--no-sandbox"],
+        &[
+            ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "session"),
+            (
+                "FITCONNECT_BROKER_SESSION_KEY",
+                "0123456789abcdef0123456789abcdef",
+            ),
+        ],
+    )
 }

@@ -35,17 +35,7 @@ fn broker_at(url: &str, timeout: Duration) -> Router {
         client_secret: Secret::new("s"),
     };
     broker::router(Arc::new(
-        Broker::new(
-            Upstreams {
-                fitrankings: upstream.clone(),
-                fitbark: upstream.clone(),
-                perfectgym: upstream.clone(),
-                fisikal: upstream,
-            },
-            timeout,
-            open_policy(),
-        )
-        .unwrap(),
+        Broker::new(Upstreams::all_at(upstream), timeout, open_policy()).unwrap(),
     ))
 }
 

@@ -49,33 +49,51 @@ pub use crate::config::DEFAULT_UPSTREAM_TIMEOUT;
 const FITRANKINGS_PREFIX: &str = "/broker/fitrankings";
 const PERFECTGYM_V2_PREFIX: &str = "/broker/perfectgym/v2";
 
-/// The providers the broker calls, with the credentials it adds.
+/// The providers the broker calls, with the credentials it adds. A provider that is `None` has
+/// no broker routes (404): nothing is sent to an address nobody configured.
 #[derive(Clone, Debug)]
 pub struct Upstreams {
-    pub fitrankings: Upstream,
-    pub fitbark: Upstream,
+    pub fitrankings: Option<Upstream>,
+    pub fitbark: Option<Upstream>,
     /// `client_id` / `client_secret` go into v2's `X-Client-Id` / `X-Client-Secret` headers.
-    pub perfectgym: Upstream,
-    pub fisikal: Upstream,
+    pub perfectgym: Option<Upstream>,
+    pub fisikal: Option<Upstream>,
 }
 
 impl Upstreams {
+    /// With the sandbox, every provider (the sandbox's); without it, only the providers whose
+    /// variables are set.
     pub fn from_config(config: &Config) -> Self {
+        let configured =
+            |upstream: &Upstream, set: bool| (config.sandbox || set).then(|| upstream.clone());
+        let set = &config.configured;
         Upstreams {
-            fitrankings: config.fitrankings.clone(),
-            fitbark: config.fitbark.clone(),
-            perfectgym: config.perfectgym.clone(),
-            fisikal: config.fisikal.clone(),
+            fitrankings: configured(&config.fitrankings, set.fitrankings),
+            fitbark: configured(&config.fitbark, set.fitbark),
+            perfectgym: configured(&config.perfectgym, set.perfectgym),
+            fisikal: configured(&config.fisikal, set.fisikal),
         }
     }
 
-    fn all(&self) -> [&Upstream; 4] {
+    /// Every provider at `upstream` (tests and the load test).
+    pub fn all_at(upstream: Upstream) -> Self {
+        Upstreams {
+            fitrankings: Some(upstream.clone()),
+            fitbark: Some(upstream.clone()),
+            perfectgym: Some(upstream.clone()),
+            fisikal: Some(upstream),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Upstream> {
         [
             &self.fitrankings,
             &self.fitbark,
             &self.perfectgym,
             &self.fisikal,
         ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -133,14 +151,20 @@ impl BrokerPolicy {
 
     /// The policy the command line and environment describe. A user token is checked with a
     /// small call that user token may make: FitRankings' `GET /iq/users/` (a user token sees
-    /// only its own user) and PerfectGym v1's first page of classes.
+    /// only its own user) and PerfectGym v1's first page of classes. The proxy of a provider
+    /// the broker does not call (see [`Upstreams::from_config`]) is closed.
     pub fn from_config(config: &Config) -> Result<Self, String> {
         let session = match &config.session_key {
             Some(key) => Some(Arc::new(SessionCookie::new(key.expose().as_bytes())?)),
             None => None,
         };
-        let proxy = |settings: &ProxySettings, verify_url: String| {
-            let authorize: Arc<dyn Authorize> = match settings.auth {
+        let upstreams = Upstreams::from_config(config);
+        let proxy = |settings: &ProxySettings, upstream: &Option<Upstream>, verify_url: String| {
+            let auth = match upstream {
+                Some(_) => settings.auth,
+                None => ProxyAuth::Closed,
+            };
+            let authorize: Arc<dyn Authorize> = match auth {
                 ProxyAuth::Closed => Arc::new(Closed),
                 ProxyAuth::Session => session
                     .clone()
@@ -158,10 +182,12 @@ impl BrokerPolicy {
             origins: AllowedOrigins::new(config.broker_origins.iter().cloned()),
             fitrankings: proxy(
                 &config.fitrankings_proxy,
+                &upstreams.fitrankings,
                 format!("{}/iq/users/", config.fitrankings.base_url),
             )?,
             perfectgym: proxy(
                 &config.perfectgym_proxy,
+                &upstreams.perfectgym,
                 format!("{}/Api/Classes/Classes?page=1", config.perfectgym.base_url),
             )?,
         })
@@ -199,7 +225,7 @@ impl Broker {
             .pool_idle_timeout(Duration::from_secs(20))
             .user_agent(concat!("fitconnect-broker/", env!("CARGO_PKG_VERSION")));
         // A proxy from the environment cannot reach this machine's loopback sandbox.
-        if upstreams.all().iter().all(|u| is_loopback(&u.base_url)) {
+        if upstreams.all().all(|u| is_loopback(&u.base_url)) {
             builder = builder.no_proxy();
         }
         let http = builder
@@ -224,16 +250,16 @@ impl Broker {
             }
         }
         *cached = None;
-        let url = format!(
-            "{}/iq/tokens/master-token/",
-            self.upstreams.fitrankings.base_url
-        );
+        let Some(fitrankings) = &self.upstreams.fitrankings else {
+            return Err(not_configured("FitRankings"));
+        };
+        let url = format!("{}/iq/tokens/master-token/", fitrankings.base_url);
         let response = self
             .http
             .post(url)
             .json(&json!({
-                "client_id": self.upstreams.fitrankings.client_id,
-                "client_secret": self.upstreams.fitrankings.client_secret.expose(),
+                "client_id": fitrankings.client_id,
+                "client_secret": fitrankings.client_secret.expose(),
             }))
             .send()
             .await
@@ -372,6 +398,16 @@ impl Broker {
     }
 }
 
+/// Only reached if a handler runs for a provider without configuration, which the router
+/// prevents; answered rather than panicking.
+fn not_configured(provider: &str) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not-configured",
+        &format!("{provider} is not configured on this server."),
+    )
+}
+
 fn describe(error: &reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timeout"
@@ -421,17 +457,27 @@ pub(crate) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response 
     response
 }
 
-/// The broker's routes, under `/broker/`.
+/// The broker's routes, under `/broker/`: those of the configured providers only.
 pub fn router(broker: Arc<Broker>) -> Router {
     let origins = Arc::new(broker.policy.origins.clone());
-    Router::new()
-        .route("/broker/fitbark/token", post(fitbark_token))
-        .route("/broker/fisikal/token", post(fisikal_token))
-        .route("/broker/fitrankings/iq/{*path}", get(fitrankings_proxy))
-        .route(
+    let upstreams = &broker.upstreams;
+    let mut router = Router::new();
+    if upstreams.fitbark.is_some() {
+        router = router.route("/broker/fitbark/token", post(fitbark_token));
+    }
+    if upstreams.fisikal.is_some() {
+        router = router.route("/broker/fisikal/token", post(fisikal_token));
+    }
+    if upstreams.fitrankings.is_some() {
+        router = router.route("/broker/fitrankings/iq/{*path}", get(fitrankings_proxy));
+    }
+    if upstreams.perfectgym.is_some() {
+        router = router.route(
             "/broker/perfectgym/v2/{*path}",
             get(perfectgym_v2).post(perfectgym_v2),
-        )
+        );
+    }
+    router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Outermost: a cross-site request is refused before its body is read.
         .layer(from_fn_with_state(origins, guard::refuse_cross_site))
@@ -483,7 +529,9 @@ async fn fitbark_token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let upstream = &broker.upstreams.fitbark;
+    let Some(upstream) = &broker.upstreams.fitbark else {
+        return not_configured("FitBark");
+    };
     forward_token(&broker, "FitBark", upstream, FITBARK_GRANTS, &headers, body).await
 }
 
@@ -492,7 +540,9 @@ async fn fisikal_token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let upstream = &broker.upstreams.fisikal;
+    let Some(upstream) = &broker.upstreams.fisikal else {
+        return not_configured("Fisikal");
+    };
     forward_token(&broker, "Fisikal", upstream, FISIKAL_GRANTS, &headers, body).await
 }
 
@@ -588,6 +638,9 @@ async fn fitrankings_proxy(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let Some(upstream) = &broker.upstreams.fitrankings else {
+        return not_configured("FitRankings");
+    };
     let path = match proxy_path(uri.path(), FITRANKINGS_PREFIX) {
         Ok(path) if path.decoded.starts_with("/iq/") => path,
         Ok(_) => return invalid_path("not a FitRankings API path"),
@@ -602,7 +655,7 @@ async fn fitrankings_proxy(
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
-    let mut url = format!("{}{}", broker.upstreams.fitrankings.base_url, path.encoded);
+    let mut url = format!("{}{}", upstream.base_url, path.encoded);
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         url.push('?');
         url.push_str(&query);
@@ -736,6 +789,9 @@ async fn perfectgym_v2(
         Ok(body) => body,
         Err(response) => return response,
     };
+    let Some(upstream) = &broker.upstreams.perfectgym else {
+        return not_configured("PerfectGym");
+    };
     let path = match proxy_path(uri.path(), PERFECTGYM_V2_PREFIX) {
         Ok(path) => path,
         Err(reason) => return invalid_path(reason),
@@ -749,7 +805,6 @@ async fn perfectgym_v2(
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
-    let upstream = &broker.upstreams.perfectgym;
     let mut url = format!("{}/Api/v2.2{}", upstream.base_url, path.encoded);
     if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
         url.push('?');
