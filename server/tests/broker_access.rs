@@ -594,6 +594,39 @@ async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_els
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
 }
 
+#[tokio::test]
+async fn session_cookies_count_only_on_same_origin_requests() {
+    let (url, seen) = recorder(0, false).await;
+    let sessions = Arc::new(SessionCookie::new(&[42u8; 32]).unwrap());
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: sessions.clone(),
+    };
+    let broker = broker_with(&url, policy);
+    let cookie = format!("fitconnect_session={}", sessions.value("user-7", u64::MAX));
+    let request = |site: Option<&str>| {
+        // A sibling subdomain's `<img>` or link: no `Origin`, the user's `SameSite` cookie.
+        let mut request = Request::get("/broker/perfectgym/v2/odata/Classes")
+            .header(header::COOKIE, cookie.as_str());
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    for site in ["same-site", "none", "SAME-SITE"] {
+        let answer = send(&broker, request(Some(site))).await;
+        assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+    assert_eq!(forwarded(&seen), vec![]);
+    // The app's own pages send `same-origin`; servers and older browsers send nothing.
+    for site in [Some("same-origin"), None] {
+        let answer = send(&broker, request(site)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{site:?}: {}", answer.text());
+    }
+    assert_eq!(forwarded(&seen).len(), 2);
+}
+
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let env: Vec<(String, String)> = env
         .iter()

@@ -10,6 +10,9 @@
 //! - [`SessionCookie`]: the app's backend signs its user in and sets an HMAC-signed cookie
 //!   (`HttpOnly`, `SameSite=Strict`) with [`SessionCookie::set_cookie`]; the proxy accepts a
 //!   request that carries a valid, unexpired one.
+//!   The cookie counts only on requests the browser marks `Sec-Fetch-Site: same-origin` (or
+//!   that carry no Fetch Metadata): a sibling subdomain's page gets the `SameSite` cookie sent
+//!   too, and must not use it.
 //! - [`ProviderUserToken`]: the caller sends that provider's own user token
 //!   (`Authorization: Bearer …`); the broker asks the provider whether it is valid (one call,
 //!   then remembered for a minute) and never forwards it.
@@ -262,6 +265,21 @@ impl SessionCookie {
 
 impl Authorize for SessionCookie {
     fn authorize<'a>(&'a self, call: &'a ProxyCall<'a>) -> AuthorizeFuture<'a> {
+        // `SameSite=Strict` still sends the cookie with a sibling subdomain's requests
+        // (`same-site`) and with a typed-in or bookmarked address (`none`).
+        let same_origin = call
+            .headers
+            .get_all("sec-fetch-site")
+            .iter()
+            .all(|site| site.as_bytes().eq_ignore_ascii_case(b"same-origin"));
+        if !same_origin {
+            return Box::pin(async {
+                Err(Refusal::Forbidden(
+                    "the session cookie counts only on requests from the app's own pages \
+                     (Sec-Fetch-Site: same-origin)",
+                ))
+            });
+        }
         let verdict = cookie(call.headers, SESSION_COOKIE)
             .and_then(|value| self.verify(value, unix_now()))
             .map(|_| ())
