@@ -13,7 +13,9 @@ use axum::extract::Request;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use fitconnect_server::broker::access::{ProviderUserToken, ProxyPolicy, Rule, SessionCookie};
+use fitconnect_server::broker::access::{
+    ProviderUserToken, ProxyPolicy, Rule, SessionCookie, VerifyLimits,
+};
 use fitconnect_server::broker::guard::AllowedOrigins;
 use fitconnect_server::broker::{self, Broker, BrokerPolicy, Upstreams};
 use fitconnect_server::config::{Config, ConfigError, Secret, Upstream};
@@ -625,6 +627,86 @@ async fn session_cookies_count_only_on_same_origin_requests() {
         assert_eq!(answer.status, StatusCode::OK, "{site:?}: {}", answer.text());
     }
     assert_eq!(forwarded(&seen).len(), 2);
+}
+
+fn verify_calls(seen: &Seen) -> usize {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, path, _)| path.starts_with("/verify"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_refused_user_token_is_remembered_and_not_checked_again() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, user_token_policy(&url));
+    let uri = "/broker/perfectgym/v2/odata/Classes";
+    for _ in 0..3 {
+        let answer = send(&broker, with_bearer(uri, "refused-token")).await;
+        assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    assert_eq!(verify_calls(&seen), 1);
+    assert_eq!(forwarded(&seen), vec![]);
+}
+
+#[tokio::test]
+async fn user_token_checks_are_bounded_per_provider() {
+    let (url, seen) = recorder(0, false).await;
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    // Three checks, then one an hour: nothing refills while the test runs.
+    let limits = VerifyLimits {
+        burst: 3,
+        refill_every: Duration::from_secs(3600),
+        ..VerifyLimits::default()
+    };
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: Arc::new(
+            ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2))
+                .unwrap()
+                .with_limits(limits),
+        ),
+    };
+    let broker = broker_with(&url, policy);
+    let uri = "/broker/perfectgym/v2/odata/Classes";
+    // A good token first: checked once, then remembered.
+    assert_eq!(
+        send(&broker, with_bearer(uri, "good")).await.status,
+        StatusCode::OK
+    );
+    // Many random tokens, some at once.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let broker = broker.clone();
+        tasks.push(tokio::spawn(async move {
+            send(&broker, with_bearer(uri, &format!("random-{i}"))).await
+        }));
+    }
+    let mut busy = 0;
+    for task in tasks {
+        let answer = task.await.unwrap();
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_problem(
+                &answer,
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-token-checks",
+            );
+            let retry: u64 = answer.header("retry-after").unwrap().parse().unwrap();
+            assert!((1..=3600).contains(&retry), "{retry}");
+            busy += 1;
+        } else {
+            assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+        }
+    }
+    assert_eq!(verify_calls(&seen), 3);
+    assert_eq!(busy, 38);
+    // The remembered good token still passes without a check.
+    assert_eq!(
+        send(&broker, with_bearer(uri, "good")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(verify_calls(&seen), 3);
 }
 
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {

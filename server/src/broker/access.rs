@@ -15,7 +15,8 @@
 //!   too, and must not use it.
 //! - [`ProviderUserToken`]: the caller sends that provider's own user token
 //!   (`Authorization: Bearer …`); the broker asks the provider whether it is valid (one call,
-//!   then remembered for a minute) and never forwards it.
+//!   then remembered for a minute; a refusal is remembered for a few seconds) and never
+//!   forwards it. Checks of new tokens are bounded per provider ([`VerifyLimits`]).
 //!
 //! [`Closed`], the default, refuses everyone.
 
@@ -68,6 +69,9 @@ pub enum Refusal {
     Forbidden(&'static str),
     /// 502 / 504: the provider could not say whether a user token is valid.
     Unverifiable { timed_out: bool },
+    /// 429: too many new user tokens to check with the provider just now; try again after
+    /// `retry_after`.
+    TooManyChecks { retry_after: Duration },
 }
 
 pub type AuthorizeFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send + 'a>>;
@@ -310,10 +314,98 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// How long a user token the provider confirmed is taken as valid without asking again.
 pub const USER_TOKEN_CACHE_TTL: Duration = Duration::from_secs(60);
-/// Confirmed tokens remembered at most (by SHA-256, never the token itself).
+/// Tokens remembered at most, confirmed and refused each (by SHA-256, never the token itself).
 const USER_TOKEN_CACHE_MAX: usize = 4096;
 /// The verification answer is read up to this size, then dropped: only the status counts.
 const VERIFY_BODY_LIMIT: usize = 1 << 20;
+
+/// How many user tokens the broker checks with the provider, per proxy. Tokens already
+/// confirmed or refused are answered from memory and count for nothing; each new token costs
+/// one check, so random `Bearer` values cannot spend the app's quota at the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyLimits {
+    /// Checks that may be made back to back after a quiet spell.
+    pub burst: u32,
+    /// One more check becomes available after each such interval, up to `burst`.
+    pub refill_every: Duration,
+    /// How long a token the provider refused is refused again without asking.
+    pub refused_for: Duration,
+}
+
+impl Default for VerifyLimits {
+    /// 20 checks at once, then 5 a second; a refusal is remembered for 10 seconds.
+    fn default() -> Self {
+        VerifyLimits {
+            burst: 20,
+            refill_every: Duration::from_millis(200),
+            refused_for: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A token bucket: `available` checks, the last one earned at `since`.
+#[derive(Debug)]
+struct Bucket {
+    available: u32,
+    since: Instant,
+}
+
+impl Bucket {
+    fn full(limits: &VerifyLimits, now: Instant) -> Self {
+        Bucket {
+            available: limits.burst,
+            since: now,
+        }
+    }
+
+    /// Takes one check, or says how long until the next one is available.
+    fn take(&mut self, limits: &VerifyLimits, now: Instant) -> Result<(), Duration> {
+        let every = limits.refill_every.max(Duration::from_millis(1));
+        if self.available >= limits.burst {
+            // Full: nothing is earned while full.
+            self.since = now;
+        } else {
+            let elapsed = now.saturating_duration_since(self.since);
+            let earned = (elapsed.as_nanos() / every.as_nanos()).min(u128::from(limits.burst));
+            // At most `burst`, so the conversion and the multiplication cannot overflow.
+            let earned = u32::try_from(earned).unwrap_or(limits.burst);
+            if earned > 0 {
+                self.available = self.available.saturating_add(earned).min(limits.burst);
+                self.since = if self.available >= limits.burst {
+                    now
+                } else {
+                    self.since + every * earned
+                };
+            }
+        }
+        if self.available > 0 {
+            self.available -= 1;
+            Ok(())
+        } else {
+            Err(every.saturating_sub(now.saturating_duration_since(self.since)))
+        }
+    }
+}
+
+/// Token fingerprints (SHA-256) and how long what is known about them holds.
+#[derive(Default)]
+struct Remembered(HashMap<[u8; 32], Instant>);
+
+impl Remembered {
+    fn holds(&self, key: &[u8; 32], now: Instant) -> bool {
+        self.0.get(key).is_some_and(|until| *until > now)
+    }
+
+    fn insert(&mut self, key: [u8; 32], until: Instant, now: Instant) {
+        if self.0.len() >= USER_TOKEN_CACHE_MAX {
+            self.0.retain(|_, until| *until > now);
+            if self.0.len() >= USER_TOKEN_CACHE_MAX {
+                self.0.clear();
+            }
+        }
+        self.0.insert(key, until);
+    }
+}
 
 /// Accepts a caller that sends a user token of the proxy's provider (`Authorization: Bearer`),
 /// after the provider has accepted it on `verify_url` (a `GET` answered 2xx). The token is
@@ -321,13 +413,27 @@ const VERIFY_BODY_LIMIT: usize = 1 << 20;
 pub struct ProviderUserToken {
     verify_url: String,
     http: reqwest::Client,
-    confirmed: Mutex<HashMap<[u8; 32], Instant>>,
+    limits: VerifyLimits,
+    confirmed: Mutex<Remembered>,
+    refused: Mutex<Remembered>,
+    bucket: Mutex<Bucket>,
+}
+
+/// What the provider said about one token.
+enum Verdict {
+    Accepted,
+    Refused,
+    Unverifiable { timed_out: bool },
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl ProviderUserToken {
     /// `verify_url`: a cheap user-token call of the provider, such as FitRankings'
     /// `/iq/users/` (a user token sees only its own user) or PerfectGym v1's
-    /// `/Api/Classes/Classes/…`.
+    /// `/Api/Classes/Classes/…`. Checks are bounded by [`VerifyLimits::default`].
     pub fn new(verify_url: String, timeout: Duration) -> Result<Self, String> {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
@@ -338,63 +444,84 @@ impl ProviderUserToken {
         let http = builder
             .build()
             .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
+        let limits = VerifyLimits::default();
         Ok(ProviderUserToken {
             verify_url,
             http,
-            confirmed: Mutex::new(HashMap::new()),
+            limits,
+            confirmed: Mutex::default(),
+            refused: Mutex::default(),
+            bucket: Mutex::new(Bucket::full(&limits, Instant::now())),
         })
     }
 
-    fn is_confirmed(&self, key: &[u8; 32], now: Instant) -> bool {
-        let confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        confirmed.get(key).is_some_and(|until| *until > now)
+    /// The same hook with other bounds on its checks.
+    pub fn with_limits(mut self, limits: VerifyLimits) -> Self {
+        self.limits = limits;
+        self.bucket = Mutex::new(Bucket::full(&limits, Instant::now()));
+        self
     }
 
-    fn remember(&self, key: [u8; 32], now: Instant) {
-        let mut confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        if confirmed.len() >= USER_TOKEN_CACHE_MAX {
-            confirmed.retain(|_, until| *until > now);
-            if confirmed.len() >= USER_TOKEN_CACHE_MAX {
-                confirmed.clear();
-            }
-        }
-        confirmed.insert(key, now + USER_TOKEN_CACHE_TTL);
-    }
-
-    async fn check(&self, token: &str) -> Result<(), Refusal> {
-        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if self.is_confirmed(&key, Instant::now()) {
-            return Ok(());
-        }
-        let unverifiable = |e: reqwest::Error| Refusal::Unverifiable {
+    /// Asks the provider about `token`: one `GET` of the verification URL.
+    async fn ask(&self, token: &str) -> Verdict {
+        let unverifiable = |e: reqwest::Error| Verdict::Unverifiable {
             timed_out: e.is_timeout(),
         };
-        let mut response = self
+        let sent = self
             .http
             .get(&self.verify_url)
             .bearer_auth(token)
             .header(header::ACCEPT, "application/json")
             .send()
-            .await
-            .map_err(unverifiable)?;
+            .await;
+        let mut response = match sent {
+            Ok(response) => response,
+            Err(e) => return unverifiable(e),
+        };
         let status = response.status();
         // Drain a bounded amount so the connection can be reused; the content does not matter.
         let mut read = 0;
         while read <= VERIFY_BODY_LIMIT {
-            match response.chunk().await.map_err(unverifiable)? {
-                Some(chunk) => read += chunk.len(),
-                None => break,
+            match response.chunk().await {
+                Ok(Some(chunk)) => read += chunk.len(),
+                Ok(None) => break,
+                Err(e) => return unverifiable(e),
             }
         }
         if status.is_success() {
-            self.remember(key, Instant::now());
-            Ok(())
+            Verdict::Accepted
         } else if status.as_u16() == 401 || status.as_u16() == 403 {
-            Err(Refusal::Unauthenticated(
-                "the provider does not accept this user token",
-            ))
+            Verdict::Refused
         } else {
-            Err(Refusal::Unverifiable { timed_out: false })
+            Verdict::Unverifiable { timed_out: false }
+        }
+    }
+
+    async fn check(&self, token: &str) -> Result<(), Refusal> {
+        let refused = || Refusal::Unauthenticated("the provider does not accept this user token");
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = Instant::now();
+        if locked(&self.confirmed).holds(&key, now) {
+            return Ok(());
+        }
+        if locked(&self.refused).holds(&key, now) {
+            return Err(refused());
+        }
+        locked(&self.bucket)
+            .take(&self.limits, now)
+            .map_err(|retry_after| Refusal::TooManyChecks { retry_after })?;
+        match self.ask(token).await {
+            Verdict::Accepted => {
+                let now = Instant::now();
+                locked(&self.confirmed).insert(key, now + USER_TOKEN_CACHE_TTL, now);
+                Ok(())
+            }
+            Verdict::Refused => {
+                let now = Instant::now();
+                locked(&self.refused).insert(key, now + self.limits.refused_for, now);
+                Err(refused())
+            }
+            Verdict::Unverifiable { timed_out } => Err(Refusal::Unverifiable { timed_out }),
         }
     }
 }
@@ -470,6 +597,29 @@ mod tests {
         ] {
             assert!(header.contains(part), "{header}");
         }
+    }
+
+    #[test]
+    fn the_check_bucket_refills_one_check_per_interval_up_to_the_burst() {
+        let limits = VerifyLimits {
+            burst: 2,
+            refill_every: Duration::from_secs(10),
+            refused_for: Duration::from_secs(1),
+        };
+        let start = Instant::now();
+        let at = |secs: u64| start + Duration::from_secs(secs);
+        let mut bucket = Bucket::full(&limits, start);
+        assert_eq!(bucket.take(&limits, at(0)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(0)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(4)), Err(Duration::from_secs(6)));
+        assert_eq!(bucket.take(&limits, at(10)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(11)), Err(Duration::from_secs(9)));
+        // A long pause earns no more than the burst.
+        assert_eq!(bucket.take(&limits, at(1000)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(1000)), Ok(()));
+        assert!(bucket.take(&limits, at(1000)).is_err());
+        let none = VerifyLimits { burst: 0, ..limits };
+        assert!(Bucket::full(&none, start).take(&none, at(100)).is_err());
     }
 
     #[test]

@@ -394,6 +394,22 @@ impl Broker {
                     call.proxy.name()
                 ),
             ),
+            Refusal::TooManyChecks { retry_after } => {
+                // Whole seconds, rounded up, at least one.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let mut response = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-token-checks",
+                    &format!(
+                        "Too many new user tokens to check with {} just now; try again later.",
+                        call.proxy.name()
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+                response
+            }
         })
     }
 }
