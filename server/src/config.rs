@@ -50,7 +50,10 @@ environment:
                                   default user-token with the sandbox, closed without
   FITCONNECT_BROKER_FITRANKINGS_ALLOW, FITCONNECT_BROKER_PERFECTGYM_ALLOW
                                   what the proxies forward, as `METHOD /path` rules,
-                                  comma-separated (default `GET /`: read-only)
+                                  comma-separated; with the sandbox, default what the demo
+                                  reads (PerfectGym `GET /odata/Classes`, FitRankings
+                                  nothing); without it, default `GET /` (read-only), except
+                                  that user-token needs the list to be set
   FITCONNECT_BROKER_SESSION_KEY   key of the session cookies, at least 32 bytes
   FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
   FITCONNECT_BROKER_TIMEOUT_MS    how long the broker waits for a provider before answering 504,
@@ -119,6 +122,9 @@ pub struct ConfiguredProviders {
     pub perfectgym: bool,
     pub fisikal: bool,
 }
+
+/// What the demo's pages read through the PerfectGym v2 proxy: the club's classes.
+pub const DEMO_PERFECTGYM_ALLOW: &str = "GET /odata/Classes";
 
 /// OpenFIT: a public client (no secret); the browser talks to it directly.
 #[derive(Clone, Debug)]
@@ -280,8 +286,12 @@ impl Config {
                 ),
             })
         };
-        // `provider`: the provider's variable prefix and whether it is configured.
-        let proxy = |prefix: &str, provider: (&str, bool)| -> Result<ProxySettings, ConfigError> {
+        // `provider`: the provider's variable prefix and whether it is configured;
+        // `demo_allow`: what the demo's pages read through this proxy.
+        let proxy = |prefix: &str,
+                     provider: (&str, bool),
+                     demo_allow: &[&str]|
+         -> Result<ProxySettings, ConfigError> {
             let auth = match var(format!("{prefix}_AUTH")).as_deref().map(str::trim) {
                 None if sandbox => ProxyAuth::UserToken,
                 None | Some("closed") => ProxyAuth::Closed,
@@ -301,6 +311,19 @@ impl Config {
                 )));
             }
             let allow = match var(format!("{prefix}_ALLOW")) {
+                None if sandbox => demo_allow
+                    .iter()
+                    .map(|rule| Rule::parse(rule))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(invalid)?,
+                // Any user of the provider would read everything the app may read.
+                None if auth == ProxyAuth::UserToken => {
+                    return Err(invalid(format!(
+                        "{prefix}_ALLOW is not set: with --no-sandbox, {prefix}_AUTH=user-token \
+                         lets any user of the provider call the proxy with the app's rights, \
+                         so list the `METHOD /path` rules your pages need"
+                    )))
+                }
                 None => access::read_only(),
                 Some(text) => text
                     .split(',')
@@ -314,10 +337,12 @@ impl Config {
         let fitrankings_proxy = proxy(
             "FITCONNECT_BROKER_FITRANKINGS",
             ("FITCONNECT_FITRANKINGS", configured.fitrankings),
+            &[],
         )?;
         let perfectgym_proxy = proxy(
             "FITCONNECT_BROKER_PERFECTGYM",
             ("FITCONNECT_PERFECTGYM", configured.perfectgym),
+            &[DEMO_PERFECTGYM_ALLOW],
         )?;
         let session_key = var("FITCONNECT_BROKER_SESSION_KEY".to_string()).map(Secret::new);
         let wants_session = [&fitrankings_proxy, &perfectgym_proxy]
@@ -509,7 +534,12 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.broker_origins, ["http://127.0.0.1:8080"]);
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::UserToken);
-        assert_eq!(c.fitrankings_proxy.allow, access::read_only());
+        // The demo's lists: what its pages read, and nothing through FitRankings.
+        assert_eq!(
+            c.perfectgym_proxy.allow,
+            [Rule::parse(DEMO_PERFECTGYM_ALLOW).unwrap()]
+        );
+        assert_eq!(c.fitrankings_proxy.allow, []);
         let c = parse(&["--no-sandbox"], &[]).unwrap();
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Closed);
         assert_eq!(c.fitrankings_proxy.auth, ProxyAuth::Closed);
@@ -560,11 +590,16 @@ mod tests {
         let c = parse(&["--no-sandbox"], &env).unwrap();
         assert_eq!(c.perfectgym_proxy.allow, access::read_only());
         assert!(c.configured.perfectgym && !c.configured.fisikal);
-        // A proxy of a provider nobody configured: refused.
-        for (env, setting) in [(
-            vec![("FITCONNECT_BROKER_FITRANKINGS_AUTH", "user-token")],
-            "FITCONNECT_FITRANKINGS_URL",
-        )] {
+        // user-token without a list, or a proxy of a provider nobody configured: refused.
+        let mut env = pg.to_vec();
+        env.push(("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"));
+        for (env, setting) in [
+            (env, "FITCONNECT_BROKER_PERFECTGYM_ALLOW is not set"),
+            (
+                vec![("FITCONNECT_BROKER_FITRANKINGS_AUTH", "user-token")],
+                "FITCONNECT_FITRANKINGS_URL",
+            ),
+        ] {
             match parse(&["--no-sandbox"], &env) {
                 Err(ConfigError::Invalid(message)) => {
                     assert!(message.contains(setting), "{message}")

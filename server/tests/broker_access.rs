@@ -19,6 +19,7 @@ use fitconnect_server::broker::access::{
 use fitconnect_server::broker::guard::AllowedOrigins;
 use fitconnect_server::broker::{self, Broker, BrokerPolicy, Upstreams};
 use fitconnect_server::config::{Config, ConfigError, Secret, Upstream};
+use fitconnect_server::sandbox::perfectgym::{self, PerfectGym};
 use support::*;
 
 /// What the recording provider saw: method, path and query, `Authorization`.
@@ -709,6 +710,24 @@ async fn user_token_checks_are_bounded_per_provider() {
     assert_eq!(verify_calls(&seen), 3);
 }
 
+/// A provider that answers 2xx to everything, as a misconfigured verification URL might.
+async fn accepts_anything() -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let app = Router::new().fallback(move |request: Request| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push((
+                request.method().to_string(),
+                request.uri().to_string(),
+                None,
+            ));
+            ([(header::CONTENT_TYPE, "application/json")], "[]").into_response()
+        }
+    });
+    (spawn(app).await, seen)
+}
+
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let env: Vec<(String, String)> = env
         .iter()
@@ -717,6 +736,69 @@ fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
     Config::parse(args.iter().map(|s| s.to_string()), move |k| {
         env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
     })
+}
+
+#[tokio::test]
+async fn a_user_token_check_that_accepts_a_random_token_stops_the_broker() {
+    let (lax, lax_seen) = accepts_anything().await;
+    // The PerfectGym sandbox refuses tokens it did not issue, as the real one does.
+    let strict = spawn(perfectgym::app(Arc::new(PerfectGym::new()))).await;
+    for (url, accepted) in [(&lax, false), (&strict, true)] {
+        let config = config(
+            &["--no-sandbox"],
+            &[
+                ("FITCONNECT_PERFECTGYM_URL", url),
+                ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+                ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+                ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"),
+                ("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "GET /odata/Classes"),
+            ],
+        )
+        .unwrap();
+        let policy = BrokerPolicy::from_config(&config).unwrap();
+        let checked = policy.startup_check().await;
+        if accepted {
+            assert_eq!(checked, Ok(()));
+        } else {
+            let message = checked.unwrap_err();
+            assert!(
+                message.contains("FITCONNECT_BROKER_PERFECTGYM_AUTH"),
+                "{message}"
+            );
+            assert!(message.contains("random"), "{message}");
+        }
+    }
+    // The check sent one made-up token, and nothing else.
+    assert_eq!(lax_seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn without_the_sandbox_user_token_needs_an_explicit_allow_list() {
+    let pg = [
+        (
+            "FITCONNECT_PERFECTGYM_URL",
+            "https://club.perfectgym.example",
+        ),
+        ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+        ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+        ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"),
+    ];
+    match config(&["--no-sandbox"], &pg) {
+        Err(ConfigError::Invalid(message)) => {
+            assert!(
+                message.contains("FITCONNECT_BROKER_PERFECTGYM_ALLOW"),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut with_list = pg.to_vec();
+    with_list.push(("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "GET /odata/Classes"));
+    let c = config(&["--no-sandbox"], &with_list).unwrap();
+    assert_eq!(
+        c.perfectgym_proxy.allow,
+        [Rule::parse("GET /odata/Classes").unwrap()]
+    );
 }
 
 #[tokio::test]

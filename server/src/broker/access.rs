@@ -16,7 +16,8 @@
 //! - [`ProviderUserToken`]: the caller sends that provider's own user token
 //!   (`Authorization: Bearer …`); the broker asks the provider whether it is valid (one call,
 //!   then remembered for a minute; a refusal is remembered for a few seconds) and never
-//!   forwards it. Checks of new tokens are bounded per provider ([`VerifyLimits`]).
+//!   forwards it. Checks of new tokens are bounded per provider ([`VerifyLimits`]), and the
+//!   check must refuse a made-up token before the broker starts ([`Authorize::startup_check`]).
 //!
 //! [`Closed`], the default, refuses everyone.
 
@@ -75,6 +76,8 @@ pub enum Refusal {
 }
 
 pub type AuthorizeFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send + 'a>>;
+/// The answer of [`Authorize::startup_check`]: `Err` holds a message for the operator.
+pub type StartupCheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
 /// The authorisation hook: decides whether `call` may use the app's credentials.
 pub trait Authorize: Send + Sync {
@@ -83,6 +86,12 @@ pub trait Authorize: Send + Sync {
     /// The `WWW-Authenticate` value sent with a 401, when the hook uses an HTTP scheme.
     fn challenge(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Run once before the broker serves anything; an `Err` stops it. The default has nothing
+    /// to check.
+    fn startup_check(&self) -> StartupCheckFuture<'_> {
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -548,6 +557,34 @@ impl Authorize for ProviderUserToken {
 
     fn challenge(&self) -> Option<&'static str> {
         Some("Bearer realm=\"fitconnect-broker\"")
+    }
+
+    /// A verification call that accepts any token would let anyone act as the app: a
+    /// made-up token (256 random bits) must be refused with 401 or 403.
+    fn startup_check(&self) -> StartupCheckFuture<'_> {
+        Box::pin(async move {
+            let mut bytes = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+            let token = URL_SAFE_NO_PAD.encode(bytes);
+            match self.ask(&token).await {
+                Verdict::Refused => Ok(()),
+                Verdict::Accepted => Err(format!(
+                    "the user-token check ({}) accepted a random token, so it would let anyone \
+                     in",
+                    self.verify_url
+                )),
+                Verdict::Unverifiable { timed_out } => Err(format!(
+                    "the user-token check ({}) did not refuse a random token with 401 or 403 \
+                     ({})",
+                    self.verify_url,
+                    if timed_out {
+                        "no answer in time"
+                    } else {
+                        "no answer, or another status"
+                    }
+                )),
+            }
+        })
     }
 }
 

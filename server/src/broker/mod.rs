@@ -193,6 +193,22 @@ impl BrokerPolicy {
         })
     }
 
+    /// Runs each proxy hook's [`Authorize::startup_check`] (for `user-token`: the provider must
+    /// refuse a made-up token). An `Err` names the setting and must stop the server.
+    pub async fn startup_check(&self) -> Result<(), String> {
+        for (proxy, setting) in [
+            (Proxy::FitRankings, "FITCONNECT_BROKER_FITRANKINGS_AUTH"),
+            (Proxy::PerfectGymV2, "FITCONNECT_BROKER_PERFECTGYM_AUTH"),
+        ] {
+            self.proxy(proxy)
+                .authorize
+                .startup_check()
+                .await
+                .map_err(|message| format!("{setting}: {message}"))?;
+        }
+        Ok(())
+    }
+
     fn proxy(&self, proxy: Proxy) -> &ProxyPolicy {
         match proxy {
             Proxy::FitRankings => &self.fitrankings,
