@@ -56,7 +56,9 @@ impl Proxy {
 pub struct ProxyCall<'a> {
     pub proxy: Proxy,
     pub method: &'a Method,
-    /// The path after the proxy's prefix: `/iq/users/` or `/odata/Members`.
+    /// The path after the proxy's prefix, percent-decoded and checked (no dot or empty
+    /// segments, no encoded separators): `/iq/users/` or `/odata/Classes`. It is what the
+    /// provider is sent.
     pub path: &'a str,
     pub headers: &'a HeaderMap,
 }

@@ -770,8 +770,10 @@ fn proxy_path(raw: &str, prefix: &str) -> Result<ProxyPath, &'static str> {
             i += 1;
             continue;
         }
+        // Two hex digits, nothing else (`from_str_radix` alone would take a sign: `%+1`).
         let hex = bytes
             .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok());
         let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) else {
             return Err("the path has a malformed percent-escape");
@@ -904,6 +906,8 @@ mod tests {
             "/p//a",
             "/p/.",
             "/p/%zz",
+            "/p/%+1",
+            "/p/%-1",
             "/p/%2",
             "/p/%ff",
             "/p/a%00",
