@@ -39,7 +39,7 @@ const PROVIDERS = [
     id: 'perfectgym',
     name: 'PerfectGym',
     flowLabel: 'Password sign-in',
-    blurb: 'Classes at your PerfectGym club, and the club’s members through the app’s server.',
+    blurb: 'Classes at your PerfectGym club, and the club’s timetable through the app’s server.',
     // Only the options the SDK takes: the config block also carries the sandbox account.
     options: (cfg) => ({ baseUrl: cfg.baseUrl }),
     create: (options) => new PerfectGym(options),

@@ -110,11 +110,13 @@ export async function loadFitBark(client) {
 }
 
 // ---------------------------------------------------------------------------
-// PerfectGym: v1 classes with the member's token; v2 members through this app's server.
+// PerfectGym: v1 classes with the member's token; the v2 timetable through this app's server.
 // ---------------------------------------------------------------------------
 
 const CLASSES_SHOWN = 6;
-const MEMBERS_SHOWN = 5;
+// A week holds about 70 classes; one page of v2 answers covers it.
+const TIMETABLE_ROWS = 100;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 // v1 lists the whole timetable, oldest first, 100 a page: a few pages reach the coming days.
 const CLASS_PAGE_SIZE = 100;
 const CLASS_PAGES_MAX = 6;
@@ -166,36 +168,44 @@ async function upcomingClasses(client) {
   return found.slice(0, CLASSES_SHOWN);
 }
 
-async function loadPerfectGymMembers(client, v2Proxy) {
-  // The v2 API needs the client id and secret, so the call goes to this app's server, which adds them.
-  // That server acts for the club, so it answers only a signed-in member: the call carries the
-  // member's own PerfectGym token, which the server checks with PerfectGym and does not pass on.
-  const url = new URL(`odata/Members?$top=${MEMBERS_SHOWN}&$count=true`, new URL(v2Proxy, window.location.href));
+// The club's timetable for the coming week, by class type. The v2 API needs the club's client id
+// and secret, so the call goes to this app's server, which adds them. That server acts for the
+// club, so it answers only a signed-in member (the call carries the member's own PerfectGym
+// token, which the server checks with PerfectGym and does not pass on), and only what its
+// allow-list names: the club's classes, not its member directory.
+async function loadPerfectGymTimetable(client, v2Proxy) {
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = Date.now();
+  const filter = `isDeleted eq false and startDate ge ${iso(now)} and startDate lt ${iso(now + WEEK_MS)}`;
+  const query = `$filter=${encodeURIComponent(filter)}&$expand=classType&$top=${TIMETABLE_ROWS}&$count=true`;
+  const url = new URL(`odata/Classes?${query}`, new URL(v2Proxy, window.location.href));
   const token = client.session?.accessToken;
   const answer = await getOwnJson(url.href, token ? { authorization: `Bearer ${token}` } : {});
-  const members = list(answer, 'value');
+  const classes = list(answer, 'value');
   const total = num(answer?.['@odata.count']);
-  const table = members.length
-    ? dataTable(
-        'Club members',
-        [{ title: 'Member' }, { title: 'Type' }],
-        members.map((m) => [twoLines(fullName(m.firstName, m.lastName, `#${m.id}`), m.email), humanize(m.memberType)]),
-      )
-    : muted('No members.');
-  const count = total != null && total > members.length ? `${members.length} of ${fmtNumber(total)}` : `${members.length}`;
-  return [table, muted(`Showing ${count}. API v2 needs the club’s client secret, so this comes through your server.`)];
+  const byType = new Map();
+  for (const c of classes) {
+    const name = pick(c.classType || {}, 'name') || 'Other';
+    byType.set(name, (byType.get(name) || 0) + 1);
+  }
+  const rows = [...byType].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const table = rows.length
+    ? dataTable('Classes this week by type', [{ title: 'Class' }, { title: 'Classes', num: true }], rows.map(([name, n]) => [name, fmtNumber(n)]))
+    : muted('No classes in the coming week.');
+  const count = total != null && total > classes.length ? `${fmtNumber(classes.length)} of ${fmtNumber(total)}` : fmtNumber(classes.length);
+  return [table, muted(`${count} classes in the next 7 days. API v2 needs the club’s client secret, so this comes through your server.`)];
 }
 
 export async function loadPerfectGym(client, config) {
-  const [classes, members] = await Promise.all([
+  const [classes, timetable] = await Promise.all([
     upcomingClasses(client),
-    // Members are a separate, server-side API: its failure should not hide the member's own classes.
+    // The timetable is a separate, server-side API: its failure should not hide the member's own classes.
     config.v2Proxy
-      ? loadPerfectGymMembers(client, config.v2Proxy).catch((err) => [
+      ? loadPerfectGymTimetable(client, config.v2Proxy).catch((err) => [
           h(
             'p',
-            { class: 'inline-error', 'data-testid': 'members-error' },
-            `Could not load members via your server (${err.status ? `HTTP ${err.status}` : err.code || 'error'}).`,
+            { class: 'inline-error', 'data-testid': 'timetable-error' },
+            `Could not load the timetable via your server (${err.status ? `HTTP ${err.status}` : err.code || 'error'}).`,
           ),
         ])
       : null,
@@ -204,7 +214,7 @@ export async function loadPerfectGym(client, config) {
     ? dataTable('Upcoming classes', [{ title: 'Class' }, { title: 'Starts' }, { title: 'Instructor' }, { title: 'Places', num: true }], classes.map(classRow))
     : muted('No classes coming up.');
   const sections = [section('Upcoming classes', 'classes', table)];
-  if (members) sections.push(section('Members · API v2 via your server', 'members', members));
+  if (timetable) sections.push(section('Club timetable · API v2 via your server', 'timetable', timetable));
   return sections;
 }
 

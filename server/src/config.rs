@@ -41,6 +41,8 @@ environment:
                                   needs its CLIENT_ID and CLIENT_SECRET too
   FITCONNECT_BROKER_ORIGINS       origins whose pages may call the broker, comma-separated
                                   (default the app origin, http://127.0.0.1:N)
+                                  with --no-sandbox, a provider with none of its variables
+                                  set has no broker routes
   FITCONNECT_BROKER_FITRANKINGS_AUTH, FITCONNECT_BROKER_PERFECTGYM_AUTH
                                   who may use the app-credential proxies: closed, session
                                   (a cookie signed with FITCONNECT_BROKER_SESSION_KEY) or
@@ -48,7 +50,10 @@ environment:
                                   default user-token with the sandbox, closed without
   FITCONNECT_BROKER_FITRANKINGS_ALLOW, FITCONNECT_BROKER_PERFECTGYM_ALLOW
                                   what the proxies forward, as `METHOD /path` rules,
-                                  comma-separated (default `GET /`: read-only)
+                                  comma-separated; with the sandbox, default what the demo
+                                  reads (PerfectGym `GET /odata/Classes`, FitRankings
+                                  nothing); without it, default `GET /` (read-only), except
+                                  that user-token needs the list to be set
   FITCONNECT_BROKER_SESSION_KEY   key of the session cookies, at least 32 bytes
   FITCONNECT_SANDBOX_TOKEN_TTL    default lifetime of sandbox FitBark user tokens, in seconds
   FITCONNECT_BROKER_TIMEOUT_MS    how long the broker waits for a provider before answering 504,
@@ -108,6 +113,19 @@ pub struct ProxySettings {
     pub allow: Vec<Rule>,
 }
 
+/// Which providers have any of their variables set. Without the sandbox, the broker calls only
+/// these: the others' default addresses are the sandbox's loopback ports, which nobody serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConfiguredProviders {
+    pub fitrankings: bool,
+    pub fitbark: bool,
+    pub perfectgym: bool,
+    pub fisikal: bool,
+}
+
+/// What the demo's pages read through the PerfectGym v2 proxy: the club's classes.
+pub const DEMO_PERFECTGYM_ALLOW: &str = "GET /odata/Classes";
+
 /// OpenFIT: a public client (no secret); the browser talks to it directly.
 #[derive(Clone, Debug)]
 pub struct OpenFitConfig {
@@ -129,6 +147,8 @@ pub struct Config {
     /// `client_id` / `client_secret` are the v2 API's `X-Client-Id` / `X-Client-Secret`.
     pub perfectgym: Upstream,
     pub fisikal: Upstream,
+    /// Which of the four have their variables set (see [`ConfiguredProviders`]).
+    pub configured: ConfiguredProviders,
     pub openfit: OpenFitConfig,
     /// Origins whose pages may call the broker (exact, no trailing slash).
     pub broker_origins: Vec<String>,
@@ -233,11 +253,20 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string()
         };
+        let is_set = |prefix: &str| {
+            ["URL", "CLIENT_ID", "CLIENT_SECRET"]
+                .iter()
+                .any(|suffix| var(format!("{prefix}_{suffix}")).is_some())
+        };
+        let configured = ConfiguredProviders {
+            fitrankings: is_set("FITCONNECT_FITRANKINGS"),
+            fitbark: is_set("FITCONNECT_FITBARK"),
+            perfectgym: is_set("FITCONNECT_PERFECTGYM"),
+            fisikal: is_set("FITCONNECT_FISIKAL"),
+        };
         let upstream = |prefix: &str, offset: u16, id: &str, secret: &str| {
             let setting = |suffix: &str| var(format!("{prefix}_{suffix}"));
-            let configured = ["URL", "CLIENT_ID", "CLIENT_SECRET"]
-                .iter()
-                .any(|suffix| setting(suffix).is_some());
+            let configured = is_set(prefix);
             // Without the sandbox, the sandbox's credentials would be sent to a real provider.
             if !sandbox && configured {
                 for suffix in ["CLIENT_ID", "CLIENT_SECRET"] {
@@ -257,7 +286,12 @@ impl Config {
                 ),
             })
         };
-        let proxy = |prefix: &str| -> Result<ProxySettings, ConfigError> {
+        // `provider`: the provider's variable prefix and whether it is configured;
+        // `demo_allow`: what the demo's pages read through this proxy.
+        let proxy = |prefix: &str,
+                     provider: (&str, bool),
+                     demo_allow: &[&str]|
+         -> Result<ProxySettings, ConfigError> {
             let auth = match var(format!("{prefix}_AUTH")).as_deref().map(str::trim) {
                 None if sandbox => ProxyAuth::UserToken,
                 None | Some("closed") => ProxyAuth::Closed,
@@ -269,7 +303,27 @@ impl Config {
                     )))
                 }
             };
+            let (provider_prefix, provider_configured) = provider;
+            if !sandbox && !provider_configured && auth != ProxyAuth::Closed {
+                return Err(invalid(format!(
+                    "{prefix}_AUTH is set, but {provider_prefix}_URL, _CLIENT_ID and \
+                     _CLIENT_SECRET are not: with --no-sandbox, the proxy needs its provider"
+                )));
+            }
             let allow = match var(format!("{prefix}_ALLOW")) {
+                None if sandbox => demo_allow
+                    .iter()
+                    .map(|rule| Rule::parse(rule))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(invalid)?,
+                // Any user of the provider would read everything the app may read.
+                None if auth == ProxyAuth::UserToken => {
+                    return Err(invalid(format!(
+                        "{prefix}_ALLOW is not set: with --no-sandbox, {prefix}_AUTH=user-token \
+                         lets any user of the provider call the proxy with the app's rights, \
+                         so list the `METHOD /path` rules your pages need"
+                    )))
+                }
                 None => access::read_only(),
                 Some(text) => text
                     .split(',')
@@ -280,8 +334,16 @@ impl Config {
             };
             Ok(ProxySettings { auth, allow })
         };
-        let fitrankings_proxy = proxy("FITCONNECT_BROKER_FITRANKINGS")?;
-        let perfectgym_proxy = proxy("FITCONNECT_BROKER_PERFECTGYM")?;
+        let fitrankings_proxy = proxy(
+            "FITCONNECT_BROKER_FITRANKINGS",
+            ("FITCONNECT_FITRANKINGS", configured.fitrankings),
+            &[],
+        )?;
+        let perfectgym_proxy = proxy(
+            "FITCONNECT_BROKER_PERFECTGYM",
+            ("FITCONNECT_PERFECTGYM", configured.perfectgym),
+            &[DEMO_PERFECTGYM_ALLOW],
+        )?;
         let session_key = var("FITCONNECT_BROKER_SESSION_KEY".to_string()).map(Secret::new);
         let wants_session = [&fitrankings_proxy, &perfectgym_proxy]
             .iter()
@@ -315,6 +377,7 @@ impl Config {
             fitrankings_proxy,
             perfectgym_proxy,
             session_key,
+            configured,
             fitrankings: upstream(
                 "FITCONNECT_FITRANKINGS",
                 FITRANKINGS_PORT_OFFSET,
@@ -471,7 +534,12 @@ mod tests {
         let c = parse(&[], &[]).unwrap();
         assert_eq!(c.broker_origins, ["http://127.0.0.1:8080"]);
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::UserToken);
-        assert_eq!(c.fitrankings_proxy.allow, access::read_only());
+        // The demo's lists: what its pages read, and nothing through FitRankings.
+        assert_eq!(
+            c.perfectgym_proxy.allow,
+            [Rule::parse(DEMO_PERFECTGYM_ALLOW).unwrap()]
+        );
+        assert_eq!(c.fitrankings_proxy.allow, []);
         let c = parse(&["--no-sandbox"], &[]).unwrap();
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Closed);
         assert_eq!(c.fitrankings_proxy.auth, ProxyAuth::Closed);
@@ -493,6 +561,12 @@ mod tests {
                     "GET /odata/Classes, POST /ClassBooking/BookClass",
                 ),
                 key,
+                (
+                    "FITCONNECT_PERFECTGYM_URL",
+                    "https://club.perfectgym.example",
+                ),
+                ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+                ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
             ],
         )
         .unwrap();
@@ -502,6 +576,37 @@ mod tests {
         );
         assert_eq!(c.perfectgym_proxy.auth, ProxyAuth::Session);
         assert_eq!(c.perfectgym_proxy.allow.len(), 2);
+        // Session authorisation keeps the read-only default.
+        let pg = [
+            (
+                "FITCONNECT_PERFECTGYM_URL",
+                "https://club.perfectgym.example",
+            ),
+            ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+            ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+        ];
+        let mut env = pg.to_vec();
+        env.extend([("FITCONNECT_BROKER_PERFECTGYM_AUTH", "session"), key]);
+        let c = parse(&["--no-sandbox"], &env).unwrap();
+        assert_eq!(c.perfectgym_proxy.allow, access::read_only());
+        assert!(c.configured.perfectgym && !c.configured.fisikal);
+        // user-token without a list, or a proxy of a provider nobody configured: refused.
+        let mut env = pg.to_vec();
+        env.push(("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"));
+        for (env, setting) in [
+            (env, "FITCONNECT_BROKER_PERFECTGYM_ALLOW is not set"),
+            (
+                vec![("FITCONNECT_BROKER_FITRANKINGS_AUTH", "user-token")],
+                "FITCONNECT_FITRANKINGS_URL",
+            ),
+        ] {
+            match parse(&["--no-sandbox"], &env) {
+                Err(ConfigError::Invalid(message)) => {
+                    assert!(message.contains(setting), "{message}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
         for bad in [
             vec![("FITCONNECT_BROKER_PERFECTGYM_AUTH", "open")],
             vec![("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "DELETE /odata/")],

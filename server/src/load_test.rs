@@ -214,12 +214,7 @@ pub async fn run(options: LoadOptions) -> Result<LoadReport, String> {
         client_id: fitbark::CLIENT_ID.to_string(),
         client_secret: Secret::new(fitbark::CLIENT_SECRET),
     };
-    let upstreams = Upstreams {
-        fitrankings: upstream.clone(),
-        fitbark: upstream.clone(),
-        perfectgym: upstream.clone(),
-        fisikal: upstream,
-    };
+    let upstreams = Upstreams::all_at(upstream);
     let broker = Broker::new(
         upstreams,
         broker::DEFAULT_UPSTREAM_TIMEOUT,

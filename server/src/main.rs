@@ -65,34 +65,35 @@ async fn run(config: Config) -> Result<(), String> {
             servers.push((format!("{} sandbox", origin.name), listener, origin.router));
         }
     }
+    let policy = BrokerPolicy::from_config(&config)?;
     let broker = Broker::new(
         Upstreams::from_config(&config),
         config.broker_timeout,
-        BrokerPolicy::from_config(&config)?,
+        policy.clone(),
     )?;
     let limits = Limits::for_upstream_timeout(config.broker_timeout);
     let app = site::app(&config.root, site::demo_config(&config), Arc::new(broker));
     let app_listener = bind(config.port_base).await?;
 
-    for (name, listener, _) in &servers {
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+    // The sandboxes first: a `user-token` proxy's start-up check may ask them.
+    for (name, listener, router) in servers {
         if let Ok(addr) = listener.local_addr() {
             println!("{name}: {}/", local_origin(addr.port()));
         }
+        tasks.push(start(listener, router, limits, shutdown_rx.clone()));
     }
-    servers.push(("demo".to_string(), app_listener, app));
+    // The app (and so the broker) serves only once its hooks have passed their checks.
+    if let Err(message) = policy.startup_check().await {
+        let _ = shutdown_tx.send(true);
+        for task in tasks {
+            let _ = task.await;
+        }
+        return Err(message);
+    }
+    tasks.push(start(app_listener, app, limits, shutdown_rx));
     println!("fitconnect demo: {}/", config.app_origin());
-
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let mut tasks = Vec::new();
-    for (_, listener, router) in servers {
-        let mut shutdown = shutdown_rx.clone();
-        tasks.push(tokio::spawn(async move {
-            serve(listener, router, limits, async move {
-                let _ = shutdown.changed().await;
-            })
-            .await;
-        }));
-    }
 
     shutdown_signal().await;
     eprintln!("fitconnect-server: shutting down");
@@ -107,6 +108,21 @@ async fn run(config: Config) -> Result<(), String> {
         eprintln!("fitconnect-server: connections still open after {SHUTDOWN_GRACE:?}; exiting");
     }
     Ok(())
+}
+
+/// Serves `router` on `listener` until `shutdown` changes.
+fn start(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        serve(listener, router, limits, async move {
+            let _ = shutdown.changed().await;
+        })
+        .await;
+    })
 }
 
 async fn bind(port: u16) -> Result<TcpListener, String> {

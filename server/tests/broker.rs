@@ -46,10 +46,10 @@ fn broker_for(fr: Upstream, fb: Upstream, timeout: Duration) -> Router {
     let others = upstream(&fb.base_url, "s");
     broker_with(
         Upstreams {
-            fitrankings: fr,
-            fitbark: fb,
-            perfectgym: others.clone(),
-            fisikal: others,
+            fitrankings: Some(fr),
+            fitbark: Some(fb),
+            perfectgym: Some(others.clone()),
+            fisikal: Some(others),
         },
         timeout,
     )
@@ -89,10 +89,18 @@ async fn fixture_with_secrets(fr_secret: &str, fb_secret: &str) -> Fixture {
     Fixture {
         broker: broker_with(
             Upstreams {
-                fitrankings: upstream(&fr_url, fr_secret),
-                fitbark: upstream(&fb_url, fb_secret),
-                perfectgym: upstream_for(&pg_url, perfectgym::CLIENT_ID, perfectgym::CLIENT_SECRET),
-                fisikal: upstream_for(&fk_url, fisikal::CLIENT_ID, fisikal::CLIENT_SECRET),
+                fitrankings: Some(upstream(&fr_url, fr_secret)),
+                fitbark: Some(upstream(&fb_url, fb_secret)),
+                perfectgym: Some(upstream_for(
+                    &pg_url,
+                    perfectgym::CLIENT_ID,
+                    perfectgym::CLIENT_SECRET,
+                )),
+                fisikal: Some(upstream_for(
+                    &fk_url,
+                    fisikal::CLIENT_ID,
+                    fisikal::CLIENT_SECRET,
+                )),
             },
             Duration::from_secs(5),
         ),
@@ -547,10 +555,8 @@ async fn perfectgym_wrong_configured_secret_is_relayed_as_401() {
     let pg_url = spawn(perfectgym::app(Arc::new(PerfectGym::new()))).await;
     let broker = broker_with(
         Upstreams {
-            fitrankings: upstream(&pg_url, "s"),
-            fitbark: upstream(&pg_url, "s"),
-            perfectgym: upstream_for(&pg_url, perfectgym::CLIENT_ID, "wrong"),
-            fisikal: upstream(&pg_url, "s"),
+            perfectgym: Some(upstream_for(&pg_url, perfectgym::CLIENT_ID, "wrong")),
+            ..Upstreams::all_at(upstream(&pg_url, "s"))
         },
         Duration::from_secs(5),
     );

@@ -13,10 +13,13 @@ use axum::extract::Request;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use fitconnect_server::broker::access::{ProviderUserToken, ProxyPolicy, Rule, SessionCookie};
+use fitconnect_server::broker::access::{
+    ProviderUserToken, ProxyPolicy, Rule, SessionCookie, VerifyLimits,
+};
 use fitconnect_server::broker::guard::AllowedOrigins;
 use fitconnect_server::broker::{self, Broker, BrokerPolicy, Upstreams};
-use fitconnect_server::config::{Secret, Upstream};
+use fitconnect_server::config::{Config, ConfigError, Secret, Upstream};
+use fitconnect_server::sandbox::perfectgym::{self, PerfectGym};
 use support::*;
 
 /// What the recording provider saw: method, path and query, `Authorization`.
@@ -26,6 +29,20 @@ type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 /// `Bearer good`; `/big` answers `size` bytes of JSON (with a length, or chunked when
 /// `chunked`); everything else answers a small JSON token response.
 async fn recorder(size: usize, chunked: bool) -> (String, Seen) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    recorder_serving(listener, size, chunked).await
+}
+
+/// [`recorder`] on a listener the test chose (a port the broker must never call).
+async fn recorder_on(listener: tokio::net::TcpListener) -> (String, Seen) {
+    recorder_serving(listener, 0, false).await
+}
+
+async fn recorder_serving(
+    listener: tokio::net::TcpListener,
+    size: usize,
+    chunked: bool,
+) -> (String, Seen) {
     let seen: Seen = Arc::default();
     let log = seen.clone();
     let app = Router::new().fallback(move |request: Request| {
@@ -46,7 +63,11 @@ async fn recorder(size: usize, chunked: bool) -> (String, Seen) {
             answer(&path, auth.as_deref(), size, chunked)
         }
     });
-    (spawn(app).await, seen)
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, seen)
 }
 
 fn answer(path: &str, auth: Option<&str>, size: usize, chunked: bool) -> Response {
@@ -86,12 +107,7 @@ fn upstreams(url: &str) -> Upstreams {
         client_id: "id".to_string(),
         client_secret: Secret::new("s"),
     };
-    Upstreams {
-        fitrankings: upstream.clone(),
-        fitbark: upstream.clone(),
-        perfectgym: upstream.clone(),
-        fisikal: upstream,
-    }
+    Upstreams::all_at(upstream)
 }
 
 fn broker_with(url: &str, policy: BrokerPolicy) -> Router {
@@ -476,4 +492,369 @@ async fn the_default_policy_closes_both_proxies_without_the_sandbox() {
         assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
     }
     assert!(seen.lock().unwrap().is_empty());
+}
+
+/// A request as the app's own page sends it, with the provider's user token.
+fn same_origin_bearer(uri: &str, token: &str) -> Request<Body> {
+    with_bearer(uri, token)
+}
+
+/// Both proxies narrowed to a prefix rule, with the user-token hook checked at the recorder:
+/// a refused path must reach neither the check nor the provider.
+fn narrowed_policy(url: &str) -> BrokerPolicy {
+    let hook = || -> Arc<ProviderUserToken> {
+        Arc::new(ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap())
+    };
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: vec![Rule::parse("GET /odata/Classes/").unwrap()],
+        authorize: hook(),
+    };
+    policy.fitrankings = ProxyPolicy {
+        allow: vec![Rule::parse("GET /iq/users/").unwrap()],
+        authorize: hook(),
+    };
+    policy
+}
+
+#[tokio::test]
+async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_else() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, narrowed_policy(&url));
+    let pg = "/broker/perfectgym/v2/odata/Classes/";
+    let fr = "/broker/fitrankings/iq/users/";
+    let mut bad = Vec::new();
+    for tail in [
+        // Encoded separators and dots, in any case.
+        "%2e%2e%2fMembers",
+        "%2E%2E%2FMembers",
+        "..%2fMembers",
+        "..%2FMembers",
+        "%2e%2e/Members",
+        ".%2e/Members",
+        "x%2fy",
+        "..%5cMembers",
+        "%5C..%5CMembers",
+        "%5c",
+        // Matrix parameters, which some servers strip before resolving dots.
+        "..;/Members",
+        "x;y",
+        // Double encoding.
+        "%252e%252e%252fMembers",
+        "%25",
+        // Literal dot segments and empty segments.
+        "../Members",
+        "./x",
+        "x/..",
+        "x/.",
+        "/Members",
+        "x//y",
+        // Not percent-encoding at all, or control characters.
+        "%zz",
+        "%4",
+        "x%00y",
+        "x%0ay",
+    ] {
+        bad.push(format!("{pg}{tail}"));
+        bad.push(format!("{fr}{tail}"));
+    }
+    for uri in &bad {
+        let answer = send(&broker, same_origin_bearer(uri, "good")).await;
+        assert_problem(&answer, StatusCode::BAD_REQUEST, "invalid-path");
+        assert!(answer.json()["detail"].is_string(), "{uri}");
+    }
+    // Neither the user-token check nor the provider saw any of them.
+    assert_eq!(seen.lock().unwrap().clone(), vec![]);
+
+    // What stays inside the rule goes through, as the path that was matched.
+    for (uri, upstream) in [
+        (
+            "/broker/perfectgym/v2/odata/Classes/5?$expand=classType",
+            "/Api/v2.2/odata/Classes/5?$expand=classType",
+        ),
+        (
+            "/broker/perfectgym/v2/odata/Classes/%41b%20c",
+            "/Api/v2.2/odata/Classes/Ab%20c",
+        ),
+        (
+            "/broker/perfectgym/v2/odata/Classes/(1)",
+            "/Api/v2.2/odata/Classes/(1)",
+        ),
+        ("/broker/fitrankings/iq/users/", "/iq/users/"),
+        ("/broker/fitrankings/iq/users/%37/", "/iq/users/7/"),
+    ] {
+        let answer = send(&broker, same_origin_bearer(uri, "good")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
+        let last = forwarded(&seen).pop().unwrap();
+        assert_eq!(last.1, upstream, "{uri}");
+    }
+    // An encoded name of a path on the list is that path; one off the list is refused as such.
+    let answer = send(
+        &broker,
+        same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good"),
+    )
+    .await;
+    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+}
+
+#[tokio::test]
+async fn session_cookies_count_only_on_same_origin_requests() {
+    let (url, seen) = recorder(0, false).await;
+    let sessions = Arc::new(SessionCookie::new(&[42u8; 32]).unwrap());
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: sessions.clone(),
+    };
+    let broker = broker_with(&url, policy);
+    let cookie = format!("fitconnect_session={}", sessions.value("user-7", u64::MAX));
+    let request = |site: Option<&str>| {
+        // A sibling subdomain's `<img>` or link: no `Origin`, the user's `SameSite` cookie.
+        let mut request = Request::get("/broker/perfectgym/v2/odata/Classes")
+            .header(header::COOKIE, cookie.as_str());
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    for site in ["same-site", "none", "SAME-SITE"] {
+        let answer = send(&broker, request(Some(site))).await;
+        assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+    }
+    assert_eq!(forwarded(&seen), vec![]);
+    // The app's own pages send `same-origin`; servers and older browsers send nothing.
+    for site in [Some("same-origin"), None] {
+        let answer = send(&broker, request(site)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{site:?}: {}", answer.text());
+    }
+    assert_eq!(forwarded(&seen).len(), 2);
+}
+
+fn verify_calls(seen: &Seen) -> usize {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, path, _)| path.starts_with("/verify"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_refused_user_token_is_remembered_and_not_checked_again() {
+    let (url, seen) = recorder(0, false).await;
+    let broker = broker_with(&url, user_token_policy(&url));
+    let uri = "/broker/perfectgym/v2/odata/Classes";
+    for _ in 0..3 {
+        let answer = send(&broker, with_bearer(uri, "refused-token")).await;
+        assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    assert_eq!(verify_calls(&seen), 1);
+    assert_eq!(forwarded(&seen), vec![]);
+}
+
+#[tokio::test]
+async fn user_token_checks_are_bounded_per_provider() {
+    let (url, seen) = recorder(0, false).await;
+    let mut policy = BrokerPolicy::closed(APP_ORIGIN);
+    // Three checks, then one an hour: nothing refills while the test runs.
+    let limits = VerifyLimits {
+        burst: 3,
+        refill_every: Duration::from_secs(3600),
+        ..VerifyLimits::default()
+    };
+    policy.perfectgym = ProxyPolicy {
+        allow: fitconnect_server::broker::access::read_only(),
+        authorize: Arc::new(
+            ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2))
+                .unwrap()
+                .with_limits(limits),
+        ),
+    };
+    let broker = broker_with(&url, policy);
+    let uri = "/broker/perfectgym/v2/odata/Classes";
+    // A good token first: checked once, then remembered.
+    assert_eq!(
+        send(&broker, with_bearer(uri, "good")).await.status,
+        StatusCode::OK
+    );
+    // Many random tokens, some at once.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let broker = broker.clone();
+        tasks.push(tokio::spawn(async move {
+            send(&broker, with_bearer(uri, &format!("random-{i}"))).await
+        }));
+    }
+    let mut busy = 0;
+    for task in tasks {
+        let answer = task.await.unwrap();
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_problem(
+                &answer,
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-token-checks",
+            );
+            let retry: u64 = answer.header("retry-after").unwrap().parse().unwrap();
+            assert!((1..=3600).contains(&retry), "{retry}");
+            busy += 1;
+        } else {
+            assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
+        }
+    }
+    assert_eq!(verify_calls(&seen), 3);
+    assert_eq!(busy, 38);
+    // The remembered good token still passes without a check.
+    assert_eq!(
+        send(&broker, with_bearer(uri, "good")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(verify_calls(&seen), 3);
+}
+
+/// A provider that answers 2xx to everything, as a misconfigured verification URL might.
+async fn accepts_anything() -> (String, Seen) {
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    let app = Router::new().fallback(move |request: Request| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push((
+                request.method().to_string(),
+                request.uri().to_string(),
+                None,
+            ));
+            ([(header::CONTENT_TYPE, "application/json")], "[]").into_response()
+        }
+    });
+    (spawn(app).await, seen)
+}
+
+fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::parse(args.iter().map(|s| s.to_string()), move |k| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    })
+}
+
+#[tokio::test]
+async fn a_user_token_check_that_accepts_a_random_token_stops_the_broker() {
+    let (lax, lax_seen) = accepts_anything().await;
+    // The PerfectGym sandbox refuses tokens it did not issue, as the real one does.
+    let strict = spawn(perfectgym::app(Arc::new(PerfectGym::new()))).await;
+    for (url, accepted) in [(&lax, false), (&strict, true)] {
+        let config = config(
+            &["--no-sandbox"],
+            &[
+                ("FITCONNECT_PERFECTGYM_URL", url),
+                ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+                ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+                ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"),
+                ("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "GET /odata/Classes"),
+            ],
+        )
+        .unwrap();
+        let policy = BrokerPolicy::from_config(&config).unwrap();
+        let checked = policy.startup_check().await;
+        if accepted {
+            assert_eq!(checked, Ok(()));
+        } else {
+            let message = checked.unwrap_err();
+            assert!(
+                message.contains("FITCONNECT_BROKER_PERFECTGYM_AUTH"),
+                "{message}"
+            );
+            assert!(message.contains("random"), "{message}");
+        }
+    }
+    // The check sent one made-up token, and nothing else.
+    assert_eq!(lax_seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn without_the_sandbox_user_token_needs_an_explicit_allow_list() {
+    let pg = [
+        (
+            "FITCONNECT_PERFECTGYM_URL",
+            "https://club.perfectgym.example",
+        ),
+        ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+        ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+        ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"),
+    ];
+    match config(&["--no-sandbox"], &pg) {
+        Err(ConfigError::Invalid(message)) => {
+            assert!(
+                message.contains("FITCONNECT_BROKER_PERFECTGYM_ALLOW"),
+                "{message}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut with_list = pg.to_vec();
+    with_list.push(("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "GET /odata/Classes"));
+    let c = config(&["--no-sandbox"], &with_list).unwrap();
+    assert_eq!(
+        c.perfectgym_proxy.allow,
+        [Rule::parse("GET /odata/Classes").unwrap()]
+    );
+}
+
+#[tokio::test]
+async fn without_the_sandbox_an_unconfigured_provider_has_no_broker_routes() {
+    // Fisikal's sandbox port (port base + 6) is a recorder: nothing may reach it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fisikal_port = listener.local_addr().unwrap().port();
+    let (fisikal_url, fisikal_seen) = recorder_on(listener).await;
+    assert!(fisikal_url.ends_with(&fisikal_port.to_string()));
+    let (fitbark, fitbark_seen) = recorder(0, false).await;
+    let port_base = (fisikal_port - 6).to_string();
+    let config = config(
+        &["--no-sandbox", "--port-base", &port_base],
+        &[
+            ("FITCONNECT_FITBARK_URL", &fitbark),
+            ("FITCONNECT_FITBARK_CLIENT_ID", "id"),
+            ("FITCONNECT_FITBARK_CLIENT_SECRET", "s"),
+            ("FITCONNECT_BROKER_ORIGINS", APP_ORIGIN),
+        ],
+    )
+    .unwrap();
+    let broker = broker::router(Arc::new(
+        Broker::new(
+            Upstreams::from_config(&config),
+            Duration::from_secs(2),
+            BrokerPolicy::from_config(&config).unwrap(),
+        )
+        .unwrap(),
+    ));
+    let requests = every_endpoint(&[]);
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(send(&broker, request).await.status.as_u16());
+    }
+    // FitBark is configured; Fisikal, FitRankings and PerfectGym are not.
+    assert_eq!(statuses, [200, 404, 404, 404, 404]);
+    assert!(fisikal_seen.lock().unwrap().is_empty());
+    assert_eq!(fitbark_seen.lock().unwrap().len(), 1);
+    // Asking for a proxy of a provider nobody configured is a mistake, not a silent no.
+    match config_for_unconfigured_proxy() {
+        Err(ConfigError::Invalid(message)) => {
+            assert!(message.contains("FITCONNECT_PERFECTGYM_URL"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn config_for_unconfigured_proxy() -> Result<Config, ConfigError> {
+    config(
+        &["--no-sandbox"],
+        &[
+            ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "session"),
+            (
+                "FITCONNECT_BROKER_SESSION_KEY",
+                "0123456789abcdef0123456789abcdef",
+            ),
+        ],
+    )
 }

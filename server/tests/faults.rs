@@ -35,17 +35,7 @@ fn broker_at(url: &str, timeout: Duration) -> Router {
         client_secret: Secret::new("s"),
     };
     broker::router(Arc::new(
-        Broker::new(
-            Upstreams {
-                fitrankings: upstream.clone(),
-                fitbark: upstream.clone(),
-                perfectgym: upstream.clone(),
-                fisikal: upstream,
-            },
-            timeout,
-            open_policy(),
-        )
-        .unwrap(),
+        Broker::new(Upstreams::all_at(upstream), timeout, open_policy()).unwrap(),
     ))
 }
 
@@ -524,6 +514,72 @@ async fn binary_refuses_a_configured_provider_without_its_secret() {
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("FITCONNECT_FISIKAL_CLIENT_SECRET is not set"),
+        "{stderr}"
+    );
+}
+
+/// The real binary, stopped at start: its exit status and what it wrote to stderr, or a panic
+/// when it is still running after ten seconds.
+async fn start_refused(env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+    use std::process::{Command, Stdio};
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fitconnect-server"));
+    command
+        .args(["--no-sandbox", "--port-base", &port.to_string()])
+        .arg("--root")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server started with {env:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status, stderr)
+}
+
+/// The real binary: `user-token` without an allow-list, or with a check that accepts a
+/// made-up token (which would let anyone act as the app), stops the server at start.
+#[tokio::test]
+async fn binary_refuses_user_token_without_a_list_or_with_a_check_that_accepts_anything() {
+    let lax = spawn(Router::new().fallback(|| async { Json(json!([])) })).await;
+    let pg = [
+        ("FITCONNECT_PERFECTGYM_URL", lax.as_str()),
+        ("FITCONNECT_PERFECTGYM_CLIENT_ID", "id"),
+        ("FITCONNECT_PERFECTGYM_CLIENT_SECRET", "s"),
+        ("FITCONNECT_BROKER_PERFECTGYM_AUTH", "user-token"),
+    ];
+    let (status, stderr) = start_refused(&pg).await;
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("FITCONNECT_BROKER_PERFECTGYM_ALLOW"),
+        "{stderr}"
+    );
+    let mut listed = pg.to_vec();
+    listed.push(("FITCONNECT_BROKER_PERFECTGYM_ALLOW", "GET /odata/Classes"));
+    let (status, stderr) = start_refused(&listed).await;
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("random"), "{stderr}");
+    assert!(
+        stderr.contains("FITCONNECT_BROKER_PERFECTGYM_AUTH"),
         "{stderr}"
     );
 }

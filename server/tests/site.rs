@@ -240,7 +240,8 @@ async fn the_policy_follows_the_configured_providers() {
 }
 
 /// The demo's configuration (sandbox): the PerfectGym v2 and FitRankings proxies answer a caller
-/// with that provider's user token, checked with the provider, and nobody else.
+/// with that provider's user token, checked with the provider, and nobody else; the demo's
+/// allow-list holds the club's timetable (what its page reads) and not the member directory.
 #[tokio::test]
 async fn demo_proxies_answer_only_a_signed_in_user_of_the_provider() {
     use fitconnect_server::sandbox::fitrankings::{self, FitRankings};
@@ -250,11 +251,23 @@ async fn demo_proxies_answer_only_a_signed_in_user_of_the_provider() {
     let fr = fitrankings::app(Arc::new(FitRankings::new()));
     let pg_url = spawn(pg.clone()).await;
     let fr_url = spawn(fr.clone()).await;
+    let demo = app_with_env(
+        &[],
+        &[
+            ("FITCONNECT_PERFECTGYM_URL", pg_url.clone()),
+            ("FITCONNECT_FITRANKINGS_URL", fr_url.clone()),
+        ],
+    );
+    // The same, with a FitRankings rule (the demo's page reads nothing through that proxy).
     let app = app_with_env(
         &[],
         &[
             ("FITCONNECT_PERFECTGYM_URL", pg_url),
             ("FITCONNECT_FITRANKINGS_URL", fr_url),
+            (
+                "FITCONNECT_BROKER_FITRANKINGS_ALLOW",
+                "GET /iq/groups/stat-summary/".to_string(),
+            ),
         ],
     );
     let login = send(
@@ -285,29 +298,50 @@ async fn demo_proxies_answer_only_a_signed_in_user_of_the_provider() {
     .await;
     let fr_token = consent.location_query()["token"].clone();
 
-    let members = "/broker/perfectgym/v2/odata/Members?$top=2";
-    let users = "/broker/fitrankings/iq/users/";
-    for (uri, token) in [(members, &pg_token), (users, &fr_token)] {
-        let request = |token: Option<&str>| {
-            let mut request = axum::http::Request::get(uri)
-                .header("origin", "http://127.0.0.1:8080")
-                .header("sec-fetch-site", "same-origin");
-            if let Some(token) = token {
-                request = request.header("authorization", format!("Bearer {token}"));
-            }
-            request.body(axum::body::Body::empty()).unwrap()
-        };
-        let answer = send(&app, request(Some(token))).await;
+    let request = |uri: &str, token: Option<&str>| {
+        let mut request = axum::http::Request::get(uri)
+            .header("origin", "http://127.0.0.1:8080")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    let classes = "/broker/perfectgym/v2/odata/Classes?$top=2";
+    let stats = "/broker/fitrankings/iq/groups/stat-summary/";
+    for (uri, token) in [(classes, &pg_token), (stats, &fr_token)] {
+        let answer = send(&app, request(uri, Some(token))).await;
         assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.text());
         for refused in [None, Some("not-a-token")] {
-            let answer = send(&app, request(refused)).await;
+            let answer = send(&app, request(uri, refused)).await;
             assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri} {refused:?}");
         }
+    }
+    // A signed-in member does not read the club's member directory, nor a FitRankings user
+    // every user: off the demo's lists, refused before the provider is asked anything.
+    for (app, uri, token) in [
+        (&demo, classes, &pg_token),
+        (
+            &demo,
+            "/broker/perfectgym/v2/odata/Members?$top=2",
+            &pg_token,
+        ),
+        (&demo, "/broker/perfectgym/v2/odata/Members", &pg_token),
+        (&demo, "/broker/fitrankings/iq/users/", &fr_token),
+        (&app, "/broker/fitrankings/iq/users/", &fr_token),
+    ] {
+        let answer = send(app, request(uri, Some(token))).await;
+        let expected = if uri == classes {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(answer.status, expected, "{uri}: {}", answer.text());
     }
     // Another provider's token does not open a proxy.
     let answer = send(
         &app,
-        axum::http::Request::get(members)
+        axum::http::Request::get(classes)
             .header("authorization", format!("Bearer {fr_token}"))
             .body(axum::body::Body::empty())
             .unwrap(),

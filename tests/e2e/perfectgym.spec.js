@@ -145,7 +145,7 @@ test('a wrong password reads "Wrong user name or password."; the Facebook token 
   expect(await storedSession(page, 'perfectgym')).toBeNull();
 });
 
-test('v2 members come through the app’s server; the browser never holds the client secret', async ({
+test('the v2 timetable comes through the app’s server, which keeps the member directory shut; the browser never holds the client secret', async ({
   page,
   request,
 }) => {
@@ -155,28 +155,32 @@ test('v2 members come through the app’s server; the browser never holds the cl
   expect(JSON.stringify(config)).not.toMatch(/secret/i);
 
   const pg = await signInWithPassword(page, 'perfectgym');
-  const members = pg.getByTestId('members');
-  await expect(members).toContainText('via your server');
-  const rows = members.locator('tbody tr');
-  await expect(rows).toHaveCount(5);
+  const timetable = pg.getByTestId('timetable');
+  await expect(timetable).toContainText('via your server');
+  await expect(timetable.locator('tbody tr').first()).toBeVisible();
+  // No member directory on the page.
+  await expect(pg.getByTestId('members')).toHaveCount(0);
 
   // What the card shows is what the broker answers for the same query, asked with the member's
   // own token (the broker's v2 proxy answers only a signed-in member).
-  const { accessToken } = await storedSession(page, 'perfectgym');
-  const members5 = `${APP}/broker/perfectgym/v2/odata/Members?$top=5&$count=true`;
-  const answer = await (await request.get(members5, { headers: { authorization: `Bearer ${accessToken}` } })).json();
-  expect(answer.value).toHaveLength(5);
-  await expect(rows.first()).toContainText(`${answer.value[0].firstName} ${answer.value[0].lastName}`);
-  await expect(rows.first()).toContainText(answer.value[0].email);
-  await expect(members).toContainText(`5 of ${answer['@odata.count'].toLocaleString('en')}`);
-  // Without the member's token the broker answers nobody.
-  expect((await request.get(members5)).status()).toBe(401);
-
-  // The page asked its own origin; only the broker talks to PerfectGym's v2 API.
-  const v2 = sent.filter((r) => r.url.includes('odata/Members'));
+  const v2 = sent.filter((r) => r.url.includes('/broker/perfectgym/v2/'));
   expect(v2).toHaveLength(1);
   expect(new URL(v2[0].url).origin).toBe(APP);
-  expect(new URL(v2[0].url).pathname).toBe('/broker/perfectgym/v2/odata/Members');
+  expect(new URL(v2[0].url).pathname).toBe('/broker/perfectgym/v2/odata/Classes');
+  const { accessToken } = await storedSession(page, 'perfectgym');
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const answer = await (await request.get(v2[0].url, { headers: auth })).json();
+  expect(answer.value.length).toBeGreaterThan(0);
+  await expect(timetable).toContainText(`${answer.value.length} classes in the next 7 days`);
+  await expect(timetable).toContainText(answer.value[0].classType.name);
+  // Without the member's token the broker answers nobody.
+  expect((await request.get(v2[0].url)).status()).toBe(401);
+  // With it, the member directory is still off the demo's allow-list: refused, PerfectGym not asked.
+  const directory = await request.get(`${APP}/broker/perfectgym/v2/odata/Members?$top=5`, { headers: auth });
+  expect(directory.status()).toBe(403);
+  expect(await directory.text()).not.toContain('@');
+
+  // The page asked its own origin; only the broker talks to PerfectGym's v2 API.
   expect(sent.filter((r) => r.url.startsWith(`${PERFECTGYM}/Api/v2.2/`))).toEqual([]);
   for (const r of sent) {
     const headerNames = Object.keys(r.headers).map((n) => n.toLowerCase());

@@ -10,9 +10,14 @@
 //! - [`SessionCookie`]: the app's backend signs its user in and sets an HMAC-signed cookie
 //!   (`HttpOnly`, `SameSite=Strict`) with [`SessionCookie::set_cookie`]; the proxy accepts a
 //!   request that carries a valid, unexpired one.
+//!   The cookie counts only on requests the browser marks `Sec-Fetch-Site: same-origin` (or
+//!   that carry no Fetch Metadata): a sibling subdomain's page gets the `SameSite` cookie sent
+//!   too, and must not use it.
 //! - [`ProviderUserToken`]: the caller sends that provider's own user token
 //!   (`Authorization: Bearer …`); the broker asks the provider whether it is valid (one call,
-//!   then remembered for a minute) and never forwards it.
+//!   then remembered for a minute; a refusal is remembered for a few seconds) and never
+//!   forwards it. Checks of new tokens are bounded per provider ([`VerifyLimits`]), and the
+//!   check must refuse a made-up token before the broker starts ([`Authorize::startup_check`]).
 //!
 //! [`Closed`], the default, refuses everyone.
 
@@ -51,7 +56,9 @@ impl Proxy {
 pub struct ProxyCall<'a> {
     pub proxy: Proxy,
     pub method: &'a Method,
-    /// The path after the proxy's prefix: `/iq/users/` or `/odata/Members`.
+    /// The path after the proxy's prefix, percent-decoded and checked (no dot or empty
+    /// segments, no encoded separators): `/iq/users/` or `/odata/Classes`. It is what the
+    /// provider is sent.
     pub path: &'a str,
     pub headers: &'a HeaderMap,
 }
@@ -65,9 +72,14 @@ pub enum Refusal {
     Forbidden(&'static str),
     /// 502 / 504: the provider could not say whether a user token is valid.
     Unverifiable { timed_out: bool },
+    /// 429: too many new user tokens to check with the provider just now; try again after
+    /// `retry_after`.
+    TooManyChecks { retry_after: Duration },
 }
 
 pub type AuthorizeFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send + 'a>>;
+/// The answer of [`Authorize::startup_check`]: `Err` holds a message for the operator.
+pub type StartupCheckFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
 /// The authorisation hook: decides whether `call` may use the app's credentials.
 pub trait Authorize: Send + Sync {
@@ -76,6 +88,12 @@ pub trait Authorize: Send + Sync {
     /// The `WWW-Authenticate` value sent with a 401, when the hook uses an HTTP scheme.
     fn challenge(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Run once before the broker serves anything; an `Err` stops it. The default has nothing
+    /// to check.
+    fn startup_check(&self) -> StartupCheckFuture<'_> {
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -124,6 +142,18 @@ impl Rule {
         if !path.starts_with('/') {
             return Err(format!("`{path}`: a path starts with `/`"));
         }
+        // Rules name decoded paths, and requests with these never reach the rules.
+        if path.contains(['%', ';', '\\']) || path.contains("//") {
+            return Err(format!(
+                "`{path}`: write the path decoded, without `%`, `;`, `\\` or `//`"
+            ));
+        }
+        if path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
+        {
+            return Err(format!("`{path}`: no `.` or `..` segments"));
+        }
         Ok(Rule::new(method, path))
     }
 
@@ -158,6 +188,7 @@ impl ProxyPolicy {
     }
 
     /// The allow-list first (no provider call for a request off the list), then the hook.
+    /// `call.path` is the decoded, checked path the broker forwards.
     pub async fn check(&self, call: &ProxyCall<'_>) -> Result<(), Refusal> {
         if !self.allow.iter().any(|r| r.matches(call.method, call.path)) {
             return Err(Refusal::Forbidden(
@@ -249,6 +280,21 @@ impl SessionCookie {
 
 impl Authorize for SessionCookie {
     fn authorize<'a>(&'a self, call: &'a ProxyCall<'a>) -> AuthorizeFuture<'a> {
+        // `SameSite=Strict` still sends the cookie with a sibling subdomain's requests
+        // (`same-site`) and with a typed-in or bookmarked address (`none`).
+        let same_origin = call
+            .headers
+            .get_all("sec-fetch-site")
+            .iter()
+            .all(|site| site.as_bytes().eq_ignore_ascii_case(b"same-origin"));
+        if !same_origin {
+            return Box::pin(async {
+                Err(Refusal::Forbidden(
+                    "the session cookie counts only on requests from the app's own pages \
+                     (Sec-Fetch-Site: same-origin)",
+                ))
+            });
+        }
         let verdict = cookie(call.headers, SESSION_COOKIE)
             .and_then(|value| self.verify(value, unix_now()))
             .map(|_| ())
@@ -279,10 +325,98 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// How long a user token the provider confirmed is taken as valid without asking again.
 pub const USER_TOKEN_CACHE_TTL: Duration = Duration::from_secs(60);
-/// Confirmed tokens remembered at most (by SHA-256, never the token itself).
+/// Tokens remembered at most, confirmed and refused each (by SHA-256, never the token itself).
 const USER_TOKEN_CACHE_MAX: usize = 4096;
 /// The verification answer is read up to this size, then dropped: only the status counts.
 const VERIFY_BODY_LIMIT: usize = 1 << 20;
+
+/// How many user tokens the broker checks with the provider, per proxy. Tokens already
+/// confirmed or refused are answered from memory and count for nothing; each new token costs
+/// one check, so random `Bearer` values cannot spend the app's quota at the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyLimits {
+    /// Checks that may be made back to back after a quiet spell.
+    pub burst: u32,
+    /// One more check becomes available after each such interval, up to `burst`.
+    pub refill_every: Duration,
+    /// How long a token the provider refused is refused again without asking.
+    pub refused_for: Duration,
+}
+
+impl Default for VerifyLimits {
+    /// 20 checks at once, then 5 a second; a refusal is remembered for 10 seconds.
+    fn default() -> Self {
+        VerifyLimits {
+            burst: 20,
+            refill_every: Duration::from_millis(200),
+            refused_for: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A token bucket: `available` checks, the last one earned at `since`.
+#[derive(Debug)]
+struct Bucket {
+    available: u32,
+    since: Instant,
+}
+
+impl Bucket {
+    fn full(limits: &VerifyLimits, now: Instant) -> Self {
+        Bucket {
+            available: limits.burst,
+            since: now,
+        }
+    }
+
+    /// Takes one check, or says how long until the next one is available.
+    fn take(&mut self, limits: &VerifyLimits, now: Instant) -> Result<(), Duration> {
+        let every = limits.refill_every.max(Duration::from_millis(1));
+        if self.available >= limits.burst {
+            // Full: nothing is earned while full.
+            self.since = now;
+        } else {
+            let elapsed = now.saturating_duration_since(self.since);
+            let earned = (elapsed.as_nanos() / every.as_nanos()).min(u128::from(limits.burst));
+            // At most `burst`, so the conversion and the multiplication cannot overflow.
+            let earned = u32::try_from(earned).unwrap_or(limits.burst);
+            if earned > 0 {
+                self.available = self.available.saturating_add(earned).min(limits.burst);
+                self.since = if self.available >= limits.burst {
+                    now
+                } else {
+                    self.since + every * earned
+                };
+            }
+        }
+        if self.available > 0 {
+            self.available -= 1;
+            Ok(())
+        } else {
+            Err(every.saturating_sub(now.saturating_duration_since(self.since)))
+        }
+    }
+}
+
+/// Token fingerprints (SHA-256) and how long what is known about them holds.
+#[derive(Default)]
+struct Remembered(HashMap<[u8; 32], Instant>);
+
+impl Remembered {
+    fn holds(&self, key: &[u8; 32], now: Instant) -> bool {
+        self.0.get(key).is_some_and(|until| *until > now)
+    }
+
+    fn insert(&mut self, key: [u8; 32], until: Instant, now: Instant) {
+        if self.0.len() >= USER_TOKEN_CACHE_MAX {
+            self.0.retain(|_, until| *until > now);
+            if self.0.len() >= USER_TOKEN_CACHE_MAX {
+                self.0.clear();
+            }
+        }
+        self.0.insert(key, until);
+    }
+}
 
 /// Accepts a caller that sends a user token of the proxy's provider (`Authorization: Bearer`),
 /// after the provider has accepted it on `verify_url` (a `GET` answered 2xx). The token is
@@ -290,13 +424,27 @@ const VERIFY_BODY_LIMIT: usize = 1 << 20;
 pub struct ProviderUserToken {
     verify_url: String,
     http: reqwest::Client,
-    confirmed: Mutex<HashMap<[u8; 32], Instant>>,
+    limits: VerifyLimits,
+    confirmed: Mutex<Remembered>,
+    refused: Mutex<Remembered>,
+    bucket: Mutex<Bucket>,
+}
+
+/// What the provider said about one token.
+enum Verdict {
+    Accepted,
+    Refused,
+    Unverifiable { timed_out: bool },
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl ProviderUserToken {
     /// `verify_url`: a cheap user-token call of the provider, such as FitRankings'
     /// `/iq/users/` (a user token sees only its own user) or PerfectGym v1's
-    /// `/Api/Classes/Classes/…`.
+    /// `/Api/Classes/Classes/…`. Checks are bounded by [`VerifyLimits::default`].
     pub fn new(verify_url: String, timeout: Duration) -> Result<Self, String> {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
@@ -307,63 +455,84 @@ impl ProviderUserToken {
         let http = builder
             .build()
             .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
+        let limits = VerifyLimits::default();
         Ok(ProviderUserToken {
             verify_url,
             http,
-            confirmed: Mutex::new(HashMap::new()),
+            limits,
+            confirmed: Mutex::default(),
+            refused: Mutex::default(),
+            bucket: Mutex::new(Bucket::full(&limits, Instant::now())),
         })
     }
 
-    fn is_confirmed(&self, key: &[u8; 32], now: Instant) -> bool {
-        let confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        confirmed.get(key).is_some_and(|until| *until > now)
+    /// The same hook with other bounds on its checks.
+    pub fn with_limits(mut self, limits: VerifyLimits) -> Self {
+        self.limits = limits;
+        self.bucket = Mutex::new(Bucket::full(&limits, Instant::now()));
+        self
     }
 
-    fn remember(&self, key: [u8; 32], now: Instant) {
-        let mut confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        if confirmed.len() >= USER_TOKEN_CACHE_MAX {
-            confirmed.retain(|_, until| *until > now);
-            if confirmed.len() >= USER_TOKEN_CACHE_MAX {
-                confirmed.clear();
-            }
-        }
-        confirmed.insert(key, now + USER_TOKEN_CACHE_TTL);
-    }
-
-    async fn check(&self, token: &str) -> Result<(), Refusal> {
-        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if self.is_confirmed(&key, Instant::now()) {
-            return Ok(());
-        }
-        let unverifiable = |e: reqwest::Error| Refusal::Unverifiable {
+    /// Asks the provider about `token`: one `GET` of the verification URL.
+    async fn ask(&self, token: &str) -> Verdict {
+        let unverifiable = |e: reqwest::Error| Verdict::Unverifiable {
             timed_out: e.is_timeout(),
         };
-        let mut response = self
+        let sent = self
             .http
             .get(&self.verify_url)
             .bearer_auth(token)
             .header(header::ACCEPT, "application/json")
             .send()
-            .await
-            .map_err(unverifiable)?;
+            .await;
+        let mut response = match sent {
+            Ok(response) => response,
+            Err(e) => return unverifiable(e),
+        };
         let status = response.status();
         // Drain a bounded amount so the connection can be reused; the content does not matter.
         let mut read = 0;
         while read <= VERIFY_BODY_LIMIT {
-            match response.chunk().await.map_err(unverifiable)? {
-                Some(chunk) => read += chunk.len(),
-                None => break,
+            match response.chunk().await {
+                Ok(Some(chunk)) => read += chunk.len(),
+                Ok(None) => break,
+                Err(e) => return unverifiable(e),
             }
         }
         if status.is_success() {
-            self.remember(key, Instant::now());
-            Ok(())
+            Verdict::Accepted
         } else if status.as_u16() == 401 || status.as_u16() == 403 {
-            Err(Refusal::Unauthenticated(
-                "the provider does not accept this user token",
-            ))
+            Verdict::Refused
         } else {
-            Err(Refusal::Unverifiable { timed_out: false })
+            Verdict::Unverifiable { timed_out: false }
+        }
+    }
+
+    async fn check(&self, token: &str) -> Result<(), Refusal> {
+        let refused = || Refusal::Unauthenticated("the provider does not accept this user token");
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = Instant::now();
+        if locked(&self.confirmed).holds(&key, now) {
+            return Ok(());
+        }
+        if locked(&self.refused).holds(&key, now) {
+            return Err(refused());
+        }
+        locked(&self.bucket)
+            .take(&self.limits, now)
+            .map_err(|retry_after| Refusal::TooManyChecks { retry_after })?;
+        match self.ask(token).await {
+            Verdict::Accepted => {
+                let now = Instant::now();
+                locked(&self.confirmed).insert(key, now + USER_TOKEN_CACHE_TTL, now);
+                Ok(())
+            }
+            Verdict::Refused => {
+                let now = Instant::now();
+                locked(&self.refused).insert(key, now + self.limits.refused_for, now);
+                Err(refused())
+            }
+            Verdict::Unverifiable { timed_out } => Err(Refusal::Unverifiable { timed_out }),
         }
     }
 }
@@ -390,6 +559,34 @@ impl Authorize for ProviderUserToken {
 
     fn challenge(&self) -> Option<&'static str> {
         Some("Bearer realm=\"fitconnect-broker\"")
+    }
+
+    /// A verification call that accepts any token would let anyone act as the app: a
+    /// made-up token (256 random bits) must be refused with 401 or 403.
+    fn startup_check(&self) -> StartupCheckFuture<'_> {
+        Box::pin(async move {
+            let mut bytes = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+            let token = URL_SAFE_NO_PAD.encode(bytes);
+            match self.ask(&token).await {
+                Verdict::Refused => Ok(()),
+                Verdict::Accepted => Err(format!(
+                    "the user-token check ({}) accepted a random token, so it would let anyone \
+                     in",
+                    self.verify_url
+                )),
+                Verdict::Unverifiable { timed_out } => Err(format!(
+                    "the user-token check ({}) did not refuse a random token with 401 or 403 \
+                     ({})",
+                    self.verify_url,
+                    if timed_out {
+                        "no answer in time"
+                    } else {
+                        "no answer, or another status"
+                    }
+                )),
+            }
+        })
     }
 }
 
@@ -438,6 +635,43 @@ mod tests {
             "Max-Age=60",
         ] {
             assert!(header.contains(part), "{header}");
+        }
+    }
+
+    #[test]
+    fn the_check_bucket_refills_one_check_per_interval_up_to_the_burst() {
+        let limits = VerifyLimits {
+            burst: 2,
+            refill_every: Duration::from_secs(10),
+            refused_for: Duration::from_secs(1),
+        };
+        let start = Instant::now();
+        let at = |secs: u64| start + Duration::from_secs(secs);
+        let mut bucket = Bucket::full(&limits, start);
+        assert_eq!(bucket.take(&limits, at(0)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(0)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(4)), Err(Duration::from_secs(6)));
+        assert_eq!(bucket.take(&limits, at(10)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(11)), Err(Duration::from_secs(9)));
+        // A long pause earns no more than the burst.
+        assert_eq!(bucket.take(&limits, at(1000)), Ok(()));
+        assert_eq!(bucket.take(&limits, at(1000)), Ok(()));
+        assert!(bucket.take(&limits, at(1000)).is_err());
+        let none = VerifyLimits { burst: 0, ..limits };
+        assert!(Bucket::full(&none, start).take(&none, at(100)).is_err());
+    }
+
+    #[test]
+    fn rules_name_decoded_paths_only() {
+        for bad in [
+            "GET /odata/%2e%2e",
+            "GET /a//b",
+            "GET /a/../b",
+            "GET /a/./b",
+            "GET /a;b",
+            "GET /a\\b",
+        ] {
+            assert!(Rule::parse(bad).is_err(), "{bad}");
         }
     }
 

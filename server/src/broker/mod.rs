@@ -49,33 +49,51 @@ pub use crate::config::DEFAULT_UPSTREAM_TIMEOUT;
 const FITRANKINGS_PREFIX: &str = "/broker/fitrankings";
 const PERFECTGYM_V2_PREFIX: &str = "/broker/perfectgym/v2";
 
-/// The providers the broker calls, with the credentials it adds.
+/// The providers the broker calls, with the credentials it adds. A provider that is `None` has
+/// no broker routes (404): nothing is sent to an address nobody configured.
 #[derive(Clone, Debug)]
 pub struct Upstreams {
-    pub fitrankings: Upstream,
-    pub fitbark: Upstream,
+    pub fitrankings: Option<Upstream>,
+    pub fitbark: Option<Upstream>,
     /// `client_id` / `client_secret` go into v2's `X-Client-Id` / `X-Client-Secret` headers.
-    pub perfectgym: Upstream,
-    pub fisikal: Upstream,
+    pub perfectgym: Option<Upstream>,
+    pub fisikal: Option<Upstream>,
 }
 
 impl Upstreams {
+    /// With the sandbox, every provider (the sandbox's); without it, only the providers whose
+    /// variables are set.
     pub fn from_config(config: &Config) -> Self {
+        let configured =
+            |upstream: &Upstream, set: bool| (config.sandbox || set).then(|| upstream.clone());
+        let set = &config.configured;
         Upstreams {
-            fitrankings: config.fitrankings.clone(),
-            fitbark: config.fitbark.clone(),
-            perfectgym: config.perfectgym.clone(),
-            fisikal: config.fisikal.clone(),
+            fitrankings: configured(&config.fitrankings, set.fitrankings),
+            fitbark: configured(&config.fitbark, set.fitbark),
+            perfectgym: configured(&config.perfectgym, set.perfectgym),
+            fisikal: configured(&config.fisikal, set.fisikal),
         }
     }
 
-    fn all(&self) -> [&Upstream; 4] {
+    /// Every provider at `upstream` (tests and the load test).
+    pub fn all_at(upstream: Upstream) -> Self {
+        Upstreams {
+            fitrankings: Some(upstream.clone()),
+            fitbark: Some(upstream.clone()),
+            perfectgym: Some(upstream.clone()),
+            fisikal: Some(upstream),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Upstream> {
         [
             &self.fitrankings,
             &self.fitbark,
             &self.perfectgym,
             &self.fisikal,
         ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -133,14 +151,20 @@ impl BrokerPolicy {
 
     /// The policy the command line and environment describe. A user token is checked with a
     /// small call that user token may make: FitRankings' `GET /iq/users/` (a user token sees
-    /// only its own user) and PerfectGym v1's first page of classes.
+    /// only its own user) and PerfectGym v1's first page of classes. The proxy of a provider
+    /// the broker does not call (see [`Upstreams::from_config`]) is closed.
     pub fn from_config(config: &Config) -> Result<Self, String> {
         let session = match &config.session_key {
             Some(key) => Some(Arc::new(SessionCookie::new(key.expose().as_bytes())?)),
             None => None,
         };
-        let proxy = |settings: &ProxySettings, verify_url: String| {
-            let authorize: Arc<dyn Authorize> = match settings.auth {
+        let upstreams = Upstreams::from_config(config);
+        let proxy = |settings: &ProxySettings, upstream: &Option<Upstream>, verify_url: String| {
+            let auth = match upstream {
+                Some(_) => settings.auth,
+                None => ProxyAuth::Closed,
+            };
+            let authorize: Arc<dyn Authorize> = match auth {
                 ProxyAuth::Closed => Arc::new(Closed),
                 ProxyAuth::Session => session
                     .clone()
@@ -158,13 +182,31 @@ impl BrokerPolicy {
             origins: AllowedOrigins::new(config.broker_origins.iter().cloned()),
             fitrankings: proxy(
                 &config.fitrankings_proxy,
+                &upstreams.fitrankings,
                 format!("{}/iq/users/", config.fitrankings.base_url),
             )?,
             perfectgym: proxy(
                 &config.perfectgym_proxy,
+                &upstreams.perfectgym,
                 format!("{}/Api/Classes/Classes?page=1", config.perfectgym.base_url),
             )?,
         })
+    }
+
+    /// Runs each proxy hook's [`Authorize::startup_check`] (for `user-token`: the provider must
+    /// refuse a made-up token). An `Err` names the setting and must stop the server.
+    pub async fn startup_check(&self) -> Result<(), String> {
+        for (proxy, setting) in [
+            (Proxy::FitRankings, "FITCONNECT_BROKER_FITRANKINGS_AUTH"),
+            (Proxy::PerfectGymV2, "FITCONNECT_BROKER_PERFECTGYM_AUTH"),
+        ] {
+            self.proxy(proxy)
+                .authorize
+                .startup_check()
+                .await
+                .map_err(|message| format!("{setting}: {message}"))?;
+        }
+        Ok(())
     }
 
     fn proxy(&self, proxy: Proxy) -> &ProxyPolicy {
@@ -199,7 +241,7 @@ impl Broker {
             .pool_idle_timeout(Duration::from_secs(20))
             .user_agent(concat!("fitconnect-broker/", env!("CARGO_PKG_VERSION")));
         // A proxy from the environment cannot reach this machine's loopback sandbox.
-        if upstreams.all().iter().all(|u| is_loopback(&u.base_url)) {
+        if upstreams.all().all(|u| is_loopback(&u.base_url)) {
             builder = builder.no_proxy();
         }
         let http = builder
@@ -224,16 +266,16 @@ impl Broker {
             }
         }
         *cached = None;
-        let url = format!(
-            "{}/iq/tokens/master-token/",
-            self.upstreams.fitrankings.base_url
-        );
+        let Some(fitrankings) = &self.upstreams.fitrankings else {
+            return Err(not_configured("FitRankings"));
+        };
+        let url = format!("{}/iq/tokens/master-token/", fitrankings.base_url);
         let response = self
             .http
             .post(url)
             .json(&json!({
-                "client_id": self.upstreams.fitrankings.client_id,
-                "client_secret": self.upstreams.fitrankings.client_secret.expose(),
+                "client_id": fitrankings.client_id,
+                "client_secret": fitrankings.client_secret.expose(),
             }))
             .send()
             .await
@@ -368,8 +410,34 @@ impl Broker {
                     call.proxy.name()
                 ),
             ),
+            Refusal::TooManyChecks { retry_after } => {
+                // Whole seconds, rounded up, at least one.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                let mut response = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-token-checks",
+                    &format!(
+                        "Too many new user tokens to check with {} just now; try again later.",
+                        call.proxy.name()
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+                response
+            }
         })
     }
+}
+
+/// Only reached if a handler runs for a provider without configuration, which the router
+/// prevents; answered rather than panicking.
+fn not_configured(provider: &str) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not-configured",
+        &format!("{provider} is not configured on this server."),
+    )
 }
 
 fn describe(error: &reqwest::Error) -> String {
@@ -421,17 +489,27 @@ pub(crate) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response 
     response
 }
 
-/// The broker's routes, under `/broker/`.
+/// The broker's routes, under `/broker/`: those of the configured providers only.
 pub fn router(broker: Arc<Broker>) -> Router {
     let origins = Arc::new(broker.policy.origins.clone());
-    Router::new()
-        .route("/broker/fitbark/token", post(fitbark_token))
-        .route("/broker/fisikal/token", post(fisikal_token))
-        .route("/broker/fitrankings/iq/{*path}", get(fitrankings_proxy))
-        .route(
+    let upstreams = &broker.upstreams;
+    let mut router = Router::new();
+    if upstreams.fitbark.is_some() {
+        router = router.route("/broker/fitbark/token", post(fitbark_token));
+    }
+    if upstreams.fisikal.is_some() {
+        router = router.route("/broker/fisikal/token", post(fisikal_token));
+    }
+    if upstreams.fitrankings.is_some() {
+        router = router.route("/broker/fitrankings/iq/{*path}", get(fitrankings_proxy));
+    }
+    if upstreams.perfectgym.is_some() {
+        router = router.route(
             "/broker/perfectgym/v2/{*path}",
             get(perfectgym_v2).post(perfectgym_v2),
-        )
+        );
+    }
+    router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Outermost: a cross-site request is refused before its body is read.
         .layer(from_fn_with_state(origins, guard::refuse_cross_site))
@@ -483,7 +561,9 @@ async fn fitbark_token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let upstream = &broker.upstreams.fitbark;
+    let Some(upstream) = &broker.upstreams.fitbark else {
+        return not_configured("FitBark");
+    };
     forward_token(&broker, "FitBark", upstream, FITBARK_GRANTS, &headers, body).await
 }
 
@@ -492,7 +572,9 @@ async fn fisikal_token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let upstream = &broker.upstreams.fisikal;
+    let Some(upstream) = &broker.upstreams.fisikal else {
+        return not_configured("Fisikal");
+    };
     forward_token(&broker, "Fisikal", upstream, FISIKAL_GRANTS, &headers, body).await
 }
 
@@ -588,21 +670,24 @@ async fn fitrankings_proxy(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    // The raw path keeps the caller's percent-encoding intact.
-    let path = uri.path().strip_prefix(FITRANKINGS_PREFIX).unwrap_or("");
-    if !path.starts_with("/iq/") || !is_plain_path(path) {
-        return invalid_request("not a FitRankings API path");
-    }
+    let Some(upstream) = &broker.upstreams.fitrankings else {
+        return not_configured("FitRankings");
+    };
+    let path = match proxy_path(uri.path(), FITRANKINGS_PREFIX) {
+        Ok(path) if path.decoded.starts_with("/iq/") => path,
+        Ok(_) => return invalid_path("not a FitRankings API path"),
+        Err(reason) => return invalid_path(reason),
+    };
     let call = ProxyCall {
         proxy: Proxy::FitRankings,
         method: &method,
-        path,
+        path: &path.decoded,
         headers: &headers,
     };
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
-    let mut url = format!("{}{}", broker.upstreams.fitrankings.base_url, path);
+    let mut url = format!("{}{}", upstream.base_url, path.encoded);
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         url.push('?');
         url.push_str(&query);
@@ -638,16 +723,91 @@ async fn fitrankings_proxy(
     )
 }
 
-/// No `.` or `..` segment (also percent-encoded: URL parsers decode `%2e` before resolving
-/// dots) and no backslash, so a proxied path cannot climb out of the provider's API.
-fn is_plain_path(path: &str) -> bool {
-    path.split('/').all(|segment| {
-        let decoded: String = form_urlencoded::parse(format!("s={segment}").as_bytes())
-            .map(|(_, v)| v.into_owned())
-            .next()
-            .unwrap_or_default();
-        decoded != "." && decoded != ".." && !decoded.contains('\\')
-    })
+/// A proxied path as the allow-list judges it and as it is forwarded.
+#[derive(Debug, PartialEq, Eq)]
+struct ProxyPath {
+    /// Percent-decoded: what the rules are matched against.
+    decoded: String,
+    /// `decoded` with every byte outside a path segment's plain characters percent-encoded:
+    /// the provider decodes it back to `decoded`, so it gets exactly the path that was matched.
+    encoded: String,
+}
+
+/// Bytes a path segment may carry as they are (RFC 3986 unreserved, sub-delimiters but `;`,
+/// `:` and `@`); everything else is percent-encoded when forwarded.
+fn is_plain_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,=:@".contains(&byte)
+}
+
+/// The path after `prefix`, decoded and checked. Refused, whatever the allow-list says: an
+/// encoded separator (`%2f`, `%5c`), any encoded dot (`%2e`: URL parsers resolve it as a dot
+/// segment), an encoded `%` (`%25`: decoded twice by some servers), `;` (matrix parameters,
+/// dropped by some servers before they resolve dots), a backslash, an empty segment (`//`), a
+/// `.` or `..` segment, a control character, a malformed escape or bytes that are not UTF-8.
+/// Once these are gone, decoding cannot change the path's structure, so the rule that matches
+/// the decoded path is the rule that covers what the provider is sent.
+fn proxy_path(raw: &str, prefix: &str) -> Result<ProxyPath, &'static str> {
+    let raw = raw.strip_prefix(prefix).unwrap_or("");
+    if !raw.starts_with('/') {
+        return Err("the path must start with `/`");
+    }
+    if raw.contains("//") {
+        return Err("the path must not have empty segments (`//`)");
+    }
+    if raw.contains([';', '\\']) {
+        return Err("the path must not contain `;` or `\\`");
+    }
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte != b'%' {
+            if byte.is_ascii_control() {
+                return Err("the path must not contain control characters");
+            }
+            decoded.push(byte);
+            i += 1;
+            continue;
+        }
+        // Two hex digits, nothing else (`from_str_radix` alone would take a sign: `%+1`).
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) else {
+            return Err("the path has a malformed percent-escape");
+        };
+        match byte {
+            b'/' | b'\\' => return Err("the path must not contain encoded `/` or `\\`"),
+            b'.' => return Err("the path must not contain encoded dots (`%2e`)"),
+            b'%' => return Err("the path must not contain an encoded `%` (`%25`)"),
+            b';' => return Err("the path must not contain `;`"),
+            _ if byte.is_ascii_control() => {
+                return Err("the path must not contain control characters")
+            }
+            _ => decoded.push(byte),
+        }
+        i += 3;
+    }
+    let decoded = String::from_utf8(decoded).map_err(|_| "the path must be UTF-8")?;
+    if decoded.split('/').any(|s| s == "." || s == "..") {
+        return Err("the path must not have `.` or `..` segments");
+    }
+    let mut encoded = String::with_capacity(decoded.len());
+    for byte in decoded.bytes() {
+        if byte == b'/' || is_plain_path_byte(byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(ProxyPath { decoded, encoded })
+}
+
+/// A proxied path the broker refuses to judge or forward: 400, before any authorisation.
+fn invalid_path(detail: &str) -> Response {
+    problem(StatusCode::BAD_REQUEST, "invalid-path", detail)
 }
 
 /// `GET|POST /broker/perfectgym/v2/{path}?{query}` → `${perfectgym}/Api/v2.2/{path}?{query}`
@@ -663,21 +823,23 @@ async fn perfectgym_v2(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let path = uri.path().strip_prefix(PERFECTGYM_V2_PREFIX).unwrap_or("");
-    if !path.starts_with('/') || !is_plain_path(path) {
-        return invalid_request("not a PerfectGym v2 API path");
-    }
+    let Some(upstream) = &broker.upstreams.perfectgym else {
+        return not_configured("PerfectGym");
+    };
+    let path = match proxy_path(uri.path(), PERFECTGYM_V2_PREFIX) {
+        Ok(path) => path,
+        Err(reason) => return invalid_path(reason),
+    };
     let call = ProxyCall {
         proxy: Proxy::PerfectGymV2,
         method: &method,
-        path,
+        path: &path.decoded,
         headers: &headers,
     };
     if let Err(response) = broker.authorize(&call).await {
         return response;
     }
-    let upstream = &broker.upstreams.perfectgym;
-    let mut url = format!("{}/Api/v2.2{path}", upstream.base_url);
+    let mut url = format!("{}/Api/v2.2{}", upstream.base_url, path.encoded);
     if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
         url.push('?');
         url.push_str(query);
@@ -718,10 +880,41 @@ mod tests {
 
     #[test]
     fn proxied_paths_stay_inside_the_api() {
-        assert!(is_plain_path("/odata/Members"));
-        assert!(is_plain_path("/iq/activities/1/"));
-        for bad in ["/iq/../x", "/iq/%2e%2e/x", "/a/%2E/b", "/a\\b", "/a/%5c"] {
-            assert!(!is_plain_path(bad), "{bad}");
+        let path = |raw: &str| proxy_path(raw, "/p");
+        assert_eq!(
+            path("/p/odata/Members(5)").unwrap().encoded,
+            "/odata/Members(5)"
+        );
+        assert_eq!(
+            path("/p/iq/activities/1/").unwrap().decoded,
+            "/iq/activities/1/"
+        );
+        let spaced = path("/p/a%20b/%C3%A9/%3F%23").unwrap();
+        assert_eq!(spaced.decoded, "/a b/é/?#");
+        assert_eq!(spaced.encoded, "/a%20b/%C3%A9/%3F%23");
+        assert_eq!(path("/p/%61bc").unwrap().encoded, "/abc");
+        for bad in [
+            "/p/iq/../x",
+            "/p/iq/%2e%2e/x",
+            "/p/a/%2E/b",
+            "/p/a\\b",
+            "/p/a/%5c",
+            "/p/a%2fb",
+            "/p/..;/x",
+            "/p/%252e",
+            "/p/a//b",
+            "/p//a",
+            "/p/.",
+            "/p/%zz",
+            "/p/%+1",
+            "/p/%-1",
+            "/p/%2",
+            "/p/%ff",
+            "/p/a%00",
+            "/p",
+            "/pa",
+        ] {
+            assert!(path(bad).is_err(), "{bad}");
         }
     }
 }
