@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::Url;
@@ -16,7 +16,9 @@ use crate::core::challenge::{self, Reaction};
 use crate::core::error::invalid_config;
 use crate::core::options::{Options, Value, MAX_DEPTH};
 use crate::core::pkce::fingerprint;
-use crate::core::session::{read_token_response, Binding, Session, TokenResponse};
+use crate::core::session::{
+    read_token_response, text_field, Binding, Fields, Session, TokenResponse,
+};
 use crate::core::url::check_endpoint;
 use crate::core::{Error, ErrorCode};
 use crate::providers::{self, Config, TokenRequest};
@@ -73,7 +75,9 @@ fn load(provider: &'static str, binding: &Binding) -> Option<Session> {
     }) {
         return Some(session);
     }
-    let session = json::parse::<Session>(&text).and_then(|s| s.checked(provider));
+    let session = json::fields(&text)
+        .and_then(|f| Session::from_fields(&f))
+        .and_then(|s| s.checked(provider));
     match &session {
         Some(s) => CHECKED.with_borrow_mut(|c| c.insert(binding.id().into(), (text, s.clone()))),
         None => {
@@ -127,12 +131,24 @@ fn clear(binding: &Binding) {
 
 /// A rotated session, announced to the other tabs: the provider and binding, the fingerprint of
 /// the refresh token it replaces (never the token), and the stored text of the new session.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Rotation {
     provider: String,
     binding: String,
     from: String,
     session: String,
+}
+
+impl Rotation {
+    fn from_fields(f: &Fields) -> Option<Rotation> {
+        let text = |name| text_field(f, name).ok().flatten().map(String::from);
+        Some(Rotation {
+            provider: text("provider")?,
+            binding: text("binding")?,
+            from: text("from")?,
+            session: text("session")?,
+        })
+    }
 }
 
 /// How many rotations [`ROTATED`] keeps.
@@ -155,7 +171,9 @@ fn successor(provider: &'static str, binding: &Binding, from: &str) -> Option<Se
             .find(|r| r.binding == binding.id() && r.from == from)
             .map(|r| r.session.clone())
     })?;
-    json::parse::<Session>(&text).and_then(|s| s.checked(provider))
+    json::fields(&text)
+        .and_then(|f| Session::from_fields(&f))
+        .and_then(|s| s.checked(provider))
 }
 
 /// The lock whose holder has spent the refresh token with this fingerprint (see [`locks`]).
@@ -172,7 +190,7 @@ fn listen_for_rotations() {
         return;
     }
     let listener = broadcast::Listener::new(ROTATION, |data| {
-        let Ok(rotation) = serde_wasm_bindgen::from_value::<Rotation>(data) else {
+        let Some(rotation) = json::fields_of(&data).and_then(|f| Rotation::from_fields(&f)) else {
             return;
         };
         let Some(provider) = providers::id(&rotation.provider) else {
@@ -217,9 +235,10 @@ fn announce(provider: &'static str, binding: &Binding, spent: &str, text: String
 }
 
 /// Reads a constructor's options object member by member: nested plain objects are walked (to a
-/// bounded depth, so that secret-named members are found in them too), other members are read by
-/// serde-wasm-bindgen, and a member it cannot read (a function, a symbol) is `Other`. `None` for
-/// anything but a plain object (`null`, an array, a string).
+/// bounded depth, so that secret-named members are found in them too), other members are taken
+/// as what they are (absent, a boolean, a number, a string), and anything else (an array, a
+/// function, a symbol) is `Other`. `None` for anything but a plain object (`null`, an array, a
+/// string).
 fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return None;
@@ -233,7 +252,13 @@ fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
         let member = entry.get(1);
         let value = match read_options(&member, depth + 1) {
             Some(nested) if depth < MAX_DEPTH => Value::Object(nested),
-            _ => serde_wasm_bindgen::from_value::<Value>(member).unwrap_or(Value::Other),
+            _ if member.is_null() || member.is_undefined() => Value::Absent,
+            _ => member
+                .as_bool()
+                .map(Value::Bool)
+                .or_else(|| member.as_f64().map(Value::Number))
+                .or_else(|| member.as_string().map(Value::Text))
+                .unwrap_or(Value::Other),
         };
         options.insert(name, value);
     }

@@ -386,7 +386,8 @@ mod exports {
             // Consumed before the first await, so that the code can be exchanged only once.
             let key = self.client.binding().transaction_key();
             let tx = storage::read(&key)
-                .and_then(|text| json::parse::<Transaction>(&text))
+                .and_then(|text| json::fields(&text))
+                .and_then(|fields| Transaction::from_fields(&fields))
                 .and_then(|t| t.checked(provider, web::now_ms()));
             storage::remove(&key);
             if let Ok(history) = window.history() {

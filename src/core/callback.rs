@@ -8,7 +8,7 @@ use subtle::ConstantTimeEq;
 use super::error::{Error, ErrorCode, Result};
 use super::pkce::{self, CodeVerifier, RANDOM_LEN};
 use super::query::{self, Params};
-use super::session::{Secret, Session};
+use super::session::{text_field, whole_field, Fields, Secret, Session};
 
 /// How long a started sign-in stays valid: a user who takes longer starts again.
 pub const TRANSACTION_TTL_MS: u64 = 15 * 60 * 1000;
@@ -66,6 +66,19 @@ impl Transaction {
         self.verifier
             .as_ref()
             .map(|v| CodeVerifier::from_stored(v.expose().into()).challenge_s256())
+    }
+
+    /// A transaction from its stored members (what `Serialize` wrote); `None` when a member is
+    /// missing or has another type.
+    pub fn from_fields(f: &Fields) -> Option<Transaction> {
+        let required = |name| text_field(f, name).ok().flatten().map(String::from);
+        Some(Transaction {
+            provider: required("provider")?,
+            state: required("state")?,
+            verifier: text_field(f, "verifier").ok()?.map(Secret::new),
+            redirect_uri: required("redirectUri")?,
+            created_at: whole_field(f, "createdAt").ok()??,
+        })
     }
 
     /// Accepts a stored transaction only for this provider and within its lifetime.
@@ -341,11 +354,31 @@ mod tests {
     fn transaction_round_trip_and_expiry() {
         let t = tx();
         let text = serde_json::to_string(&t).unwrap();
+        // Read as the browser reads it: members, then `from_fields`.
         let back = |text: &str, provider: &str, now: u64| {
-            serde_json::from_str::<Transaction>(text)
-                .ok()?
+            serde_json::from_str::<Fields>(text)
+                .ok()
+                .and_then(|f| Transaction::from_fields(&f))?
                 .checked(provider, now)
         };
+        let fields = serde_json::from_str::<Fields>(&text).unwrap();
+        let read = Transaction::from_fields(&fields).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), text);
+        let without_pkce = r#"{"provider":"fitbark","state":"s","redirectUri":"r","createdAt":1}"#;
+        let fields = serde_json::from_str::<Fields>(without_pkce).unwrap();
+        assert!(Transaction::from_fields(&fields)
+            .unwrap()
+            .verifier
+            .is_none());
+        for bad in [
+            r#"{"provider":"fitbark","state":"s","redirectUri":"r"}"#,
+            r#"{"provider":"fitbark","state":"s","redirectUri":"r","createdAt":"1"}"#,
+            r#"{"provider":"fitbark","state":5,"redirectUri":"r","createdAt":1}"#,
+            r#"{"provider":"fitbark","state":"s","redirectUri":"r","createdAt":1,"verifier":5}"#,
+        ] {
+            let fields = serde_json::from_str::<Fields>(bad).unwrap();
+            assert!(Transaction::from_fields(&fields).is_none(), "{bad}");
+        }
         let b = back(&text, "fitbark", NOW + 1000).unwrap();
         assert_eq!(b.state, t.state);
         assert_eq!(b.verifier, t.verifier);

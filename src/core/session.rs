@@ -115,6 +115,22 @@ impl Session {
             .is_some_and(|at| at <= now_ms.saturating_add(skew_ms))
     }
 
+    /// A session from its stored members (what `Serialize` wrote); `None` when a member is missing
+    /// or has another type.
+    pub fn from_fields(f: &Fields) -> Option<Session> {
+        let required = |name| text_field(f, name).ok().flatten().map(String::from);
+        let optional = |name| text_field(f, name).ok().map(|t| t.map(String::from));
+        Some(Session {
+            provider: required("provider")?,
+            access_token: Secret::new(required("accessToken")?),
+            token_type: required("tokenType")?,
+            user_id: optional("userId")?,
+            refresh_token: optional("refreshToken")?.map(Secret::new),
+            expires_at: whole_field(f, "expiresAt").ok()?,
+            scope: optional("scope")?,
+        })
+    }
+
     /// Accepts a stored session only if it is for `provider` and has a token; anything else
     /// (another provider's, an empty token) is `None`, and the caller removes it.
     pub fn checked(self, provider: &str) -> Option<Session> {
@@ -141,14 +157,17 @@ impl Session {
     }
 }
 
-/// One member of a token response, as JSON gives it: its type is checked by the reader.
+/// One member of a JSON object (a token response, a stored session or sign-in, a message), as JSON
+/// gives it: its type is checked by the reader.
 #[derive(Debug)]
 pub enum Field {
     /// A string.
     Text(String),
     /// A number (JSON numbers arrive as JavaScript numbers: no float parsing in the wasm).
     Number(f64),
-    /// `null`, a boolean, an array or an object. Arrays and objects are skipped without
+    /// `null`: a wrong type in a token response; an absent member in what the SDK stored.
+    Null,
+    /// A boolean, an array or an object. Arrays and objects are skipped without
     /// descending into them, so no nesting depth can exhaust the stack.
     Other,
 }
@@ -182,7 +201,10 @@ impl<'de> Deserialize<'de> for Field {
                 Ok(Field::Other)
             }
             fn visit_unit<E: de::Error>(self) -> core::result::Result<Field, E> {
-                Ok(Field::Other)
+                Ok(Field::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> core::result::Result<Field, E> {
+                Ok(Field::Null)
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
@@ -204,9 +226,43 @@ impl<'de> Deserialize<'de> for Field {
     }
 }
 
-/// A token endpoint's JSON object, member by member (an array or any other JSON value does not
-/// deserialize into it).
-pub type TokenFields = BTreeMap<String, Field>;
+/// A JSON object, member by member (an array or any other JSON value does not deserialize into
+/// it). In the browser, `web::json::fields` builds it from `JSON.parse`'s answer, reading each
+/// member as a string, a number or neither.
+pub type Fields = BTreeMap<String, Field>;
+
+/// A token endpoint's JSON object, member by member.
+pub type TokenFields = Fields;
+
+/// A stored record's member has another type than the one asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrongType;
+
+/// The string member `name` of a stored record: `Ok(None)` when absent or `null` (as serde reads
+/// an `Option`), `Err` when it is anything else.
+pub fn text_field<'a>(
+    fields: &'a Fields,
+    name: &str,
+) -> core::result::Result<Option<&'a str>, WrongType> {
+    match fields.get(name) {
+        Some(Field::Null) => Ok(None),
+        _ => text(fields, name).map_err(|()| WrongType),
+    }
+}
+
+/// The whole, non-negative number member `name` of a stored record (at most
+/// [`MAX_SAFE_INTEGER`]): `Ok(None)` when absent or `null`, `Err` when it is anything else.
+pub fn whole_field(fields: &Fields, name: &str) -> core::result::Result<Option<u64>, WrongType> {
+    match fields.get(name) {
+        None | Some(Field::Null) => Ok(None),
+        Some(Field::Number(n))
+            if n.fract() == 0.0 && *n >= 0.0 && *n <= MAX_SAFE_INTEGER as f64 =>
+        {
+            Ok(Some(*n as u64))
+        }
+        Some(_) => Err(WrongType),
+    }
+}
 
 /// A successful token response, checked.
 #[derive(Debug, PartialEq, Eq)]
@@ -386,10 +442,14 @@ mod tests {
         read_token_response(status, fields.as_ref(), NOW)
     }
 
+    /// A stored session read as the browser reads it (members, then `from_fields`); serde's own
+    /// reading of the same text must agree.
     fn stored(text: &str, provider: &str) -> Option<Session> {
-        serde_json::from_str::<Session>(text)
-            .ok()?
-            .checked(provider)
+        let read = serde_json::from_str::<Fields>(text)
+            .ok()
+            .and_then(|f| Session::from_fields(&f));
+        assert_eq!(read, serde_json::from_str::<Session>(text).ok(), "{text}");
+        read?.checked(provider)
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub async fn post_token(
     // Not UTF-8 is not JSON: the answer is then read as having no fields.
     let fields = std::str::from_utf8(&body)
         .ok()
-        .and_then(super::json::parse::<TokenFields>);
+        .and_then(super::json::fields);
     Ok((status, fields))
 }
 

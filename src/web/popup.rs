@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use subtle::ConstantTimeEq;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -25,6 +25,7 @@ use web_sys::{MessageEvent, Window};
 
 use super::broadcast::Listener;
 use super::storage;
+use crate::core::session::text_field;
 use crate::core::{Error, ErrorCode};
 
 /// Name of the BroadcastChannel a callback page uses when it has no opener to post to.
@@ -46,7 +47,7 @@ const POLL_MS: i32 = 100;
 const INTACT_POLLS: u32 = 3;
 
 /// What a callback page reports: its query and fragment, and the nonce it found.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 pub struct CallbackMessage {
     /// Always [`MESSAGE_TYPE`].
     #[serde(rename = "type")]
@@ -62,9 +63,15 @@ pub struct CallbackMessage {
 
 impl CallbackMessage {
     fn read(data: JsValue) -> Option<CallbackMessage> {
-        serde_wasm_bindgen::from_value::<CallbackMessage>(data)
-            .ok()
-            .filter(|m| m.kind == MESSAGE_TYPE)
+        let f = super::json::fields_of(&data)?;
+        let text = |name| text_field(&f, name).ok().flatten().map(String::from);
+        let message = CallbackMessage {
+            kind: text("type")?,
+            search: text("search")?,
+            hash: text("hash")?,
+            nonce: text_field(&f, "nonce").ok()?.map(String::from),
+        };
+        (message.kind == MESSAGE_TYPE).then_some(message)
     }
 }
 
