@@ -23,6 +23,11 @@ pub mod web;
 #[cfg(target_arch = "wasm32")]
 pub use exports::*;
 
+#[cfg(target_arch = "wasm32")]
+// talc instead of the default dlmalloc: a smaller wasm (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The JavaScript API: the five classes, `handleCallback` and `defineConnectButtons`.
 #[cfg(target_arch = "wasm32")]
 mod exports {
