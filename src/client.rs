@@ -3,8 +3,8 @@
 //! single-flight in the tab (a shared future) and across tabs (a Web Lock plus an announcement
 //! of the rotated session).
 
+use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -49,8 +49,8 @@ thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
     // Per binding: the last stored text seen and the session read from it, so that a Bearer fetch
     // costs one storage read and no parsing while the session is unchanged.
-    static CHECKED: RefCell<HashMap<String, (String, Session)>> = RefCell::new(HashMap::new());
-    static REFRESHING: RefCell<HashMap<String, Flight>> = RefCell::new(HashMap::new());
+    static CHECKED: RefCell<LiteMap<String, (String, Session)>> = const { RefCell::new(LiteMap::new()) };
+    static REFRESHING: RefCell<LiteMap<String, Flight>> = const { RefCell::new(LiteMap::new()) };
     // Refreshes waiting for another tab's rotated session, per binding: resolved when it arrives.
     static ADOPTING: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
     // The last rotations this tab made or heard of: a stale copy of a session whose refresh token

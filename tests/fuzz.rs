@@ -45,6 +45,11 @@ fn exercise(input: &str) {
     }
     let _ = serde_json::from_str::<Session>(input).map(|s| s.checked("fitbark"));
     let _ = serde_json::from_str::<Transaction>(input).map(|t| t.checked("fitbark", NOW));
+    // What the browser reads stored records with.
+    if let Some(fields) = fields.as_ref() {
+        let _ = Session::from_fields(fields).map(|s| s.checked("fitbark"));
+        let _ = Transaction::from_fields(fields).map(|t| t.checked("fitbark", NOW));
+    }
     let options = serde_json::from_str::<Options>(input).ok();
     for read in [fitrankings::read, fitbark::read, openfit::read] {
         let _ = reader(options.as_ref()).and_then(read);

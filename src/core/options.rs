@@ -2,7 +2,7 @@
 //! them (`null` and `undefined` count as absent), and never a member named like a secret, at any
 //! depth. Each rule has its own `invalid_config` message.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use std::fmt;
 
@@ -100,7 +100,7 @@ impl<'de> Visitor<'de> for ValueSeed {
 }
 
 /// An options object, member by member.
-pub type Options = BTreeMap<String, Value>;
+pub type Options = LiteMap<String, Value>;
 
 /// The message for an option named like a secret.
 pub const SECRET_OPTION: &str =
@@ -194,7 +194,7 @@ mod tests {
     use super::*;
 
     fn options(json: &str) -> Option<Options> {
-        serde_json::from_str(json).ok()
+        crate::core::from_json_object(json)
     }
 
     fn message(json: &str, read: impl Fn(Reader) -> Result<()>) -> String {

@@ -1,7 +1,7 @@
 //! Sessions (what is stored per provider) and token responses (RFC 6749 §5.1, §5.2), read
 //! strictly: every field has the type the RFC gives it, and anything else is `invalid_response`.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -229,7 +229,7 @@ impl<'de> Deserialize<'de> for Field {
 /// A JSON object, member by member (an array or any other JSON value does not deserialize into
 /// it). In the browser, `web::json::fields` builds it from `JSON.parse`'s answer, reading each
 /// member as a string, a number or neither.
-pub type Fields = BTreeMap<String, Field>;
+pub type Fields = LiteMap<String, Field>;
 
 /// A token endpoint's JSON object, member by member.
 pub type TokenFields = Fields;
@@ -438,16 +438,15 @@ mod tests {
     const NOW: u64 = 1_700_000_000_000;
 
     fn parse(status: u16, body: &str) -> Result<TokenResponse> {
-        let fields = serde_json::from_str::<TokenFields>(body).ok();
+        let fields = crate::core::from_json_object::<TokenFields>(body);
         read_token_response(status, fields.as_ref(), NOW)
     }
 
     /// A stored session read as the browser reads it (members, then `from_fields`); serde's own
     /// reading of the same text must agree.
     fn stored(text: &str, provider: &str) -> Option<Session> {
-        let read = serde_json::from_str::<Fields>(text)
-            .ok()
-            .and_then(|f| Session::from_fields(&f));
+        let read =
+            crate::core::from_json_object::<Fields>(text).and_then(|f| Session::from_fields(&f));
         assert_eq!(read, serde_json::from_str::<Session>(text).ok(), "{text}");
         read?.checked(provider)
     }

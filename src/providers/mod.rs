@@ -210,7 +210,7 @@ pub(crate) mod tests {
         json: &str,
         read: fn(Reader) -> Result<Config>,
     ) -> Result<Config> {
-        let options = serde_json::from_str::<Options>(json).ok();
+        let options = crate::core::from_json_object::<Options>(json);
         configure(provider, options.as_ref(), read)
     }
 

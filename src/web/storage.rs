@@ -3,13 +3,13 @@
 //! then; others are still read from storage. The switch is announced once, with a
 //! `fitconnect:storagefallback` event on the window.
 
+use litemap::LiteMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use web_sys::Storage;
 
 thread_local! {
-    static MEMORY: RefCell<Option<HashMap<String, Option<String>>>> = const { RefCell::new(None) };
+    static MEMORY: RefCell<Option<LiteMap<String, Option<String>>>> = const { RefCell::new(None) };
 }
 
 /// The event that announces the fallback.
@@ -22,7 +22,7 @@ fn storage() -> Option<Storage> {
 fn fall_back() {
     let switched = MEMORY.with_borrow_mut(|m| {
         let switched = m.is_none();
-        m.get_or_insert_with(HashMap::new);
+        m.get_or_insert_with(LiteMap::new);
         switched
     });
     if switched {
