@@ -17,56 +17,17 @@ const EVENT = {
   error: 'fitconnect:error',
 };
 
-// Attribute readers. URLs may be relative to the page's address (never to a <base> element, which
-// injected HTML could set): the SDK needs absolute ones.
-const text = (v) => v;
+// Attribute readers, by the kind the provider's description gives. URLs may be relative to the
+// page's address (never to a <base> element, which injected HTML could set): the SDK needs
+// absolute ones.
 const url = (v) => new URL(v, location.href).href;
-const number = (v) => Number(v);
-const flag = (v) => v !== 'false';
+const READ = { text: (v) => v, url, number: (v) => Number(v), flag: (v) => v !== 'false' };
 
-// Per provider: its display name, how it signs in, and attribute -> option.
-const PROVIDERS = {
-  fitrankings: {
-    name: 'FitRankings',
-    flow: 'popup',
-    attributes: { 'client-id': ['clientId', text], 'callback-uri': ['callbackUri', url], 'base-url': ['baseUrl', url], 'timeout-ms': ['timeoutMs', number] },
-  },
-  fitbark: {
-    name: 'FitBark',
-    flow: 'redirect',
-    attributes: {
-      'client-id': ['clientId', text],
-      'redirect-uri': ['redirectUri', url],
-      'token-endpoint': ['tokenEndpoint', url],
-      'base-url': ['baseUrl', url],
-      scope: ['scope', text],
-      pkce: ['pkce', flag],
-    },
-  },
-  perfectgym: {
-    name: 'PerfectGym',
-    flow: 'password',
-    attributes: { 'base-url': ['baseUrl', url] },
-  },
-  openfit: {
-    name: 'OpenFIT',
-    flow: 'password',
-    attributes: {
-      'client-id': ['clientId', text],
-      environment: ['environment', text],
-      'identity-url': ['identityUrl', url],
-      'api-url': ['apiUrl', url],
-      'refresh-skew-seconds': ['refreshSkewSeconds', number],
-    },
-  },
-  fisikal: {
-    name: 'Fisikal',
-    flow: 'password',
-    attributes: { 'base-url': ['baseUrl', url], 'token-endpoint': ['tokenEndpoint', url] },
-  },
-};
-
-const OBSERVED = ['provider', ...new Set(Object.values(PROVIDERS).flatMap((p) => Object.keys(p.attributes)))];
+// The providers as Rust describes them (src/providers): id -> { name, flow, attributes }, where
+// each attribute is { name, option, kind } and an option `a.b` sets `b` inside the object option `a`.
+// Set by define(); nothing here repeats what the SDK knows.
+let PROVIDERS = {};
+let OBSERVED = ['provider'];
 
 // Short messages for the line under the button; the full error travels in the event.
 const MESSAGES = {
@@ -340,16 +301,14 @@ function createButtonClass() {
       try {
         const appSet = { ...defaults[this.provider], ...this.#options };
         const options = { ...appSet };
-        for (const [attribute, [option, read]] of Object.entries(info.attributes)) {
-          if (!this.hasAttribute(attribute)) continue;
-          const inEnvironment = option === 'identityUrl' || option === 'apiUrl' ? appSet.environment : null;
-          if (read === url && (appSet[option] != null || inEnvironment != null)) continue;
-          options[option] = read(this.getAttribute(attribute));
-        }
-        if (options.identityUrl || options.apiUrl) {
-          options.environment = { identityUrl: options.identityUrl, apiUrl: options.apiUrl };
-          delete options.identityUrl;
-          delete options.apiUrl;
+        for (const { name, option, kind } of info.attributes) {
+          if (!this.hasAttribute(name)) continue;
+          const [outer, inner] = option.split('.');
+          // A URL option the app set (or the object it belongs to) is not the page's to change.
+          if (kind === 'url' && appSet[outer] != null) continue;
+          const value = READ[kind](this.getAttribute(name));
+          if (inner === undefined) options[outer] = value;
+          else options[outer] = { ...(typeof options[outer] === 'object' ? options[outer] : {}), [inner]: value };
         }
         this.#client = create(this.provider, options);
         this.#clientFor = this.provider;
@@ -542,11 +501,13 @@ function createButtonClass() {
  * Calling it again does nothing more than merge new `providers` defaults. Throws a
  * `FitConnectError` with code `invalid_config` outside a browser.
  */
-export function define(options, factory) {
+export function define(options, factory, providers) {
   if (typeof window === 'undefined' || typeof customElements === 'undefined' || typeof HTMLElement === 'undefined') {
     throw browserOnly();
   }
   create = factory;
+  PROVIDERS = Object.fromEntries(providers.map((p) => [p.id, p]));
+  OBSERVED = ['provider', ...new Set(providers.flatMap((p) => p.attributes.map((a) => a.name)))];
   for (const [provider, values] of Object.entries(options?.providers ?? {})) {
     defaults[provider] = { ...defaults[provider], ...values };
   }

@@ -1,13 +1,21 @@
 //! Fisikal: a Doorkeeper password grant that needs the client secret, so sign-in and refresh go
 //! through the app's server (`tokenEndpoint`); API calls go to the gym's instance.
 
-use super::{base_url, Config, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use super::AttributeKind::*;
+use super::{base_url, Attribute, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
 use crate::core::options::Reader;
 use crate::core::Result;
 
 /// Fisikal.
 pub const PROVIDER: Provider = Provider {
     id: "fisikal",
+    name: "Fisikal",
+    flow: Flow::Password,
+    attributes: &[
+        Attribute::new("base-url", "baseUrl", Url),
+        Attribute::new("token-endpoint", "tokenEndpoint", Url),
+    ],
+    read,
     default_base_url: None,
     refresh_skew_ms: 30_000,
 };

@@ -2,7 +2,8 @@
 //! the code is exchanged, and tokens refreshed, by the app's server, which adds the client secret.
 //! Tokens live a year and refresh tokens rotate.
 
-use super::{base_url, Config, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use super::AttributeKind::*;
+use super::{base_url, Attribute, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
 use crate::core::callback::Transaction;
 use crate::core::options::Reader;
 use crate::core::query;
@@ -14,6 +15,17 @@ const AUTHORIZE_PATH: &str = "/oauth/authorize";
 /// FitBark.
 pub const PROVIDER: Provider = Provider {
     id: "fitbark",
+    name: "FitBark",
+    flow: Flow::Redirect,
+    attributes: &[
+        Attribute::new("client-id", "clientId", Text),
+        Attribute::new("redirect-uri", "redirectUri", Url),
+        Attribute::new("token-endpoint", "tokenEndpoint", Url),
+        Attribute::new("base-url", "baseUrl", Url),
+        Attribute::new("scope", "scope", Text),
+        Attribute::new("pkce", "pkce", Flag),
+    ],
+    read,
     default_base_url: Some("https://app.fitbark.com"),
     // Tokens live a year; a token that the server already considers expired gets a 401, which
     // leads to a refresh anyway. A margin would only make short-lived tokens refresh on every call.

@@ -1,7 +1,8 @@
 //! FitRankings: sign-in in a 400x600 popup on `/iq/oauth2/`, which redirects to the app's
 //! callback page with the user token and id in the query. No code, no `state`, no refresh.
 
-use super::{base_url, Config, Provider};
+use super::AttributeKind::*;
+use super::{base_url, Attribute, Config, Flow, Provider};
 use crate::core::callback::PopupParams;
 use crate::core::options::Reader;
 use crate::core::query;
@@ -13,6 +14,15 @@ const CALLBACK_PARAM: &str = "callback_uri";
 /// FitRankings.
 pub const PROVIDER: Provider = Provider {
     id: "fitrankings",
+    name: "FitRankings",
+    flow: Flow::Popup,
+    attributes: &[
+        Attribute::new("client-id", "clientId", Text),
+        Attribute::new("callback-uri", "callbackUri", Url),
+        Attribute::new("base-url", "baseUrl", Url),
+        Attribute::new("timeout-ms", "timeoutMs", Number),
+    ],
+    read,
     default_base_url: Some("https://api.fitrankings.com"),
     refresh_skew_ms: 0,
 };

@@ -1,6 +1,9 @@
 //! The five providers: what differs between them, as data (hosts, paths, parameter names, refresh
-//! margins) plus the few functions that turn options into a [`Config`] and build their
-//! requests. Adding a provider means one file here and a class in `lib.rs`.
+//! margins, the options and the connect button's attributes) plus the few functions that turn
+//! options into a [`Config`] and build their requests. Each file describes its provider in a
+//! [`Provider`]; [`ALL`] registers them, and the connect button, the Node entry's check and the
+//! TypeScript provider ids follow it. Adding a provider means one file here, its line in [`ALL`]
+//! and its line in `lib.rs`'s `classes!`.
 
 pub mod fisikal;
 pub mod fitbark;
@@ -15,15 +18,73 @@ use crate::core::options::{self, Options, Reader};
 use crate::core::url::normalize_base_url;
 use crate::core::Result;
 
-/// A provider's description.
-#[derive(Debug)]
+/// A provider's description. What the connect button needs of it (id, name, flow, attributes)
+/// crosses to JavaScript as a plain object.
+#[derive(Serialize)]
 pub struct Provider {
     /// Stable id, used in sessions, storage keys and errors.
     pub id: &'static str,
+    /// The name people know it by.
+    pub name: &'static str,
+    /// How a user signs in.
+    pub flow: Flow,
+    /// The connect button's attributes and the options they set.
+    pub attributes: &'static [Attribute],
     /// API origin used when the options give no `baseUrl` (`None`: one host per customer).
+    #[serde(skip)]
     pub default_base_url: Option<&'static str>,
     /// A token this close to expiry is treated as expired (ms), unless the options say otherwise.
+    #[serde(skip)]
     pub refresh_skew_ms: u64,
+    /// Checks the class's options into its configuration.
+    #[serde(skip)]
+    pub read: fn(Reader) -> Result<Config>,
+}
+
+/// How a user signs in with a provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flow {
+    /// The provider's page in a popup (`connect()`).
+    Popup,
+    /// A redirect to the provider and back (`authorize()`, `completeAuthorization()`).
+    Redirect,
+    /// User name and password (`login()`).
+    Password,
+}
+
+/// One attribute of `<fitconnect-button>`: its name, the option it sets (`a.b` sets `b` inside the
+/// object option `a`), and how its text is read.
+#[derive(Serialize)]
+pub struct Attribute {
+    /// The attribute's name (`client-id`).
+    pub name: &'static str,
+    /// The option it sets (`clientId`, `environment.apiUrl`).
+    pub option: &'static str,
+    /// How the text becomes the option's value.
+    pub kind: AttributeKind,
+}
+
+/// How an attribute's text becomes an option value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttributeKind {
+    /// As it is.
+    Text,
+    /// A URL, resolved against the page's address. URL options the app set in script win over
+    /// the attribute.
+    Url,
+    /// A number.
+    Number,
+    /// `false` is false, anything else true.
+    Flag,
+}
+
+impl Attribute {
+    /// An attribute.
+    pub const fn new(name: &'static str, option: &'static str, kind: AttributeKind) -> Self {
+        Attribute { name, option, kind }
+    }
 }
 
 /// How token requests are sent: a form to the provider's own endpoint, JSON to the app's server
@@ -187,23 +248,53 @@ impl TokenRequest {
     }
 }
 
-/// Every provider id.
-pub const IDS: [&str; 5] = [
-    fitrankings::PROVIDER.id,
-    fitbark::PROVIDER.id,
-    perfectgym::PROVIDER.id,
-    openfit::PROVIDER.id,
-    fisikal::PROVIDER.id,
+/// Every provider: the registration list.
+pub const ALL: [&Provider; 5] = [
+    &fitrankings::PROVIDER,
+    &fitbark::PROVIDER,
+    &perfectgym::PROVIDER,
+    &openfit::PROVIDER,
+    &fisikal::PROVIDER,
 ];
 
 /// The provider id equal to `name`, as a `'static` string.
 pub fn id(name: &str) -> Option<&'static str> {
-    IDS.into_iter().find(|id| *id == name)
+    ALL.into_iter().map(|p| p.id).find(|id| *id == name)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// The TypeScript declarations name the registered providers, in order: `ProviderId` and one
+    /// options type per class.
+    #[test]
+    fn typescript_follows_the_registration() {
+        let declarations = include_str!("../typescript.rs");
+        let ids: Vec<String> = ALL.iter().map(|p| ["\"", p.id, "\""].concat()).collect();
+        let union = ["export type ProviderId = ", &ids.join(" | "), ";"].concat();
+        assert!(declarations.contains(&union), "typescript.rs should declare {union}");
+        let lib = include_str!("../lib.rs");
+        for provider in ALL {
+            assert!(
+                lib.contains(&[", ", provider.id, ", \""].concat()),
+                "lib.rs's classes! registers {}",
+                provider.id
+            );
+        }
+    }
+
+    #[test]
+    fn ids_names_and_attributes_are_unique() {
+        for (i, p) in ALL.iter().enumerate() {
+            assert!(ALL[..i].iter().all(|q| q.id != p.id && q.name != p.name));
+            for (j, a) in p.attributes.iter().enumerate() {
+                assert!(p.attributes[..j].iter().all(|b| b.name != a.name), "{}", a.name);
+            }
+            assert_eq!(id(p.id), Some(p.id));
+        }
+        assert_eq!(id("elsewhere"), None);
+    }
 
     pub fn config(
         provider: &'static str,

@@ -2,7 +2,8 @@
 //! `OpenFitApi offline_access`), rotating single-use refresh tokens, refreshed when about five
 //! minutes of life remain. Production and test hosts are known; others can be given.
 
-use super::{Config, Provider, TokenStyle};
+use super::AttributeKind::*;
+use super::{Attribute, Config, Flow, Provider, TokenStyle};
 use crate::core::error::invalid_config;
 use crate::core::options::Reader;
 use crate::core::url::normalize_base_url;
@@ -14,6 +15,16 @@ const SCOPE: &str = "OpenFitApi offline_access";
 /// OpenFIT.
 pub const PROVIDER: Provider = Provider {
     id: "openfit",
+    name: "OpenFIT",
+    flow: Flow::Password,
+    attributes: &[
+        Attribute::new("client-id", "clientId", Text),
+        Attribute::new("environment", "environment", Text),
+        Attribute::new("identity-url", "environment.identityUrl", Url),
+        Attribute::new("api-url", "environment.apiUrl", Url),
+        Attribute::new("refresh-skew-seconds", "refreshSkewSeconds", Number),
+    ],
+    read,
     default_base_url: Some(PRODUCTION.1),
     refresh_skew_ms: 300_000,
 };

@@ -2,7 +2,8 @@
 //! No refresh token is issued: an expired session is over. (API v2 needs the client secret on
 //! every request, so it is the broker's.)
 
-use super::{base_url, Config, Provider, TokenRequest, TokenStyle};
+use super::AttributeKind::*;
+use super::{base_url, Attribute, Config, Flow, Provider, TokenRequest, TokenStyle};
 use crate::core::options::Reader;
 use crate::core::Result;
 
@@ -11,6 +12,10 @@ const TOKEN_PATH: &str = "/Api/oauth/authorize";
 /// PerfectGym.
 pub const PROVIDER: Provider = Provider {
     id: "perfectgym",
+    name: "PerfectGym",
+    flow: Flow::Password,
+    attributes: &[Attribute::new("base-url", "baseUrl", Url)],
+    read,
     default_base_url: None,
     refresh_skew_ms: 0,
 };

@@ -9,6 +9,7 @@ pub mod http;
 pub mod json;
 pub mod locks;
 pub mod popup;
+pub mod promise;
 pub mod storage;
 
 use wasm_bindgen::JsCast;

@@ -1,0 +1,234 @@
+//! What every provider class shares: its configuration, its session (bound to what issued it),
+//! Bearer fetches with refresh on expiry and on a 401, and token requests. The session store,
+//! the refresh protocol and the reading of JavaScript options have modules of their own.
+
+mod options;
+mod refresh;
+mod store;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::Url;
+
+use crate::core::challenge::{self, Reaction};
+use crate::core::error::invalid_config;
+use crate::core::session::{read_token_response, Binding, Session, TokenResponse};
+use crate::core::url::check_endpoint;
+use crate::core::{Error, ErrorCode};
+use crate::providers::{self, Config, TokenRequest};
+use crate::web::{self, http, json};
+
+pub use store::session_object;
+
+/// A provider client: one per class instance; instances configured alike (the same
+/// [`Binding`]) share the session.
+#[derive(Clone)]
+pub struct Client {
+    config: Rc<Config>,
+    binding: Rc<Binding>,
+    /// The API base URL with a trailing slash, what request paths resolve against.
+    api_base: Rc<str>,
+    api_origin: Rc<str>,
+}
+
+impl Client {
+    /// Checks `options` with the provider's `read` and prepares the client.
+    pub fn new(
+        provider: &'static str,
+        options: &JsValue,
+        read: fn(crate::core::options::Reader) -> crate::core::Result<Config>,
+    ) -> Result<Client, Error> {
+        let window = web::window().map_err(|e| e.for_provider(provider))?;
+        let options = options::read_options(options, 1);
+        let mut config = providers::configure(provider, options.as_ref(), read)?;
+        // A relative token endpoint (`/broker/...`) is the app's own server: resolved now.
+        if let Some(url) = &config.token_url {
+            let page = window.location().href().unwrap_or_default();
+            let resolved = Url::new_with_base(url, &page).map_err(|_| {
+                invalid_config("the token endpoint is not a valid URL").for_provider(provider)
+            })?;
+            // Passwords and refresh tokens go there: the base-URL rule applies.
+            check_endpoint("tokenEndpoint", &resolved.href())
+                .map_err(|e| e.for_provider(provider))?;
+            config.token_url = Some(resolved.href());
+        }
+        let api_origin = Url::new(&config.base_url)
+            .map_err(|_| invalid_config("baseUrl is not a valid URL").for_provider(provider))?
+            .origin();
+        let binding = Binding::new(
+            provider,
+            &api_origin,
+            config.token_url.as_deref().unwrap_or_default(),
+            &config.client_id,
+        );
+        refresh::listen_for_rotations();
+        Ok(Client {
+            binding: Rc::new(binding),
+            api_base: [config.base_url.as_str(), "/"].concat().into(),
+            config: Rc::new(config),
+            api_origin: api_origin.into(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The provider id.
+    pub fn provider(&self) -> &'static str {
+        self.config.provider
+    }
+
+    /// What the session is bound to: its storage keys.
+    pub fn binding(&self) -> &Binding {
+        &self.binding
+    }
+
+    /// Where the session and a pending sign-in are stored, as `{ session, transaction }`.
+    pub fn storage_keys(&self) -> JsValue {
+        let keys = js_sys::Object::new();
+        for (name, key) in [
+            ("session", self.binding.session_key()),
+            ("transaction", self.binding.transaction_key()),
+        ] {
+            let _ = js_sys::Reflect::set(&keys, &name.into(), &key.into());
+        }
+        keys.into()
+    }
+
+    /// `e` as the `FitConnectError` to throw, naming this client's provider.
+    pub fn to_js(&self, e: Error) -> JsValue {
+        web::error::to_js(e.for_provider(self.provider()))
+    }
+
+    /// The configuration as a plain object (`_config`).
+    pub fn config_object(&self) -> JsValue {
+        json::to_object(&*self.config)
+    }
+
+    /// The current session, if any.
+    pub fn session(&self) -> Option<Session> {
+        store::load(self.provider(), &self.binding)
+    }
+
+    /// Forgets the session and tells the subscribers.
+    pub fn disconnect(&self) {
+        store::clear(&self.binding);
+    }
+
+    /// Calls `callback(session | null)` on every change; answers the unsubscribe function.
+    pub fn on_session_change(&self, callback: JsValue) -> Result<js_sys::Function, Error> {
+        let callback: js_sys::Function = callback.dyn_into().map_err(|_| {
+            invalid_config("onSessionChange takes a function").for_provider(self.provider())
+        })?;
+        Ok(store::subscribe(&self.binding, callback))
+    }
+
+    pub(crate) fn current(&self) -> Result<Session, Error> {
+        self.session().ok_or_else(|| {
+            Error::new(ErrorCode::NotConnected, "Not connected to this provider")
+                .for_provider(self.provider())
+        })
+    }
+
+    pub(crate) fn can_refresh(&self, session: &Session) -> bool {
+        self.config.token_url.is_some() && session.refresh_token.is_some()
+    }
+
+    /// `fetch` to the provider's API with the user's Bearer token. Relative paths resolve against
+    /// the API base URL; any other origin is refused before anything is sent. An expiring token is
+    /// refreshed first where the provider issues refresh tokens, and a 401 answer then leads to
+    /// one refresh and one retry (RFC 6750 §3.1).
+    pub async fn fetch(
+        self,
+        path_or_url: JsValue,
+        init: Option<JsValue>,
+    ) -> Result<web_sys::Response, Error> {
+        let provider = self.provider();
+        let path = path_or_url.as_string().ok_or_else(|| {
+            invalid_config("fetch takes a path or a URL string").for_provider(provider)
+        })?;
+        let url = Url::new_with_base(&path, &self.api_base)
+            .map_err(|_| invalid_config("the request URL is not valid").for_provider(provider))?;
+        // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
+        if url.origin() != *self.api_origin {
+            return Err(
+                invalid_config("Refusing to send the provider's token to another origin")
+                    .for_provider(provider),
+            );
+        }
+        let mut session = self.current()?;
+        if session.expires_within(web::now_ms(), self.config.skew_ms) {
+            if !self.can_refresh(&session) {
+                store::clear(&self.binding);
+                return Err(Error::new(ErrorCode::NotConnected, "The session expired")
+                    .for_provider(provider));
+            }
+            self.refresh().await?;
+            session = self.current()?;
+        }
+        let request = http::request(&url.href(), init.as_ref(), provider)?;
+        // Copied before sending: the body of a sent request cannot be read again.
+        let retry = self
+            .can_refresh(&session)
+            .then(|| web_sys::Request::clone(&request).ok())
+            .flatten();
+        http::authorize(&request, session.access_token.expose(), provider)?;
+        let response = http::send(request, provider).await?;
+        let status = response.status();
+        if status != 401 && status != 403 {
+            return Ok(response);
+        }
+        let header = response.headers().get("WWW-Authenticate").ok().flatten();
+        match challenge::react(status, header.as_deref()) {
+            Reaction::Fail(e) => Err(e.for_provider(provider)),
+            Reaction::Return => Ok(response),
+            Reaction::RefreshAndRetry => {
+                let Some(retry) = retry else {
+                    return Ok(response);
+                };
+                // Another call may have refreshed while this one was in flight.
+                if self.current()?.access_token == session.access_token {
+                    self.refresh().await?;
+                }
+                http::authorize(&retry, self.current()?.access_token.expose(), provider)?;
+                http::send(retry, provider).await
+            }
+        }
+    }
+
+    pub(crate) async fn token_request(
+        &self,
+        request: &TokenRequest,
+    ) -> Result<TokenResponse, Error> {
+        let provider = self.provider();
+        let (Some(url), Some(style)) = (&self.config.token_url, self.config.token_style) else {
+            return Err(
+                invalid_config("This provider has no token endpoint").for_provider(provider)
+            );
+        };
+        let (status, fields) = http::post_token(url, style, request, provider).await?;
+        read_token_response(status, fields.as_ref(), web::now_ms())
+            .map_err(|e| e.for_provider(provider))
+    }
+
+    /// Obtains a session with a token request (code exchange or password grant), stores it and
+    /// answers it as a plain object.
+    pub async fn sign_in(self, request: TokenRequest) -> Result<JsValue, Error> {
+        let tokens = self.token_request(&request).await?;
+        drop(request);
+        self.store(Session::from_token_response(
+            self.provider(),
+            tokens,
+            None,
+            None,
+        ))
+    }
+
+    /// Stores a session and answers it as a plain object.
+    pub fn store(&self, session: Session) -> Result<JsValue, Error> {
+        store::save(self.provider(), &self.binding, session).map(|(_, object)| object)
+    }
+}
