@@ -8,8 +8,6 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -22,7 +20,7 @@ use serde_json::{json, Map, Value};
 use super::auth::BearerRejection;
 use super::cors::{open_cors, with_cors};
 use super::tokens::{lock, TokenStore};
-use crate::http_util::{json_response, no_store, read_body};
+use crate::http_util::{json_response, no_store, BodyBytes};
 
 /// Setting names defined by the shared contract. A provider that has no use for one of them
 /// accepts and ignores it, so a test can send the same settings object to every origin.
@@ -190,12 +188,8 @@ async fn settings<P: Provider>(State(p): State<Arc<P>>) -> Response {
 
 async fn update_settings<P: Provider>(
     State(p): State<Arc<P>>,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let patch: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
     } else {

@@ -34,7 +34,7 @@ use super::pages::{
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
 use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
 use super::BODY_LIMIT;
-use crate::http_util::{json_response, no_store, query_map, read_body, request_params};
+use crate::http_util::{json_response, no_store, query_map, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
 pub const CLIENT_SECRET: &str = "fitbark-demo-secret";
@@ -451,12 +451,8 @@ async fn authorize_page(State(fb): State<Arc<FitBark>>, RawQuery(query): RawQuer
 
 async fn authorize_decision(
     State(fb): State<Arc<FitBark>>,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let params: HashMap<String, String> = form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -602,12 +598,8 @@ async fn replace_redirect_urls(
     State(fb): State<Arc<FitBark>>,
     _: AppToken,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let params = match request_params(&headers, None, &body) {
         Ok(params) => params,
         Err(message) => return api_error(StatusCode::BAD_REQUEST, &message),
@@ -721,12 +713,8 @@ struct SeriesParams {
 async fn activity_series(
     User(user_id): User,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -26,7 +26,7 @@ use super::pages::{
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
 use super::tokens::lock;
 use super::BODY_LIMIT;
-use crate::http_util::{json_response, no_store, query_map, read_body, request_params};
+use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
 pub const CLIENT_SECRET: &str = "fitrankings-demo-secret";
@@ -243,12 +243,8 @@ can be connected on the real service.</p>
 
 async fn consent_decision(
     State(fr): State<Arc<FitRankings>>,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let form: HashMap<String, String> = form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -304,12 +300,8 @@ async fn issue_token(
     State(fr): State<Arc<FitRankings>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let params = match request_params(&headers, query.as_deref(), &body) {
         Ok(params) => params,
         Err(message) => return detail(StatusCode::BAD_REQUEST, &message),

@@ -29,7 +29,7 @@ use super::odata::{Field, Kind, Query};
 use super::sample_data::mix;
 use super::tokens::{lock, now_secs};
 use super::BODY_LIMIT;
-use crate::http_util::{json_response, no_store, query_map, read_body, request_params};
+use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const USERNAME: &str = "member@perfectgym.test";
 pub const PASSWORD: &str = "gym-member-pass";
@@ -221,14 +221,10 @@ async fn not_found(uri: Uri) -> Response {
 async fn authorize(
     State(pg): State<Arc<PerfectGym>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
     let error =
         |e: OAuthError, description: &str| e.response(StatusCode::BAD_REQUEST, Some(description));
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let Some(params) = TokenParams::parse_form(&headers, &body) else {
         return error(
             OAuthError::InvalidRequest,
@@ -591,14 +587,7 @@ struct BookClass {
     comments: Option<String>,
 }
 
-async fn v2_book(
-    State(pg): State<Arc<PerfectGym>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+async fn v2_book(State(pg): State<Arc<PerfectGym>>, BodyBytes(body): BodyBytes) -> Response {
     let request: BookClass = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => {
