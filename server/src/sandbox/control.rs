@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::auth::BearerRejection;
@@ -122,6 +122,14 @@ impl<S: Clone + Serialize + DeserializeOwned> Settings<S> {
         *current = updated.clone();
         Ok(updated)
     }
+}
+
+/// The settings of a sandbox whose only adjustable behaviour is its access token lifetime.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TtlSettings {
+    /// Lifetime of access tokens issued from now on.
+    pub access_token_ttl_seconds: u64,
 }
 
 /// The state every sandbox keeps in the same shape.

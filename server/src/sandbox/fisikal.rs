@@ -12,11 +12,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider};
+use super::control::{control_routes, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
 use super::oauth::{doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal, OAuthError};
@@ -37,12 +36,8 @@ const MAX_PAGE: usize = 100;
 /// Occurrences shown: today and the next six days.
 const SCHEDULE_DAYS: i64 = 7;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    /// Lifetime of access tokens issued from now on.
-    pub access_token_ttl_seconds: u64,
-}
+/// Only the access token lifetime is adjustable.
+pub type Settings = TtlSettings;
 
 pub struct Fisikal {
     /// Access tokens carry the user id.

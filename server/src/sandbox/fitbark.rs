@@ -29,7 +29,7 @@ use super::oauth::{
     OAuthError,
 };
 use super::pages::{
-    append_query, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
+    append_query, error_page, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
 };
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
 use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
@@ -340,12 +340,7 @@ async fn authorize_coop(State(fb): State<Arc<FitBark>>, request: Request, next: 
 }
 
 fn authorize_error_page(message: &str) -> Response {
-    html_page(
-        StatusCode::BAD_REQUEST,
-        BRAND,
-        "An error has occurred",
-        &format!("<p>{}</p>", escape_html(message)),
-    )
+    error_page(BRAND, "An error has occurred", message)
 }
 
 /// Checks an authorisation request the way Doorkeeper orders it: client and redirect URI
@@ -453,9 +448,7 @@ async fn authorize_decision(
     State(fb): State<Arc<FitBark>>,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let params: HashMap<String, String> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let params: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let request = match validate_authorization(&fb, &params) {
         Ok(request) => request,
         Err(response) => return response,

@@ -21,7 +21,7 @@ use super::control::{control_routes, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::oauth::secrets_equal;
 use super::pages::{
-    append_query, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
+    self, append_query, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
 };
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
 use super::tokens::lock;
@@ -183,12 +183,7 @@ async fn consent_coop(
 }
 
 fn error_page(message: &str) -> Response {
-    html_page(
-        StatusCode::BAD_REQUEST,
-        BRAND,
-        "Cannot connect",
-        &format!("<p>{}</p>", escape_html(message)),
-    )
+    pages::error_page(BRAND, "Cannot connect", message)
 }
 
 async fn consent_page(State(fr): State<Arc<FitRankings>>, RawQuery(query): RawQuery) -> Response {
@@ -245,9 +240,7 @@ async fn consent_decision(
     State(fr): State<Arc<FitRankings>>,
     BodyBytes(body): BodyBytes,
 ) -> Response {
-    let form: HashMap<String, String> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     if field("client_id") != CLIENT_ID {
         return error_page("Unknown application (client_id).");

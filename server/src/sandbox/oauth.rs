@@ -131,13 +131,7 @@ impl TokenParams {
 
     /// Form-encoded body only, as ASP.NET token endpoints require.
     pub fn parse_form(headers: &HeaderMap, body: &[u8]) -> Option<Self> {
-        is_form(headers).then(|| {
-            TokenParams(
-                form_urlencoded::parse(body)
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect(),
-            )
-        })
+        is_form(headers).then(|| TokenParams(form_urlencoded::parse(body).into_owned().collect()))
     }
 
     /// A parameter, with an empty value treated as missing.
@@ -218,11 +212,11 @@ pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
         .ok()?;
     let decoded = String::from_utf8(decoded).ok()?;
     let (id, secret) = decoded.split_once(':')?;
-    let id: String = form_urlencoded::parse(format!("a={id}").as_bytes())
-        .map(|(_, v)| v.into_owned())
-        .next()?;
-    let secret: String = form_urlencoded::parse(format!("a={secret}").as_bytes())
-        .map(|(_, v)| v.into_owned())
-        .next()?;
-    Some((id, secret))
+    // Each part is form-encoded (RFC 6749 §2.3.1, appendix B).
+    let decode = |part: &str| {
+        form_urlencoded::parse(format!("a={part}").as_bytes())
+            .map(|(_, v)| v.into_owned())
+            .next()
+    };
+    Some((decode(id)?, decode(secret)?))
 }

@@ -91,6 +91,16 @@ pub fn hidden_inputs(pairs: &[(&str, &str)]) -> String {
         .collect()
 }
 
+/// A 400 page saying `message` (escaped here) under `heading`.
+pub fn error_page(brand: &str, heading: &str, message: &str) -> Response {
+    html_page(
+        StatusCode::BAD_REQUEST,
+        brand,
+        heading,
+        &format!("<p>{}</p>", escape_html(message)),
+    )
+}
+
 /// A small self-contained page: `brand` in the title and header, a visible sandbox banner.
 /// `body` is trusted HTML; callers escape what came from the request.
 pub fn html_page(status: StatusCode, brand: &str, heading: &str, body: &str) -> Response {

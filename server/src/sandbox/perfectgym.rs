@@ -17,11 +17,11 @@ use axum::middleware::{from_fn, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider};
+use super::control::{control_routes, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
 use super::oauth::{secrets_equal, OAuthError, TokenParams};
@@ -53,12 +53,8 @@ const SCHEDULE_DAYS_BACK: i64 = 28;
 const SANDBOX_MEMBER_ID: u64 = 1;
 const MAX_BOOKINGS: usize = 10_000;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    /// Lifetime of tokens issued from now on.
-    pub access_token_ttl_seconds: u64,
-}
+/// Only the access token lifetime is adjustable.
+pub type Settings = TtlSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Booking {
