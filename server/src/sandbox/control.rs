@@ -1,6 +1,7 @@
 //! What every sandbox keeps in the same shape and the test-control endpoints built on it:
-//! grant [`Counters`], adjustable [`Settings`], their [`Core`] (with the access tokens), the
-//! [`Provider`] trait each sandbox implements, and [`control_routes`] (`/__sandbox/*`).
+//! grant [`Counters`], adjustable [`Settings`] (the simplest of them [`TtlSettings`]), their
+//! [`Core`] (with the access tokens), the [`Provider`] trait each sandbox implements, and
+//! [`control_routes`] (`/__sandbox/*`).
 //!
 //! A provider module implements [`Provider`] and merges [`control_routes`] into its router;
 //! everything test-facing then works the same on every origin.
