@@ -55,6 +55,7 @@ pub fn with_cors<S: Clone + Send + Sync + 'static>(
     router.layer(cors).layer(from_fn(as_sandboxes_answer))
 }
 
+/// Preflights `204 No Content`; the exposed header spelled `WWW-Authenticate`.
 async fn as_sandboxes_answer(request: Request, next: Next) -> Response {
     let preflight = request.method() == Method::OPTIONS;
     let mut response = next.run(request).await;
@@ -62,11 +63,82 @@ async fn as_sandboxes_answer(request: Request, next: Next) -> Response {
         *response.status_mut() = StatusCode::NO_CONTENT;
     }
     let headers = response.headers_mut();
-    if headers.contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS) {
+    let exposed = headers.get(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    if exposed.is_some_and(|v| v == "www-authenticate") {
         headers.insert(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
             HeaderValue::from_static("WWW-Authenticate"),
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    async fn answer(cors: CorsLayer, method: Method, origin: &str) -> Response {
+        let router = with_cors(Router::new().route("/", get(|| async { "ok" })), cors);
+        let request = Request::builder()
+            .method(method)
+            .uri("/")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .body(Body::empty())
+            .unwrap();
+        router.oneshot(request).await.unwrap()
+    }
+
+    fn header_of(response: &Response, name: HeaderName) -> Option<&str> {
+        response.headers().get(name).map(|v| v.to_str().unwrap())
+    }
+
+    #[tokio::test]
+    async fn open_cors_answers_every_origin() {
+        let preflight = answer(open_cors(), Method::OPTIONS, "http://a.test").await;
+        assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+        let allowed = |name| header_of(&preflight, name);
+        assert_eq!(allowed(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
+        assert_eq!(
+            allowed(header::ACCESS_CONTROL_ALLOW_METHODS),
+            Some("GET,POST,OPTIONS")
+        );
+        assert_eq!(
+            allowed(header::ACCESS_CONTROL_ALLOW_HEADERS),
+            Some("authorization,content-type")
+        );
+        assert_eq!(allowed(header::ACCESS_CONTROL_MAX_AGE), Some("600"));
+        assert_eq!(allowed(header::VARY), None);
+
+        let get = answer(open_cors(), Method::GET, "http://a.test").await;
+        assert_eq!(get.status(), StatusCode::OK);
+        assert_eq!(
+            header_of(&get, header::ACCESS_CONTROL_EXPOSE_HEADERS),
+            Some("WWW-Authenticate")
+        );
+    }
+
+    #[tokio::test]
+    async fn registered_cors_answers_registered_origins_only() {
+        let cors = || registered_cors(|origin| origin == "http://app.test");
+        let allowed = answer(cors(), Method::OPTIONS, "http://app.test").await;
+        assert_eq!(allowed.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            header_of(&allowed, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Some("http://app.test")
+        );
+        assert_eq!(header_of(&allowed, header::VARY), Some("origin"));
+        for method in [Method::OPTIONS, Method::GET] {
+            let refused = answer(cors(), method, "http://evil.test").await;
+            assert_eq!(
+                header_of(&refused, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                None
+            );
+            assert_eq!(header_of(&refused, header::VARY), Some("origin"));
+        }
+    }
 }
