@@ -54,7 +54,8 @@ pub fn format_timestamp(secs: i64) -> String {
 }
 
 /// Seconds since the epoch for `YYYY-MM-DDTHH:MM:SS`, optionally with fractional seconds and
-/// then `Z` or a `+hh:mm` / `-hh:mm` offset (none means UTC).
+/// then `Z` or a `+hh:mm` / `-hh:mm` offset (none means UTC). Every field is unsigned digits
+/// in its range: no leap second `:60`, no offset of 24 hours or more.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
     // The zone starts after the seconds (19 characters) and their fraction, if any.
     let fraction = text
@@ -109,6 +110,9 @@ mod tests {
             "2014-12-24T2x:07:24Z",
             "2014-12-24T20:07:24.Z",
             "2014-12-24T20:07:24+0100",
+            "2014-12-24T20:07:60Z",
+            "2014-12-24T20:07:24+24:00",
+            "+014-12-24T20:07:24Z",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
