@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -34,6 +35,18 @@ pub fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response>
             json!({ "error": "invalid_request", "error_description": rejection.body_text() }),
         )
     })
+}
+
+/// A handler argument: the request body, or [`read_body`]'s JSON error (such as a 413 for a
+/// body over the size limit) without running the handler.
+pub struct BodyBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BodyBytes {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        read_body(Bytes::from_request(request, state).await).map(BodyBytes)
+    }
 }
 
 /// Query string to a map; for a repeated name the first value wins.

@@ -9,19 +9,20 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::from_fn;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::common::{
-    control_routes, doorkeeper_challenge, doorkeeper_token_request, format_timestamp,
-    json_response, no_store, now_secs, open_cors, query_map, secrets_equal, Core, OAuthError,
-    Provider, RefreshTokens, BODY_LIMIT,
-};
+use super::auth::{Bearer, BearerRejection};
+use super::control::{control_routes, Core, Provider, TtlSettings};
+use super::cors::{open_cors, with_cors};
+use super::dates::format_timestamp;
+use super::oauth::{doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal, OAuthError};
 use super::sample_data::mix;
+use super::tokens::{now_secs, RefreshTokens};
+use super::BODY_LIMIT;
+use crate::http_util::{json_response, no_store, query_map};
 
 pub const CLIENT_ID: &str = "fisikal-demo";
 pub const CLIENT_SECRET: &str = "fisikal-demo-secret";
@@ -35,12 +36,8 @@ const MAX_PAGE: usize = 100;
 /// Occurrences shown: today and the next six days.
 const SCHEDULE_DAYS: i64 = 7;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    /// Lifetime of access tokens issued from now on.
-    pub access_token_ttl_seconds: u64,
-}
+/// Only the access token lifetime is adjustable.
+pub type Settings = TtlSettings;
 
 pub struct Fisikal {
     /// Access tokens carry the user id.
@@ -76,19 +73,6 @@ impl Fisikal {
         body["created_at"] = json!(now_secs());
         no_store(Json(body))
     }
-
-    fn authenticate(&self, headers: &HeaderMap) -> Result<u64, Response> {
-        self.core
-            .bearer_grant(headers)
-            .map(|(user, _)| user)
-            .map_err(|rejection| {
-                doorkeeper_challenge(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_token",
-                    rejection.description(),
-                )
-            })
-    }
 }
 
 impl Provider for Fisikal {
@@ -98,14 +82,18 @@ impl Provider for Fisikal {
     fn core(&self) -> &Core<Settings, u64> {
         &self.core
     }
+
+    fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
+        doorkeeper_invalid_token(rejection)
+    }
 }
 
 pub fn app(state: Arc<Fisikal>) -> Router {
     let api = Router::new()
         .route("/api/unified/clubs/locations", get(locations))
         .route("/api/unified/clubs/locations/{id}", get(location))
-        .route("/api/web/schedule/occurrences", get(occurrences))
-        .layer(from_fn(open_cors));
+        .route("/api/web/schedule/occurrences", get(occurrences));
+    let api = with_cors(api, open_cors());
     Router::new()
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
@@ -239,14 +227,7 @@ fn location_json(l: &Location) -> Value {
 }
 
 /// `start` and `count` page the list; `count` in the answer is the total.
-async fn locations(
-    State(fk): State<Arc<Fisikal>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(response) = fk.authenticate(&headers) {
-        return response;
-    }
+async fn locations(_: Bearer<u64>, RawQuery(query): RawQuery) -> Response {
     let params = query_map(query.as_deref());
     let number = |name: &str, default: usize| -> Result<usize, Response> {
         match params.get(name) {
@@ -272,14 +253,7 @@ async fn locations(
     no_store(Json(json!({ "locations": page, "count": LOCATIONS.len() })))
 }
 
-async fn location(
-    State(fk): State<Arc<Fisikal>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(response) = fk.authenticate(&headers) {
-        return response;
-    }
+async fn location(Path(id): Path<String>, _: Bearer<u64>) -> Response {
     match LOCATIONS.iter().find(|l| l.id.to_string() == id) {
         Some(l) => no_store(Json(json!({ "location": location_json(l) }))),
         None => not_found(),
@@ -287,14 +261,7 @@ async fn location(
 }
 
 /// This week's sessions, the same all day; `location_id` narrows them to one location.
-async fn occurrences(
-    State(fk): State<Arc<Fisikal>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
-    if let Err(response) = fk.authenticate(&headers) {
-        return response;
-    }
+async fn occurrences(_: Bearer<u64>, RawQuery(query): RawQuery) -> Response {
     let params = query_map(query.as_deref());
     let only = params.get("location_id").map(String::as_str);
     let now = now_secs() as i64;

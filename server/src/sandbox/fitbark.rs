@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -18,14 +19,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::common::{
-    append_query, control_routes, doorkeeper_challenge, doorkeeper_token_request, escape_html,
-    found, hidden_inputs, html_page, is_http_url, json_response, lock, no_store, now_secs,
-    open_cors, parse_date, query_map, read_body, request_params, secrets_equal, with_coop, Core,
-    OAuthError, Provider, RefreshTokens, TokenStore, BODY_LIMIT,
-};
+use super::auth::{Bearer, BearerRejection};
+use super::control::{control_routes, Core, Provider};
+use super::cors::{open_cors, with_cors};
+use super::dates::parse_date;
 use super::fitbark_data::{dog_json, series_records};
+use super::oauth::{
+    doorkeeper_challenge, doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal,
+    OAuthError,
+};
+use super::pages::{
+    append_query, error_page, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
+};
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
+use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
+use super::BODY_LIMIT;
+use crate::http_util::{json_response, no_store, query_map, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
 pub const CLIENT_SECRET: &str = "fitbark-demo-secret";
@@ -173,32 +182,6 @@ impl FitBark {
         body["created_at"] = json!(created_at);
         no_store(Json(body))
     }
-
-    fn authenticate(&self, headers: &HeaderMap) -> Result<AccessGrant, Response> {
-        self.authenticate_with_expiry(headers)
-            .map(|(grant, _)| grant)
-    }
-
-    /// The grant behind the bearer token and its remaining lifetime in seconds.
-    fn authenticate_with_expiry(
-        &self,
-        headers: &HeaderMap,
-    ) -> Result<(AccessGrant, Option<u64>), Response> {
-        self.core
-            .bearer_grant(headers)
-            .map_err(|rejection| invalid_token(rejection.description()))
-    }
-
-    /// Endpoints about a user need a user token; an app token has no resource owner.
-    fn authenticate_user(&self, headers: &HeaderMap) -> Result<u64, Response> {
-        match self.authenticate(headers)? {
-            AccessGrant {
-                owner: Owner::User(id),
-                ..
-            } => Ok(id),
-            _ => Err(insufficient_scope()),
-        }
-    }
 }
 
 impl Provider for FitBark {
@@ -213,6 +196,43 @@ impl Provider for FitBark {
     fn reset_extra(&self) {
         *lock(&self.redirect_uris) = self.default_redirect_uris.clone();
     }
+
+    fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
+        doorkeeper_invalid_token(rejection)
+    }
+}
+
+/// A handler argument: the user behind a user token. Endpoints about a user need one; an app
+/// token has no resource owner (403 `insufficient_scope`).
+struct User(u64);
+
+impl FromRequestParts<Arc<FitBark>> for User {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, fb: &Arc<FitBark>) -> Result<Self, Response> {
+        let Bearer(grant, _) = Bearer::<AccessGrant>::from_request_parts(parts, fb).await?;
+        match grant.owner {
+            Owner::User(id) => Ok(User(id)),
+            Owner::App => Err(insufficient_scope()),
+        }
+    }
+}
+
+/// A handler argument: an app (client_credentials) token with the app scope, which the
+/// redirect URI registration needs; any other valid token gets 403 `insufficient_scope`.
+struct AppToken;
+
+impl FromRequestParts<Arc<FitBark>> for AppToken {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, fb: &Arc<FitBark>) -> Result<Self, Response> {
+        let Bearer(grant, _) = Bearer::<AccessGrant>::from_request_parts(parts, fb).await?;
+        if grant.owner == Owner::App && grant.scope == APP_SCOPE {
+            Ok(AppToken)
+        } else {
+            Err(insufficient_scope())
+        }
+    }
 }
 
 pub fn app(state: Arc<FitBark>) -> Router {
@@ -226,8 +246,8 @@ pub fn app(state: Arc<FitBark>) -> Router {
         .route(
             "/api/v2/redirect_urls",
             get(redirect_urls).post(replace_redirect_urls),
-        )
-        .layer(from_fn(open_cors));
+        );
+    let api = with_cors(api, open_cors());
     Router::new()
         .route(
             "/oauth/authorize",
@@ -250,10 +270,6 @@ async fn not_found() -> Response {
 
 fn api_error(status: StatusCode, message: &str) -> Response {
     json_response(status, json!({ "error": message }))
-}
-
-fn invalid_token(description: &str) -> Response {
-    doorkeeper_challenge(StatusCode::UNAUTHORIZED, "invalid_token", description)
 }
 
 fn insufficient_scope() -> Response {
@@ -324,12 +340,7 @@ async fn authorize_coop(State(fb): State<Arc<FitBark>>, request: Request, next: 
 }
 
 fn authorize_error_page(message: &str) -> Response {
-    html_page(
-        StatusCode::BAD_REQUEST,
-        BRAND,
-        "An error has occurred",
-        &format!("<p>{}</p>", escape_html(message)),
-    )
+    error_page(BRAND, "An error has occurred", message)
 }
 
 /// Checks an authorisation request the way Doorkeeper orders it: client and redirect URI
@@ -435,15 +446,9 @@ async fn authorize_page(State(fb): State<Arc<FitBark>>, RawQuery(query): RawQuer
 
 async fn authorize_decision(
     State(fb): State<Arc<FitBark>>,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let params: HashMap<String, String> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let params: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let request = match validate_authorization(&fb, &params) {
         Ok(request) => request,
         Err(response) => return response,
@@ -555,11 +560,7 @@ async fn token(
     }
 }
 
-async fn token_info(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
-    let (grant, expires_in) = match fb.authenticate_with_expiry(&headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+async fn token_info(Bearer(grant, expires_in): Bearer<AccessGrant>) -> Response {
     let owner = match grant.owner {
         Owner::User(id) => json!(id.to_string()),
         Owner::App => Value::Null,
@@ -577,41 +578,21 @@ async fn token_info(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Respo
 // Redirect URI registration (app token)
 // ---------------------------------------------------------------------------------------------
 
-fn authenticate_app(fb: &FitBark, headers: &HeaderMap) -> Result<(), Response> {
-    match fb.authenticate(headers)? {
-        AccessGrant {
-            owner: Owner::App,
-            scope,
-            ..
-        } if scope == APP_SCOPE => Ok(()),
-        _ => Err(insufficient_scope()),
-    }
-}
-
 fn redirect_urls_body(uris: &[String]) -> Response {
     no_store(Json(json!({ "redirect_uri": uris.join("\r") })))
 }
 
-async fn redirect_urls(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
-    if let Err(response) = authenticate_app(&fb, &headers) {
-        return response;
-    }
+async fn redirect_urls(State(fb): State<Arc<FitBark>>, _: AppToken) -> Response {
     let uris = lock(&fb.redirect_uris).clone();
     redirect_urls_body(&uris)
 }
 
 async fn replace_redirect_urls(
     State(fb): State<Arc<FitBark>>,
+    _: AppToken,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    if let Err(response) = authenticate_app(&fb, &headers) {
-        return response;
-    }
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let params = match request_params(&headers, None, &body) {
         Ok(params) => params,
         Err(message) => return api_error(StatusCode::BAD_REQUEST, &message),
@@ -657,10 +638,7 @@ fn relation_for(user_id: u64, slug: &str) -> Option<(&'static FbRelation, &'stat
     Some((relation, dog))
 }
 
-async fn user(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
-    if let Err(response) = fb.authenticate_user(&headers) {
-        return response;
-    }
+async fn user(_: User) -> Response {
     let u = &FB_USER;
     no_store(Json(json!({
         "user": {
@@ -674,11 +652,7 @@ async fn user(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
     })))
 }
 
-async fn dog_relations(State(fb): State<Arc<FitBark>>, headers: HeaderMap) -> Response {
-    let user_id = match fb.authenticate_user(&headers) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+async fn dog_relations(User(user_id): User) -> Response {
     let now = now_secs() as i64;
     let list: Vec<Value> = FB_RELATIONS
         .iter()
@@ -702,29 +676,15 @@ fn dog_of(user_id: u64, slug: &str) -> Result<(&'static FbRelation, &'static FbD
     relation_for(user_id, slug).ok_or_else(|| api_error(StatusCode::NOT_FOUND, "Dog not found"))
 }
 
-async fn dog(
-    State(fb): State<Arc<FitBark>>,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-) -> Response {
-    match fb
-        .authenticate_user(&headers)
-        .and_then(|user_id| dog_of(user_id, &slug))
-    {
+async fn dog(Path(slug): Path<String>, User(user_id): User) -> Response {
+    match dog_of(user_id, &slug) {
         Ok((_, dog)) => no_store(Json(json!({ "dog": dog_json(dog, now_secs() as i64) }))),
         Err(response) => response,
     }
 }
 
-async fn dog_picture(
-    State(fb): State<Arc<FitBark>>,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-) -> Response {
-    match fb
-        .authenticate_user(&headers)
-        .and_then(|user_id| dog_of(user_id, &slug))
-    {
+async fn dog_picture(Path(slug): Path<String>, User(user_id): User) -> Response {
+    match dog_of(user_id, &slug) {
         Ok(_) => Json(json!({ "image": { "data": DOG_PICTURE_BASE64.trim() } })).into_response(),
         Err(response) => response,
     }
@@ -744,18 +704,10 @@ struct SeriesParams {
 }
 
 async fn activity_series(
-    State(fb): State<Arc<FitBark>>,
+    User(user_id): User,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let user_id = match fb.authenticate_user(&headers) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::common::{format_date, format_timestamp_millis, parse_date};
+use super::dates::{format_date, format_timestamp_millis, parse_date};
 use super::sample_data::{mix, FbDog, Relation};
 
 /// Friends of a dog see only its last 30 days.

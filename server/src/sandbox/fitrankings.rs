@@ -9,19 +9,24 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::common::{
-    append_query, bearer_token, control_routes, escape_html, found, hidden_inputs, html_page,
-    is_http_url, json_response, lock, no_store, open_cors, query_map, read_body, request_params,
-    secrets_equal, with_coop, Core, Provider, TokenStatus, BODY_LIMIT,
+use super::auth::{Bearer, BearerRejection};
+use super::control::{control_routes, Core, Provider};
+use super::cors::{open_cors, with_cors};
+use super::oauth::secrets_equal;
+use super::pages::{
+    self, append_query, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
 };
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
+use super::tokens::lock;
+use super::BODY_LIMIT;
+use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
 pub const CLIENT_SECRET: &str = "fitrankings-demo-secret";
@@ -94,15 +99,6 @@ impl FitRankings {
         let ttl = self.core.settings.get().access_token_ttl_seconds;
         self.core.access_tokens.issue(Principal::User(user_id), ttl)
     }
-
-    fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, Response> {
-        let token =
-            bearer_token(headers).ok_or_else(|| detail(StatusCode::UNAUTHORIZED, INVALID_KEY))?;
-        match self.core.access_tokens.check(token) {
-            TokenStatus::Valid { grant, .. } => Ok(grant),
-            _ => Err(detail(StatusCode::UNAUTHORIZED, INVALID_KEY)),
-        }
-    }
 }
 
 impl Provider for FitRankings {
@@ -111,6 +107,11 @@ impl Provider for FitRankings {
 
     fn core(&self) -> &Core<Settings, Principal> {
         &self.core
+    }
+
+    /// DRF says the same for a missing, unknown, expired or revoked token.
+    fn refuse_bearer(&self, _: BearerRejection) -> Response {
+        detail(StatusCode::UNAUTHORIZED, INVALID_KEY)
     }
 }
 
@@ -122,8 +123,12 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         .route("/iq/users/stat-summary/", get(user_stats))
         .route("/iq/groups/stat-summary/", get(group_stats))
         // Set before the CORS layer so that layer also wraps the 405 answers.
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn(open_cors));
+        .method_not_allowed_fallback(method_not_allowed);
+    let data = with_cors(data, open_cors());
+    let issue_token = with_cors(
+        Router::new().route("/__sandbox/issue-token", post(issue_token)),
+        open_cors(),
+    );
     Router::new()
         .route(
             "/iq/oauth2/",
@@ -136,10 +141,7 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .merge(data)
         .merge(control_routes())
-        .route(
-            "/__sandbox/issue-token",
-            post(issue_token).layer(from_fn(open_cors)),
-        )
+        .merge(issue_token)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
@@ -181,12 +183,7 @@ async fn consent_coop(
 }
 
 fn error_page(message: &str) -> Response {
-    html_page(
-        StatusCode::BAD_REQUEST,
-        BRAND,
-        "Cannot connect",
-        &format!("<p>{}</p>", escape_html(message)),
-    )
+    pages::error_page(BRAND, "Cannot connect", message)
 }
 
 async fn consent_page(State(fr): State<Arc<FitRankings>>, RawQuery(query): RawQuery) -> Response {
@@ -241,15 +238,9 @@ can be connected on the real service.</p>
 
 async fn consent_decision(
     State(fr): State<Arc<FitRankings>>,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let form: HashMap<String, String> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     if field("client_id") != CLIENT_ID {
         return error_page("Unknown application (client_id).");
@@ -302,12 +293,8 @@ async fn issue_token(
     State(fr): State<Arc<FitRankings>>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let params = match request_params(&headers, query.as_deref(), &body) {
         Ok(params) => params,
         Err(message) => return detail(StatusCode::BAD_REQUEST, &message),
@@ -413,14 +400,9 @@ fn visible_to(principal: Principal) -> impl Fn(&&FrActivity) -> bool {
 }
 
 async fn activities(
-    State(fr): State<Arc<FitRankings>>,
-    headers: HeaderMap,
+    Bearer(principal, _): Bearer<Principal>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let principal = match fr.authenticate(&headers) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
     let params = query_map(query.as_deref());
     let page = match params.get("page").map(|p| p.parse::<usize>()) {
         None => 1,
@@ -449,15 +431,7 @@ async fn activities(
     ok(Value::Array(items))
 }
 
-async fn activity(
-    State(fr): State<Arc<FitRankings>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let principal = match fr.authenticate(&headers) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
+async fn activity(Path(id): Path<String>, Bearer(principal, _): Bearer<Principal>) -> Response {
     let found = id.parse::<u64>().ok().and_then(|id| {
         FR_ACTIVITIES
             .iter()
@@ -470,11 +444,7 @@ async fn activity(
     }
 }
 
-async fn users(State(fr): State<Arc<FitRankings>>, headers: HeaderMap) -> Response {
-    let principal = match fr.authenticate(&headers) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
+async fn users(Bearer(principal, _): Bearer<Principal>) -> Response {
     let list: Vec<Value> = FR_USERS
         .iter()
         .filter(|u| match principal {
@@ -584,14 +554,9 @@ fn is_date_prefix(text: &str, len: usize) -> bool {
 }
 
 async fn user_stats(
-    State(fr): State<Arc<FitRankings>>,
-    headers: HeaderMap,
+    Bearer(principal, _): Bearer<Principal>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let principal = match fr.authenticate(&headers) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
     let params = query_map(query.as_deref());
     let user_id = match principal {
         Principal::User(id) => id,
@@ -626,16 +591,12 @@ async fn user_stats(
     }))
 }
 
-async fn group_stats(State(fr): State<Arc<FitRankings>>, headers: HeaderMap) -> Response {
-    match fr.authenticate(&headers) {
-        Ok(Principal::Master) => {}
-        Ok(Principal::User(_)) => {
-            return detail(
-                StatusCode::FORBIDDEN,
-                "You do not have permission to perform this action.",
-            )
-        }
-        Err(response) => return response,
+async fn group_stats(Bearer(grant, _): Bearer<Principal>) -> Response {
+    if let Principal::User(_) = grant {
+        return detail(
+            StatusCode::FORBIDDEN,
+            "You do not have permission to perform this action.",
+        );
     }
     let totals = Totals::of(FR_ACTIVITIES.iter());
     let user_count = FR_USERS.len() as i64;

@@ -2,20 +2,34 @@
 //!
 //! Each provider is one module exposing `app(state) -> Router`; [`origins`] lists them with
 //! their port offsets, so adding a provider means adding its module and one entry there.
+//!
+//! What the providers share, by concern: [`control`] (the state every sandbox keeps and the
+//! `/__sandbox/` endpoints), [`tokens`], [`auth`] (the bearer token of a data request),
+//! [`oauth`] (token endpoints and their errors), [`cors`], [`pages`] (HTML, redirects) and
+//! [`dates`].
 
-pub mod common;
+pub mod auth;
+pub mod control;
+pub mod cors;
+pub mod dates;
 pub mod fisikal;
 pub mod fitbark;
 pub mod fitbark_data;
 pub mod fitrankings;
+pub mod oauth;
 pub mod odata;
 pub mod openfit;
+pub mod pages;
 pub mod perfectgym;
 pub mod sample_data;
+pub mod tokens;
 
 use std::sync::Arc;
 
 use axum::Router;
+
+/// Largest request body any sandbox endpoint accepts (token requests are a few hundred bytes).
+pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// What the sandboxes need to know about the deployment.
 #[derive(Clone, Debug)]

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use serde_json::{json, Map, Value};
 
-use super::common::parse_timestamp;
+use super::dates::parse_timestamp;
 
 /// Rows per answer when the client sets no `$top` (and at most, when it does).
 pub const MAX_PAGE: usize = 500;

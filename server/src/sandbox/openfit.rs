@@ -10,19 +10,24 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tower_http::cors::CorsLayer;
 
-use super::common::{
-    control_routes, cors, empty, json_response, no_store, read_body, secrets_equal,
-    BearerRejection, Core, OAuthError, Provider, RefreshTokens, TokenParams, BODY_LIMIT,
-};
+use super::auth::{Bearer, BearerRejection};
+use super::control::{control_routes, Core, Provider};
+use super::cors::{registered_cors, with_cors};
+use super::oauth::{secrets_equal, OAuthError, TokenParams};
+use super::pages::empty;
+use super::tokens::RefreshTokens;
+use super::BODY_LIMIT;
+use crate::http_util::{json_response, no_store, read_body};
 
 pub const CLIENT_ID: &str = "openfit-demo";
 pub const USERNAME: &str = "clinician@openfit.test";
@@ -118,13 +123,30 @@ impl Provider for OpenFit {
     fn core(&self) -> &Core<Settings, Grant> {
         &self.core
     }
+
+    /// ASP.NET's JWT bearer handler: 401, empty body, the reason in `WWW-Authenticate`.
+    fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
+        let challenge = match rejection {
+            // No token at all: a bare challenge, as RFC 6750 §3.1 asks.
+            BearerRejection::Missing => "Bearer",
+            BearerRejection::Expired => {
+                r#"Bearer error="invalid_token", error_description="The token is expired""#
+            }
+            _ => r#"Bearer error="invalid_token""#,
+        };
+        let mut response = empty(StatusCode::UNAUTHORIZED);
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
+        response
+    }
 }
 
 /// The identity server's origin.
 pub fn identity_app(state: Arc<OpenFit>) -> Router {
-    Router::new()
-        .route("/connect/token", post(token))
-        .layer(from_fn_with_state(state.clone(), registered_cors))
+    let token = Router::new().route("/connect/token", post(token));
+    with_cors(token, client_cors(&state))
         .merge(control_routes())
         .fallback(|| async { empty(StatusCode::NOT_FOUND) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -133,26 +155,22 @@ pub fn identity_app(state: Arc<OpenFit>) -> Router {
 
 /// The (invented) data API's origin; it accepts the identity server's tokens.
 pub fn api_app(state: Arc<OpenFit>) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/api/clients", get(clients))
         .route("/api/clients/{id}", get(client))
         .route("/api/clients/{id}/episodes", get(episodes))
         .route("/api/clients/{id}/sessions", get(sessions))
-        .fallback(|| async { problem(StatusCode::NOT_FOUND, "Not Found") })
-        .layer(from_fn_with_state(state.clone(), registered_cors))
+        .fallback(|| async { problem(StatusCode::NOT_FOUND, "Not Found") });
+    with_cors(api, client_cors(&state))
         .merge(control_routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
 
 /// CORS for the client's registered origins only; other origins get no allow header.
-async fn registered_cors(State(of): State<Arc<OpenFit>>, request: Request, next: Next) -> Response {
-    let allowed = request
-        .headers()
-        .get(header::ORIGIN)
-        .filter(|origin| origin.to_str().is_ok_and(|o| of.allows_origin(o)))
-        .cloned();
-    cors(request, next, allowed).await
+fn client_cors(of: &Arc<OpenFit>) -> CorsLayer {
+    let of = of.clone();
+    registered_cors(move |origin| of.allows_origin(origin))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,26 +271,20 @@ fn problem(status: StatusCode, title: &str) -> Response {
     json_response(status, json!({ "title": title, "status": status.as_u16() }))
 }
 
-/// ASP.NET's JWT bearer handler: 401, empty body, the reason in `WWW-Authenticate`.
-fn authenticate(of: &OpenFit, headers: &HeaderMap) -> Result<u64, Response> {
-    match of.core.bearer_grant(headers) {
-        Ok((grant, _)) if grant.scope.split(' ').any(|s| s == API_SCOPE) => Ok(grant.user_id),
-        Ok(_) => Err(empty(StatusCode::FORBIDDEN)),
-        Err(rejection) => {
-            let challenge = match rejection {
-                // No token at all: a bare challenge, as RFC 6750 §3.1 asks.
-                BearerRejection::Missing => "Bearer",
-                BearerRejection::Expired => {
-                    r#"Bearer error="invalid_token", error_description="The token is expired""#
-                }
-                _ => r#"Bearer error="invalid_token""#,
-            };
-            let mut response = empty(StatusCode::UNAUTHORIZED);
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            );
-            Err(response)
+/// A handler argument: a valid token with the API scope. A token without it (identity only)
+/// gets 403 with an empty body; a refused token, the provider's 401
+/// (`refuse_bearer`).
+struct ApiAccess;
+
+impl FromRequestParts<Arc<OpenFit>> for ApiAccess {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, of: &Arc<OpenFit>) -> Result<Self, Response> {
+        let Bearer(grant, _) = Bearer::<Grant>::from_request_parts(parts, of).await?;
+        if grant.scope.split(' ').any(|s| s == API_SCOPE) {
+            Ok(ApiAccess)
+        } else {
+            Err(empty(StatusCode::FORBIDDEN))
         }
     }
 }
@@ -411,42 +423,26 @@ fn find_client(id: &str) -> Result<&'static SampleClient, Response> {
         .ok_or_else(|| problem(StatusCode::NOT_FOUND, "Not Found"))
 }
 
-/// Authenticates, then answers `f(client)` for the client in the path.
-fn with_client(
-    of: &OpenFit,
-    headers: &HeaderMap,
-    id: &str,
-    f: impl FnOnce(&SampleClient) -> Value,
-) -> Response {
-    match authenticate(of, headers).and_then(|_| find_client(id)) {
+/// `f(client)` for the client in the path, or 404.
+fn with_client(id: &str, f: impl FnOnce(&SampleClient) -> Value) -> Response {
+    match find_client(id) {
         Ok(client) => no_store(Json(f(client))),
         Err(response) => response,
     }
 }
 
-async fn clients(State(of): State<Arc<OpenFit>>, headers: HeaderMap) -> Response {
-    match authenticate(&of, &headers) {
-        Ok(_) => no_store(Json(Value::Array(
-            CLIENTS.iter().map(client_json).collect(),
-        ))),
-        Err(response) => response,
-    }
+async fn clients(_: ApiAccess) -> Response {
+    no_store(Json(Value::Array(
+        CLIENTS.iter().map(client_json).collect(),
+    )))
 }
 
-async fn client(
-    State(of): State<Arc<OpenFit>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    with_client(&of, &headers, &id, client_json)
+async fn client(Path(id): Path<String>, _: ApiAccess) -> Response {
+    with_client(&id, client_json)
 }
 
-async fn episodes(
-    State(of): State<Arc<OpenFit>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    with_client(&of, &headers, &id, |c| {
+async fn episodes(Path(id): Path<String>, _: ApiAccess) -> Response {
+    with_client(&id, |c| {
         let list: Vec<Value> = EPISODES
             .iter()
             .filter(|e| e.1 == c.id)
@@ -465,12 +461,8 @@ async fn episodes(
     })
 }
 
-async fn sessions(
-    State(of): State<Arc<OpenFit>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    with_client(&of, &headers, &id, |c| {
+async fn sessions(Path(id): Path<String>, _: ApiAccess) -> Response {
+    with_client(&id, |c| {
         let list: Vec<Value> = SESSIONS
             .iter()
             .filter(|s| EPISODES.iter().any(|e| e.0 == s.1 && e.1 == c.id))

@@ -17,16 +17,19 @@ use axum::middleware::{from_fn, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::common::{
-    control_routes, format_timestamp, json_response, lock, no_store, now_secs, open_cors,
-    query_map, read_body, request_params, secrets_equal, Core, OAuthError, Provider, TokenParams,
-    BODY_LIMIT,
-};
+use super::auth::{Bearer, BearerRejection};
+use super::control::{control_routes, Core, Provider, TtlSettings};
+use super::cors::{open_cors, with_cors};
+use super::dates::format_timestamp;
+use super::oauth::{secrets_equal, OAuthError, TokenParams};
 use super::odata::{Field, Kind, Query};
 use super::sample_data::mix;
+use super::tokens::{lock, now_secs};
+use super::BODY_LIMIT;
+use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const USERNAME: &str = "member@perfectgym.test";
 pub const PASSWORD: &str = "gym-member-pass";
@@ -50,12 +53,8 @@ const SCHEDULE_DAYS_BACK: i64 = 28;
 const SANDBOX_MEMBER_ID: u64 = 1;
 const MAX_BOOKINGS: usize = 10_000;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    /// Lifetime of tokens issued from now on.
-    pub access_token_ttl_seconds: u64,
-}
+/// Only the access token lifetime is adjustable.
+pub type Settings = TtlSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Booking {
@@ -89,13 +88,6 @@ impl PerfectGym {
             bookings: Mutex::new(Vec::new()),
             next_booking_id: AtomicU64::new(1),
         }
-    }
-
-    fn member_id(&self, headers: &HeaderMap) -> Result<u64, Response> {
-        self.core
-            .bearer_grant(headers)
-            .map(|(member, _)| member)
-            .map_err(|_| denied())
     }
 
     fn booked_count(&self, class_id: u64) -> usize {
@@ -168,6 +160,10 @@ impl Provider for PerfectGym {
     fn reset_extra(&self) {
         lock(&self.bookings).clear();
     }
+
+    fn refuse_bearer(&self, _: BearerRejection) -> Response {
+        denied()
+    }
 }
 
 pub fn app(state: Arc<PerfectGym>) -> Router {
@@ -176,8 +172,8 @@ pub fn app(state: Arc<PerfectGym>) -> Router {
         .route("/Api/oauth/authorize", post(authorize))
         .route("/Api/Classes/Classes", get(v1_classes))
         .route("/Api/Classes/Classes/{id}", get(v1_class))
-        .route("/Api/Classes/Booking/Book", post(v1_book))
-        .layer(from_fn(open_cors));
+        .route("/Api/Classes/Booking/Book", post(v1_book));
+    let v1 = with_cors(v1, open_cors());
     // v2: server-side only, hence no CORS layer.
     let v2 = Router::new()
         .route("/Api/v2.2/odata/Members", get(members))
@@ -221,14 +217,10 @@ async fn not_found(uri: Uri) -> Response {
 async fn authorize(
     State(pg): State<Arc<PerfectGym>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    BodyBytes(body): BodyBytes,
 ) -> Response {
     let error =
         |e: OAuthError, description: &str| e.response(StatusCode::BAD_REQUEST, Some(description));
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
     let Some(params) = TokenParams::parse_form(&headers, &body) else {
         return error(
             OAuthError::InvalidRequest,
@@ -429,13 +421,9 @@ fn member_json(id: u64) -> Value {
 
 async fn v1_classes(
     State(pg): State<Arc<PerfectGym>>,
-    headers: HeaderMap,
+    Bearer(member, _): Bearer<u64>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let member = match pg.member_id(&headers) {
-        Ok(member) => member,
-        Err(response) => return response,
-    };
     let params = query_map(query.as_deref());
     let page = match params.get("page").map(|p| p.trim().parse::<usize>()) {
         None => 1,
@@ -460,13 +448,9 @@ async fn v1_classes(
 
 async fn v1_class(
     State(pg): State<Arc<PerfectGym>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
+    Bearer(member, _): Bearer<u64>,
 ) -> Response {
-    let member = match pg.member_id(&headers) {
-        Ok(member) => member,
-        Err(response) => return response,
-    };
     let Some(class) = id.parse().ok().and_then(class).filter(|c| !c.deleted) else {
         return json_response(
             StatusCode::NOT_FOUND,
@@ -499,14 +483,13 @@ fn body_params(
 
 async fn v1_book(
     State(pg): State<Arc<PerfectGym>>,
+    Bearer(member, _): Bearer<u64>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let result = pg.member_id(&headers).and_then(|member| {
-        let params = body_params(&headers, body)?;
-        let class_id = id_param(&params, "classId")?;
-        pg.book(member, class_id, false)
-    });
+    let result = body_params(&headers, body)
+        .and_then(|params| id_param(&params, "classId"))
+        .and_then(|class_id| pg.book(member, class_id, false));
     match result {
         Ok(id) => no_store(Json(json!({ "bookingId": id }))),
         Err(response) => response,
@@ -600,14 +583,7 @@ struct BookClass {
     comments: Option<String>,
 }
 
-async fn v2_book(
-    State(pg): State<Arc<PerfectGym>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match read_body(body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
+async fn v2_book(State(pg): State<Arc<PerfectGym>>, BodyBytes(body): BodyBytes) -> Response {
     let request: BookClass = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => {
