@@ -66,8 +66,7 @@ mod exports {
                     pub fn new(
                         #[wasm_bindgen(unchecked_param_type = $options)] options: JsValue,
                     ) -> Result<$class, JsValue> {
-                        let provider = &providers::$module::PROVIDER;
-                        Client::new(provider.id, &options, provider.read)
+                        Client::new(&providers::$module::PROVIDER, &options)
                             .map(|client| $class { client })
                             .map_err(to_js)
                     }

@@ -14,9 +14,10 @@ use web_sys::Url;
 use crate::core::challenge::{self, Reaction};
 use crate::core::error::invalid_config;
 use crate::core::session::{read_token_response, Binding, Session, TokenResponse};
+use crate::core::token::TokenRequest;
 use crate::core::url::check_endpoint;
 use crate::core::{Error, ErrorCode};
-use crate::providers::{self, Config, TokenRequest};
+use crate::providers::{self, Config};
 use crate::web::{self, http, json};
 
 pub use store::session_object;
@@ -34,32 +35,29 @@ pub struct Client {
 
 impl Client {
     /// Checks `options` with the provider's `read` and prepares the client.
-    pub fn new(
-        provider: &'static str,
-        options: &JsValue,
-        read: fn(crate::core::options::Reader) -> crate::core::Result<Config>,
-    ) -> Result<Client, Error> {
-        let window = web::window().map_err(|e| e.for_provider(provider))?;
+    pub fn new(provider: &'static providers::Provider, options: &JsValue) -> Result<Client, Error> {
+        let id = provider.id;
+        let window = web::window().map_err(|e| e.for_provider(id))?;
         let options = options::read_options(options, 1);
-        let mut config = providers::configure(provider, options.as_ref(), read)?;
+        let mut config = providers::configure(provider, options.as_ref())?;
         // A relative token endpoint (`/broker/...`) is the app's own server: resolved now.
-        if let Some(url) = &config.token_url {
+        if let Some(token) = &mut config.token {
             let page = window.location().href().unwrap_or_default();
-            let resolved = Url::new_with_base(url, &page).map_err(|_| {
-                invalid_config("the token endpoint is not a valid URL").for_provider(provider)
+            let resolved = Url::new_with_base(&token.url, &page).map_err(|_| {
+                invalid_config("the token endpoint is not a valid URL").for_provider(id)
             })?;
             // Passwords and refresh tokens go there: the base-URL rule applies.
-            check_endpoint("tokenEndpoint", &resolved.href())
-                .map_err(|e| e.for_provider(provider))?;
-            config.token_url = Some(resolved.href());
+            check_endpoint("tokenEndpoint", &resolved.href()).map_err(|e| e.for_provider(id))?;
+            token.url = resolved.href();
         }
+        let provider = id;
         let api_origin = Url::new(&config.base_url)
             .map_err(|_| invalid_config("baseUrl is not a valid URL").for_provider(provider))?
             .origin();
         let binding = Binding::new(
             provider,
             &api_origin,
-            config.token_url.as_deref().unwrap_or_default(),
+            config.token_url().unwrap_or_default(),
             &config.client_id,
         );
         refresh::listen_for_rotations();
@@ -105,7 +103,7 @@ impl Client {
 
     /// The configuration as a plain object (`_config`).
     pub fn config_object(&self) -> JsValue {
-        json::to_object(&*self.config)
+        json::to_object(&self.config.view())
     }
 
     /// The current session, if any.
@@ -134,7 +132,7 @@ impl Client {
     }
 
     pub(crate) fn can_refresh(&self, session: &Session) -> bool {
-        self.config.token_url.is_some() && session.refresh_token.is_some()
+        self.config.token.is_some() && session.refresh_token.is_some()
     }
 
     /// `fetch` to the provider's API with the user's Bearer token. Relative paths resolve against
@@ -204,12 +202,12 @@ impl Client {
         request: &TokenRequest,
     ) -> Result<TokenResponse, Error> {
         let provider = self.provider();
-        let (Some(url), Some(style)) = (&self.config.token_url, self.config.token_style) else {
+        let Some(token) = &self.config.token else {
             return Err(
                 invalid_config("This provider has no token endpoint").for_provider(provider)
             );
         };
-        let (status, fields) = http::post_token(url, style, request, provider).await?;
+        let (status, fields) = http::post_token(&token.url, token.style, request, provider).await?;
         read_token_response(status, fields.as_ref(), web::now_ms())
             .map_err(|e| e.for_provider(provider))
     }

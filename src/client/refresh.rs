@@ -17,8 +17,9 @@ use super::store::{clear, load, save};
 use super::Client;
 use crate::core::pkce::fingerprint;
 use crate::core::session::{text_field, Binding, Fields, Secret, Session};
+use crate::core::token::TokenRequest;
 use crate::core::{Error, ErrorCode};
-use crate::providers::{self, TokenRequest};
+use crate::providers;
 use crate::web::{self, broadcast, json, locks};
 
 const ROTATION: &str = "fitconnect:rotation";

@@ -4,11 +4,13 @@
 
 pub mod callback;
 pub mod challenge;
+pub mod config;
 pub mod error;
 pub mod options;
 pub mod pkce;
 pub mod query;
 pub mod session;
+pub mod token;
 pub mod url;
 
 pub use error::{Error, ErrorCode, Result};

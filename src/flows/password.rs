@@ -6,8 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
 use crate::core::error::invalid_config;
+use crate::core::token::TokenRequest;
 use crate::core::Error;
-use crate::providers::{perfectgym, TokenRequest};
+use crate::providers::perfectgym;
 use crate::web::promise::promise;
 
 /// Reads `{ username, password }`.

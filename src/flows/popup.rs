@@ -6,6 +6,7 @@ use std::cell::RefCell;
 
 use crate::client::Client;
 use crate::core::callback::{self, PopupParams};
+use crate::core::config::SignIn;
 use crate::core::error::invalid_config;
 use crate::core::{Error, ErrorCode};
 use crate::web::popup;
@@ -33,8 +34,11 @@ pub fn connect(client: &Client, params: PopupParams) -> js_sys::Promise {
             .for_provider(provider),
         );
     }
-    let config = client.config();
-    let (Some(url), Some(timeout_ms)) = (config.popup_url.clone(), config.timeout_ms) else {
+    let SignIn::Popup {
+        popup_url: url,
+        timeout_ms,
+    } = client.config().sign_in.clone()
+    else {
         return rejected(
             invalid_config("This provider does not sign in with a popup").for_provider(provider),
         );

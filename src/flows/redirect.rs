@@ -9,9 +9,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Client;
 use crate::core::callback::{self, Transaction};
+use crate::core::config::SignIn;
 use crate::core::error::invalid_config;
+use crate::core::token::TokenRequest;
 use crate::core::{Error, ErrorCode};
-use crate::providers::{fitbark, TokenRequest};
+use crate::providers::fitbark;
 use crate::web::promise::{promise, rejected};
 use crate::web::{self, json, storage};
 
@@ -34,13 +36,19 @@ thread_local! {
 /// `invalid_config` where there is no browser window, randomness or storage for it.
 pub fn authorize_url(client: &Client) -> Result<String, Error> {
     let config = client.config();
-    let provider = client.provider();
+    let SignIn::Redirect {
+        redirect_uri, pkce, ..
+    } = &config.sign_in
+    else {
+        return Err(invalid_config(
+            "This provider does not sign in with a redirect",
+        ));
+    };
     let random = [web::crypto::random::<32>()?, web::crypto::random::<32>()?];
-    let redirect_uri = config.redirect_uri.as_deref().unwrap_or_default();
     let tx = Transaction::start(
-        provider,
+        client.provider(),
         redirect_uri,
-        config.pkce.unwrap_or(true),
+        *pkce,
         &random,
         web::now_ms(),
     );
@@ -119,7 +127,10 @@ pub fn complete(client: &Client) -> js_sys::Promise {
         );
     }
     let config = client.config();
-    let issuer = config.issuer.as_deref().unwrap_or_default();
+    let issuer = match &config.sign_in {
+        SignIn::Redirect { issuer, .. } => issuer.as_str(),
+        _ => "",
+    };
     let promise = match callback::parse_code_callback(provider, issuer, &search, tx.as_ref()) {
         Ok(code) => {
             let tx = tx.as_ref();

@@ -1,9 +1,12 @@
 //! Fisikal: a Doorkeeper password grant that needs the client secret, so sign-in and refresh go
 //! through the app's server (`tokenEndpoint`); API calls go to the gym's instance.
 
-use super::AttributeKind::*;
-use super::{base_url, Attribute, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
+use crate::core::config::AttributeKind::*;
+use crate::core::config::{
+    base_url, Attribute, Config, Flow, Provider, SignIn, TOKEN_ENDPOINT_REQUIRED,
+};
 use crate::core::options::Reader;
+use crate::core::token::TokenStyle;
 use crate::core::Result;
 
 /// Fisikal.
@@ -24,32 +27,32 @@ pub const PROVIDER: Provider = Provider {
 pub fn read(o: Reader) -> Result<Config> {
     let base = o.required("baseUrl", None)?;
     let token_url = o.required("tokenEndpoint", Some(TOKEN_ENDPOINT_REQUIRED))?;
-    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, Some(base))?);
-    config.token_url = Some(token_url.into());
-    config.token_style = Some(TokenStyle::Json);
-    Ok(config)
+    let base = base_url(&PROVIDER, Some(base))?;
+    Ok(
+        Config::new(&PROVIDER, base, SignIn::Password { scope: None })
+            .with_token(token_url, TokenStyle::Json),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::tests::{body, config, message};
-    use crate::providers::TokenRequest;
+    use crate::core::config::testing::{body, config, message};
+    use crate::core::token::TokenRequest;
 
     #[test]
     fn options_and_bodies() {
         assert_eq!(
-            message("fisikal", r#"{"tokenEndpoint":"t"}"#, read),
+            message(&PROVIDER, r#"{"tokenEndpoint":"t"}"#),
             "baseUrl is required"
         );
         assert_eq!(
-            message("fisikal", r#"{"baseUrl":"https://g"}"#, read),
+            message(&PROVIDER, r#"{"baseUrl":"https://g"}"#),
             TOKEN_ENDPOINT_REQUIRED
         );
         let c = config(
-            "fisikal",
+            &PROVIDER,
             r#"{"baseUrl":"https://g","tokenEndpoint":"/capture"}"#,
-            read,
         )
         .unwrap();
         assert_eq!(

@@ -2,11 +2,14 @@
 //! the code is exchanged, and tokens refreshed, by the app's server, which adds the client secret.
 //! Tokens live a year and refresh tokens rotate.
 
-use super::AttributeKind::*;
-use super::{base_url, Attribute, Config, Flow, Provider, TokenStyle, TOKEN_ENDPOINT_REQUIRED};
 use crate::core::callback::Transaction;
+use crate::core::config::AttributeKind::*;
+use crate::core::config::{
+    base_url, Attribute, Config, Flow, Provider, SignIn, TOKEN_ENDPOINT_REQUIRED,
+};
 use crate::core::options::Reader;
 use crate::core::query;
+use crate::core::token::TokenStyle;
 use crate::core::url::{normalize_base_url, origin};
 use crate::core::Result;
 
@@ -37,21 +40,24 @@ pub fn read(o: Reader) -> Result<Config> {
     let client_id = o.required("clientId", None)?;
     let redirect_uri = o.required("redirectUri", None)?;
     let token_url = o.required("tokenEndpoint", Some(TOKEN_ENDPOINT_REQUIRED))?;
-    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, o.string("baseUrl")?)?);
-    config.client_id = client_id.into();
-    config.redirect_uri = Some(redirect_uri.into());
-    config.token_url = Some(token_url.into());
-    config.token_style = Some(TokenStyle::Json);
-    config.scope = o
+    let base = base_url(&PROVIDER, o.string("baseUrl")?)?;
+    let scope = o
         .string("scope")?
         .filter(|s| !s.is_empty())
         .map(String::from);
-    config.pkce = Some(o.flag("pkce", true)?);
-    config.issuer = Some(match o.string("issuer")? {
+    let issuer = match o.string("issuer")? {
         Some(issuer) => normalize_base_url("issuer", issuer)?,
-        None => origin(&config.base_url),
-    });
-    Ok(config)
+        None => origin(&base),
+    };
+    let sign_in = SignIn::Redirect {
+        redirect_uri: redirect_uri.into(),
+        scope,
+        pkce: o.flag("pkce", true)?,
+        issuer,
+    };
+    Ok(Config::new(&PROVIDER, base, sign_in)
+        .with_client_id(client_id)
+        .with_token(token_url, TokenStyle::Json))
 }
 
 /// The authorisation request URL (RFC 6749 §4.1.1, RFC 7636 §4.3): `response_type=code`,
@@ -67,7 +73,7 @@ pub fn authorize_url(config: &Config, tx: &Transaction) -> String {
             ("state", Some(&tx.state)),
             ("code_challenge", challenge.as_deref()),
             ("code_challenge_method", challenge.as_ref().map(|_| "S256")),
-            ("scope", config.scope.as_deref()),
+            ("scope", config.scope()),
         ],
     )
 }
@@ -75,15 +81,22 @@ pub fn authorize_url(config: &Config, tx: &Transaction) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::tests::{body, config, message};
-    use crate::providers::TokenRequest;
+    use crate::core::config::testing::{body, config, message};
+    use crate::core::token::TokenRequest;
 
     const OPTIONS: &str = r#"{"clientId":"cid","redirectUri":"https://app.example/","tokenEndpoint":"/broker/fitbark/token","scope":"public"}"#;
 
+    fn issuer(c: &Config) -> Option<&str> {
+        match &c.sign_in {
+            SignIn::Redirect { issuer, .. } => Some(issuer),
+            _ => None,
+        }
+    }
+
     #[test]
     fn authorize_url_with_and_without_pkce() {
-        let c = config("fitbark", OPTIONS, read).unwrap();
-        assert_eq!(c.issuer.as_deref(), Some("https://app.fitbark.com"));
+        let c = config(&PROVIDER, OPTIONS).unwrap();
+        assert_eq!(issuer(&c), Some("https://app.fitbark.com"));
         let tx = Transaction::start(
             "fitbark",
             "https://app.example/",
@@ -98,24 +111,30 @@ mod tests {
             tx.challenge().unwrap()
         );
         assert_eq!(url, expected);
-        let c = config("fitbark", r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false,"scope":"","baseUrl":"http://127.0.0.1:8082/"}"#, read).unwrap();
-        let tx = Transaction::start("fitbark", "r", c.pkce.unwrap(), &[[1; 32], [2; 32]], 0);
+        let c = config(&PROVIDER, r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","pkce":false,"scope":"","baseUrl":"http://127.0.0.1:8082/"}"#).unwrap();
+        let tx = Transaction::start(
+            "fitbark",
+            "r",
+            matches!(c.sign_in, SignIn::Redirect { pkce: true, .. }),
+            &[[1; 32], [2; 32]],
+            0,
+        );
         assert_eq!(
             authorize_url(&c, &tx),
             format!("http://127.0.0.1:8082/oauth/authorize?response_type=code&client_id=c&redirect_uri=r&state={}", tx.state)
         );
-        assert_eq!(c.issuer.as_deref(), Some("http://127.0.0.1:8082"));
+        assert_eq!(issuer(&c), Some("http://127.0.0.1:8082"));
     }
 
     #[test]
     fn configured_issuer() {
-        let c = config("fitbark", r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","issuer":"https://auth.fitbark.com/"}"#, read).unwrap();
-        assert_eq!(c.issuer.as_deref(), Some("https://auth.fitbark.com"));
+        let c = config(&PROVIDER, r#"{"clientId":"c","redirectUri":"r","tokenEndpoint":"t","issuer":"https://auth.fitbark.com/"}"#).unwrap();
+        assert_eq!(issuer(&c), Some("https://auth.fitbark.com"));
     }
 
     #[test]
     fn option_errors() {
-        let m = |json| message("fitbark", json, read);
+        let m = |json| message(&PROVIDER, json);
         assert_eq!(
             m(r#"{"clientId":"c","tokenEndpoint":"t"}"#),
             "redirectUri is required"
@@ -142,7 +161,7 @@ mod tests {
 
     #[test]
     fn exchange_and_refresh_bodies() {
-        let c = config("fitbark", OPTIONS, read).unwrap();
+        let c = config(&PROVIDER, OPTIONS).unwrap();
         let r = TokenRequest::exchange(&c, "the code", "https://app.example/", Some("v"));
         assert_eq!(
             body(&r),

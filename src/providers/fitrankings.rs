@@ -1,9 +1,9 @@
 //! FitRankings: sign-in in a 400x600 popup on `/iq/oauth2/`, which redirects to the app's
 //! callback page with the user token and id in the query. No code, no `state`, no refresh.
 
-use super::AttributeKind::*;
-use super::{base_url, Attribute, Config, Flow, Provider};
 use crate::core::callback::PopupParams;
+use crate::core::config::AttributeKind::*;
+use crate::core::config::{base_url, Attribute, Config, Flow, Provider, SignIn};
 use crate::core::options::Reader;
 use crate::core::query;
 use crate::core::Result;
@@ -41,11 +41,12 @@ pub fn read(o: Reader) -> Result<Config> {
     let client_id = o.required("clientId", None)?;
     let callback_uri = o.required("callbackUri", None)?;
     let timeout_ms = o.count("timeoutMs", DEFAULT_TIMEOUT_MS)?;
-    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, o.string("baseUrl")?)?);
-    config.client_id = client_id.into();
-    config.timeout_ms = Some(timeout_ms);
-    config.popup_url = Some(popup_url(&config.base_url, client_id, callback_uri));
-    Ok(config)
+    let base = base_url(&PROVIDER, o.string("baseUrl")?)?;
+    let sign_in = SignIn::Popup {
+        popup_url: popup_url(&base, client_id, callback_uri),
+        timeout_ms,
+    };
+    Ok(Config::new(&PROVIDER, base, sign_in).with_client_id(client_id))
 }
 
 /// `{base}/iq/oauth2/?client_id=…&callback_uri=…`.
@@ -62,24 +63,30 @@ pub fn popup_url(base_url: &str, client_id: &str, callback_uri: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::tests::{config, message};
+    use crate::core::config::testing::{config, message};
 
     #[test]
     fn options_become_the_popup_url() {
-        let c = config(
-            "fitrankings",
-            r#"{"clientId":"my app","callbackUri":"https://app.example/cb.html?x=1","timeoutMs":null}"#,
-            read,
-        )
+        let c = config(&PROVIDER, r#"{"clientId":"my app","callbackUri":"https://app.example/cb.html?x=1","timeoutMs":null}"#)
         .unwrap();
-        assert_eq!(c.popup_url.as_deref(), Some("https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1"));
-        assert_eq!(c.timeout_ms, Some(300_000));
+        let SignIn::Popup {
+            popup_url,
+            timeout_ms,
+        } = &c.sign_in
+        else {
+            panic!("a popup sign-in")
+        };
+        assert_eq!(
+            popup_url,
+            "https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html%3Fx%3D1"
+        );
+        assert_eq!(*timeout_ms, 300_000);
         assert_eq!(c.base_url, "https://api.fitrankings.com");
     }
 
     #[test]
     fn option_errors() {
-        let m = |json| message("fitrankings", json, read);
+        let m = |json| message(&PROVIDER, json);
         assert_eq!(m(r#"{"callbackUri":"u"}"#), "clientId is required");
         assert_eq!(m(r#"{"clientId":"c"}"#), "callbackUri is required");
         assert_eq!(

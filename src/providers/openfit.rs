@@ -2,10 +2,11 @@
 //! `OpenFitApi offline_access`), rotating single-use refresh tokens, refreshed when about five
 //! minutes of life remain. Production and test hosts are known; others can be given.
 
-use super::AttributeKind::*;
-use super::{Attribute, Config, Flow, Provider, TokenStyle};
+use crate::core::config::AttributeKind::*;
+use crate::core::config::{Attribute, Config, Flow, Provider, SignIn};
 use crate::core::error::invalid_config;
 use crate::core::options::Reader;
+use crate::core::token::TokenStyle;
 use crate::core::url::normalize_base_url;
 use crate::core::Result;
 
@@ -64,51 +65,51 @@ pub fn read(o: Reader) -> Result<Config> {
         }
     };
     let skew_seconds = o.count("refreshSkewSeconds", PROVIDER.refresh_skew_ms / 1000)?;
-    let mut config = Config::new(&PROVIDER, api);
-    config.client_id = client_id.into();
+    let sign_in = SignIn::Password {
+        scope: Some(SCOPE.into()),
+    };
+    let mut config = Config::new(&PROVIDER, api, sign_in)
+        .with_client_id(client_id)
+        .with_token([identity.as_str(), TOKEN_PATH].concat(), TokenStyle::Form);
     config.skew_ms = skew_seconds.saturating_mul(1000);
-    config.token_url = Some([identity.as_str(), TOKEN_PATH].concat());
-    config.token_style = Some(TokenStyle::Form);
-    config.scope = Some(SCOPE.into());
     Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::tests::{body, config, message};
-    use crate::providers::TokenRequest;
+    use crate::core::config::testing::{body, config, message};
+    use crate::core::token::TokenRequest;
 
     #[test]
     fn environments() {
         let c = config(
-            "openfit",
+            &PROVIDER,
             r#"{"clientId":"of","environment":"test","refreshSkewSeconds":60}"#,
-            read,
         )
         .unwrap();
         assert_eq!(c.base_url, TEST.1);
         assert_eq!(
-            c.token_url.as_deref(),
+            c.token_url(),
             Some("https://of-identity-internal.azurewebsites.net/connect/token")
         );
         assert_eq!(c.skew_ms, 60_000);
-        let c = config("openfit", r#"{"clientId":"of","environment":{"identityUrl":"https://ids.example/","apiUrl":"https://api.example"}}"#, read).unwrap();
+        let c = config(&PROVIDER, r#"{"clientId":"of","environment":{"identityUrl":"https://ids.example/","apiUrl":"https://api.example"}}"#).unwrap();
         assert_eq!(
-            (c.base_url.as_str(), c.token_url.as_deref(), c.skew_ms),
+            (c.base_url.as_str(), c.token_url(), c.skew_ms),
             (
                 "https://api.example",
                 Some("https://ids.example/connect/token"),
                 300_000
             )
         );
-        let c = config("openfit", r#"{"clientId":"of"}"#, read).unwrap();
+        let c = config(&PROVIDER, r#"{"clientId":"of"}"#).unwrap();
         assert_eq!(c.base_url, PRODUCTION.1);
     }
 
     #[test]
     fn option_errors() {
-        let m = |json| message("openfit", json, read);
+        let m = |json| message(&PROVIDER, json);
         assert_eq!(m("{}"), "clientId is required");
         assert_eq!(
             m(r#"{"clientId":"c","environment":"staging"}"#),
@@ -140,7 +141,7 @@ mod tests {
 
     #[test]
     fn form_bodies() {
-        let c = config("openfit", r#"{"clientId":"of-web"}"#, read).unwrap();
+        let c = config(&PROVIDER, r#"{"clientId":"of-web"}"#).unwrap();
         assert_eq!(
             body(&TokenRequest::password(&c, "alice", "pw")),
             [

@@ -2,9 +2,10 @@
 //! No refresh token is issued: an expired session is over. (API v2 needs the client secret on
 //! every request, so it is the broker's.)
 
-use super::AttributeKind::*;
-use super::{base_url, Attribute, Config, Flow, Provider, TokenRequest, TokenStyle};
+use crate::core::config::AttributeKind::*;
+use crate::core::config::{base_url, Attribute, Config, Flow, Provider, SignIn};
 use crate::core::options::Reader;
+use crate::core::token::{TokenRequest, TokenStyle};
 use crate::core::Result;
 
 const TOKEN_PATH: &str = "/Api/oauth/authorize";
@@ -23,10 +24,12 @@ pub const PROVIDER: Provider = Provider {
 /// `{ baseUrl }`, the club's host.
 pub fn read(o: Reader) -> Result<Config> {
     let base = o.required("baseUrl", None)?;
-    let mut config = Config::new(&PROVIDER, base_url(&PROVIDER, Some(base))?);
-    config.token_url = Some([config.base_url.as_str(), TOKEN_PATH].concat());
-    config.token_style = Some(TokenStyle::Form);
-    Ok(config)
+    let base = base_url(&PROVIDER, Some(base))?;
+    let token_url = [base.as_str(), TOKEN_PATH].concat();
+    Ok(
+        Config::new(&PROVIDER, base, SignIn::Password { scope: None })
+            .with_token(token_url, TokenStyle::Form),
+    )
 }
 
 /// PerfectGym's Facebook sign-in: the password grant with a `facebookToken` field.
@@ -39,13 +42,13 @@ pub fn facebook_request(facebook_token: &str) -> TokenRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::tests::{body, config, message};
+    use crate::core::config::testing::{body, config, message};
 
     #[test]
     fn options_and_bodies() {
-        let c = config("perfectgym", r#"{"baseUrl":"https://club.example/"}"#, read).unwrap();
+        let c = config(&PROVIDER, r#"{"baseUrl":"https://club.example/"}"#).unwrap();
         assert_eq!(
-            c.token_url.as_deref(),
+            c.token_url(),
             Some("https://club.example/Api/oauth/authorize")
         );
         assert_eq!(c.client_id, "");
@@ -62,9 +65,9 @@ mod tests {
             body(&facebook_request("fb")),
             [("grant_type", "password"), ("facebookToken", "fb")]
         );
-        assert_eq!(message("perfectgym", "{}", read), "baseUrl is required");
+        assert_eq!(message(&PROVIDER, "{}"), "baseUrl is required");
         assert_eq!(
-            message("perfectgym", r#"{"baseUrl":"club.example"}"#, read),
+            message(&PROVIDER, r#"{"baseUrl":"club.example"}"#),
             "baseUrl must be an absolute http(s) URL"
         );
     }

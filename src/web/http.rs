@@ -11,8 +11,8 @@ use web_sys::{
 
 use crate::core::error::invalid_config;
 use crate::core::session::{TokenFields, MAX_TOKEN_RESPONSE};
+use crate::core::token::{TokenRequest, TokenStyle};
 use crate::core::{Error, ErrorCode};
-use crate::providers::{TokenRequest, TokenStyle};
 
 /// How long a token request may take before it is abandoned (`network_error`).
 pub const TOKEN_TIMEOUT_MS: u32 = 30_000;
