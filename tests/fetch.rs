@@ -209,6 +209,8 @@ async fn bound_sessions(log: &JsValue) -> Result<(), String> {
     Ok(())
 }
 
+// --- token endpoints ---------------------------------------------------------------------------
+
 /// Token endpoints (where passwords and refresh tokens go) follow the base-URL rule.
 #[wasm_bindgen_test]
 fn token_endpoints_are_https_or_loopback() {
