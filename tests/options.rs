@@ -1,5 +1,15 @@
-//! Browser tests of constructor options as they cross from JavaScript: each class's options and
-//! `_config` object, unknown members of any type, and what is not an options object.
+//! Browser tests of constructor options as they cross from JavaScript: a smoke test per class
+//! (a good configuration constructs, a bad option is `invalid_config` naming the provider), then
+//! only what the browser can show: `null` and `undefined` members read as absent, JavaScript
+//! values keep their type (no coercion), nested objects are read (and searched for secrets),
+//! unknown members of any type (functions, symbols, `Map`, typed arrays…) are ignored, only
+//! objects are options (not arrays, strings, numbers, booleans, `null`, `undefined`), and the
+//! configuration comes back to JavaScript as a fresh plain object, with a relative token endpoint
+//! resolved against the page.
+//!
+//! The option rules themselves (each bad option's message, defaults, what a configuration holds)
+//! are asserted natively, once: in the unit tests of `src/core/options.rs`, `src/core/url.rs` and
+//! `src/providers/*.rs`, and in `tests/option_rules.rs`.
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -12,7 +22,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The `invalid_config` message a constructor throws for `options`.
+/// The `invalid_config` message a constructor throws for `options`, with `provider` set.
 fn refusal(built: Result<(), JsValue>, provider: &str) -> String {
     let error = built.expect_err("refused");
     assert_error(&error, "invalid_config");
@@ -23,13 +33,56 @@ fn refusal(built: Result<(), JsValue>, provider: &str) -> String {
 const SECRET: &str = "A client secret must never reach the browser: keep it in the token broker";
 const NOT_AN_OBJECT: &str = "options must be an object";
 
+/// Every class constructs from a good configuration and refuses a bad one with `invalid_config`
+/// naming its provider (which message for which option is asserted natively).
 #[wasm_bindgen_test]
-fn fitrankings_options() {
-    let client = FitRankings::new(js(
-        "{ clientId: 'my app', callbackUri: 'https://app.example/cb.html', baseUrl: null, timeoutMs: undefined }",
+fn each_class_constructs_and_refuses_a_bad_option() {
+    FitRankings::new(js(
+        "{ clientId: 'c', callbackUri: 'https://app.example/cb' }",
     ))
     .unwrap();
-    let config = client.config();
+    refusal(
+        FitRankings::new(js("{ callbackUri: 'u' }")).map(drop),
+        "fitrankings",
+    );
+
+    FitBark::new(js(
+        "{ clientId: 'cid', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token' }",
+    ))
+    .unwrap();
+    refusal(
+        FitBark::new(js("{ clientId: 'c', redirectUri: 'r' }")).map(drop),
+        "fitbark",
+    );
+
+    OpenFit::new(js("{ clientId: 'of', environment: 'test' }")).unwrap();
+    refusal(
+        OpenFit::new(js("{ clientId: 'c', environment: 'staging' }")).map(drop),
+        "openfit",
+    );
+
+    PerfectGym::new(js("{ baseUrl: 'https://club.example/' }")).unwrap();
+    refusal(PerfectGym::new(js("{}")).map(drop), "perfectgym");
+
+    Fisikal::new(js(
+        "{ baseUrl: 'https://gym.example', tokenEndpoint: '/broker/fisikal/token' }",
+    ))
+    .unwrap();
+    refusal(
+        Fisikal::new(js("{ baseUrl: 'https://g' }")).map(drop),
+        "fisikal",
+    );
+}
+
+/// `null` and `undefined` members are absent: the default applies, or a required option is
+/// missing.
+#[wasm_bindgen_test]
+fn null_and_undefined_members_are_absent() {
+    let config = FitRankings::new(js(
+        "{ clientId: 'my app', callbackUri: 'https://app.example/cb.html', baseUrl: null, timeoutMs: undefined }",
+    ))
+    .unwrap()
+    .config();
     assert!(is_plain_object(&config));
     assert_eq!(text(&config, "provider").as_deref(), Some("fitrankings"));
     assert_eq!(
@@ -37,50 +90,98 @@ fn fitrankings_options() {
         Some("https://api.fitrankings.com")
     );
     assert_eq!(number(&config, "timeoutMs"), Some(300_000.0));
-    assert_eq!(
-        text(&config, "popupUrl").as_deref(),
-        Some("https://api.fitrankings.com/iq/oauth2/?client_id=my%20app&callback_uri=https%3A%2F%2Fapp.example%2Fcb.html")
-    );
     assert!(!has(&config, "tokenUrl"));
 
-    let new = |o: &str| FitRankings::new(js(o)).map(|_| ());
+    let config = OpenFit::new(js(
+        "{ clientId: 'of', environment: { identityUrl: 'https://ids.example/', apiUrl: 'https://api.example' }, refreshSkewSeconds: null }",
+    ))
+    .unwrap()
+    .config();
+    assert_eq!(number(&config, "skewMs"), Some(300_000.0));
+
     assert_eq!(
-        refusal(new("{ callbackUri: 'u' }"), "fitrankings"),
+        refusal(
+            FitRankings::new(js("{ clientId: null, callbackUri: 'u' }")).map(drop),
+            "fitrankings"
+        ),
         "clientId is required"
     );
     assert_eq!(
-        refusal(new("{ clientId: null, callbackUri: 'u' }"), "fitrankings"),
-        "clientId is required"
+        refusal(
+            OpenFit::new(js(
+                "{ clientId: 'c', environment: { identityUrl: 'https://a', apiUrl: null } }"
+            ))
+            .map(drop),
+            "openfit"
+        ),
+        "environment.apiUrl is required"
     );
+}
+
+/// A JavaScript number is not read as a string, nor a string as a number or a boolean.
+#[wasm_bindgen_test]
+fn javascript_values_keep_their_type() {
     assert_eq!(
-        refusal(new("{ clientId: 7, callbackUri: 'u' }"), "fitrankings"),
+        refusal(
+            FitRankings::new(js("{ clientId: 7, callbackUri: 'u' }")).map(drop),
+            "fitrankings"
+        ),
         "a string option has another type"
     );
     assert_eq!(
         refusal(
-            new("{ clientId: 'c', callbackUri: 'u', timeoutMs: '100' }"),
+            FitRankings::new(js("{ clientId: 'c', callbackUri: 'u', timeoutMs: '100' }")).map(drop),
             "fitrankings"
         ),
         "a numeric option must be a positive number"
     );
     assert_eq!(
         refusal(
-            new("{ clientId: 'c', callbackUri: 'u', clientSecret: 's3cret' }"),
-            "fitrankings"
+            FitBark::new(js(
+                "{ clientId: 'c', redirectUri: 'r', tokenEndpoint: '/t', pkce: 'yes' }"
+            ))
+            .map(drop),
+            "fitbark"
         ),
-        SECRET
+        "a boolean option has another type"
     );
-    for not_an_object in ["null", "undefined", "'clientId'", "42", "true"] {
-        assert_eq!(
-            refusal(new(not_an_object), "fitrankings"),
-            NOT_AN_OBJECT,
-            "{not_an_object}"
-        );
-    }
 }
 
+/// A nested JavaScript object (OpenFIT's `environment`) is read member by member, and searched
+/// for secret-named members too.
 #[wasm_bindgen_test]
-fn fitbark_options_and_config_object() {
+fn nested_objects_are_read() {
+    let config = OpenFit::new(js(
+        "{ clientId: 'of', environment: { identityUrl: 'https://ids.example/', apiUrl: 'https://api.example' } }",
+    ))
+    .unwrap()
+    .config();
+    assert_eq!(
+        text(&config, "baseUrl").as_deref(),
+        Some("https://api.example")
+    );
+    assert_eq!(
+        text(&config, "tokenUrl").as_deref(),
+        Some("https://ids.example/connect/token")
+    );
+    assert_eq!(
+        refusal(
+            OpenFit::new(js(
+                "{ clientId: 'c', environment: { identityUrl: 'https://a', apiUrl: 'https://b', clientSecret: 'x' } }"
+            ))
+            .map(drop),
+            "openfit"
+        ),
+        SECRET,
+        "a secret is refused at any depth"
+    );
+}
+
+/// The configuration reaches JavaScript as `_config`, a fresh plain object each time (changing it
+/// changes nothing), next to the exported `_refresh`; a relative token endpoint is resolved
+/// against the page.
+#[wasm_bindgen_test]
+fn the_config_object_is_a_fresh_plain_object() {
     let client = FitBark::new(js(
         "{ clientId: 'cid', redirectUri: location.origin + '/', tokenEndpoint: '/broker/fitbark/token', scope: null, pkce: null, issuer: null }",
     ))
@@ -118,124 +219,6 @@ fn fitbark_options_and_config_object() {
         Some("https://app.fitbark.com")
     );
 
-    let new = |o: &str| FitBark::new(js(o)).map(|_| ());
-    assert_eq!(
-        refusal(new("{ clientId: 'c', tokenEndpoint: '/t' }"), "fitbark"),
-        "redirectUri is required"
-    );
-    assert_eq!(
-        refusal(new("{ clientId: 'c', redirectUri: 'r' }"), "fitbark"),
-        "tokenEndpoint (your server's token URL) is required"
-    );
-    assert_eq!(
-        refusal(
-            new("{ clientId: 'c', redirectUri: 'r', tokenEndpoint: '/t', pkce: 'yes' }"),
-            "fitbark"
-        ),
-        "a boolean option has another type"
-    );
-    assert_eq!(
-        refusal(
-            new("{ clientId: 'c', redirectUri: 'r', tokenEndpoint: '/t', client_SECRET: null }"),
-            "fitbark"
-        ),
-        SECRET
-    );
-    assert_eq!(
-        refusal(new("{ clientId: 'c', redirectUri: 'r', tokenEndpoint: '/t', baseUrl: 'http://fitbark.example' }"), "fitbark"),
-        "baseUrl must use https: (http: only for localhost, 127.0.0.1 or [::1])"
-    );
-}
-
-#[wasm_bindgen_test]
-fn openfit_options() {
-    let config = OpenFit::new(js(
-        "{ clientId: 'of', environment: { identityUrl: 'https://ids.example/', apiUrl: 'https://api.example' }, refreshSkewSeconds: null }",
-    ))
-    .unwrap()
-    .config();
-    assert_eq!(
-        text(&config, "baseUrl").as_deref(),
-        Some("https://api.example")
-    );
-    assert_eq!(
-        text(&config, "tokenUrl").as_deref(),
-        Some("https://ids.example/connect/token")
-    );
-    assert_eq!(text(&config, "tokenStyle").as_deref(), Some("form"));
-    assert_eq!(
-        text(&config, "scope").as_deref(),
-        Some("OpenFitApi offline_access")
-    );
-    assert_eq!(number(&config, "skewMs"), Some(300_000.0));
-
-    let config = OpenFit::new(js(
-        "{ clientId: 'of', environment: 'test', refreshSkewSeconds: 60 }",
-    ))
-    .unwrap()
-    .config();
-    assert_eq!(
-        text(&config, "baseUrl").as_deref(),
-        Some("https://of-api-internal.azurewebsites.net")
-    );
-    assert_eq!(number(&config, "skewMs"), Some(60_000.0));
-
-    let new = |o: &str| OpenFit::new(js(o)).map(|_| ());
-    assert_eq!(
-        refusal(
-            new("{ clientId: 'c', environment: { apiUrl: 'https://b' } }"),
-            "openfit"
-        ),
-        "environment.identityUrl is required"
-    );
-    assert_eq!(
-        refusal(
-            new("{ clientId: 'c', environment: { identityUrl: 'https://a', apiUrl: null } }"),
-            "openfit"
-        ),
-        "environment.apiUrl is required"
-    );
-    assert_eq!(
-        refusal(new("{ clientId: 'c', environment: 'staging' }"), "openfit"),
-        r#"environment must be "production", "test" or { identityUrl, apiUrl }"#
-    );
-    assert_eq!(
-        refusal(
-            new("{ clientId: 'c', environment: { identityUrl: 'https://a', apiUrl: 'https://b', clientSecret: 'x' } }"),
-            "openfit"
-        ),
-        SECRET,
-        "a secret is refused at any depth"
-    );
-}
-
-#[wasm_bindgen_test]
-fn perfectgym_and_fisikal_options() {
-    let origin = web_sys::window().unwrap().location().origin().unwrap();
-    let config = PerfectGym::new(js("{ baseUrl: 'https://club.example/' }"))
-        .unwrap()
-        .config();
-    assert_eq!(
-        text(&config, "baseUrl").as_deref(),
-        Some("https://club.example")
-    );
-    assert_eq!(
-        text(&config, "tokenUrl").as_deref(),
-        Some("https://club.example/Api/oauth/authorize")
-    );
-    assert_eq!(text(&config, "clientId").as_deref(), Some(""));
-    assert_eq!(
-        refusal(PerfectGym::new(js("{}")).map(|_| ()), "perfectgym"),
-        "baseUrl is required"
-    );
-    assert_eq!(
-        refusal(
-            PerfectGym::new(js("{ baseUrl: 'club.example' }")).map(|_| ()),
-            "perfectgym"
-        ),
-        "baseUrl must be an absolute http(s) URL"
-    );
-
     let config = Fisikal::new(js(
         "{ baseUrl: 'https://gym.example', tokenEndpoint: '/broker/fisikal/token' }",
     ))
@@ -243,25 +226,8 @@ fn perfectgym_and_fisikal_options() {
     .config();
     assert_eq!(
         text(&config, "tokenUrl"),
-        Some(format!("{origin}/broker/fisikal/token"))
-    );
-    assert_eq!(text(&config, "tokenStyle").as_deref(), Some("json"));
-    assert_eq!(
-        refusal(
-            Fisikal::new(js("{ baseUrl: 'https://g' }")).map(|_| ()),
-            "fisikal"
-        ),
-        "tokenEndpoint (your server's token URL) is required"
-    );
-    assert_eq!(
-        refusal(
-            Fisikal::new(js(
-                "{ baseUrl: 'https://g', tokenEndpoint: '/t', secretKey: 'x' }"
-            ))
-            .map(|_| ()),
-            "fisikal"
-        ),
-        SECRET
+        Some(format!("{origin}/broker/fisikal/token")),
+        "resolved against the page"
     );
 }
 
@@ -292,10 +258,10 @@ fn unknown_members_are_ignored() {
 }
 
 /// Members serde-wasm-bindgen cannot read (functions, symbols) or that are not JSON-like (`Set`,
-/// `Map`, typed arrays) are ignored, not a reason to refuse the whole object; an array is not an
-/// options object.
+/// `Map`, typed arrays) are ignored, not a reason to refuse the whole object; only an object is an
+/// options object (not an array, a string, a number, a boolean, `null` or `undefined`).
 #[wasm_bindgen_test]
-fn members_of_any_type_are_ignored_and_arrays_are_not_options() {
+fn members_of_any_type_are_ignored_and_only_objects_are_options() {
     let mut wrong = Vec::new();
     for extra in [
         "() => {}",
@@ -318,4 +284,11 @@ fn members_of_any_type_are_ignored_and_arrays_are_not_options() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+    for not_an_object in ["null", "undefined", "'clientId'", "42", "true"] {
+        assert_eq!(
+            refusal(FitRankings::new(js(not_an_object)).map(drop), "fitrankings"),
+            NOT_AN_OBJECT,
+            "{not_an_object}"
+        );
+    }
 }
