@@ -38,7 +38,7 @@ if grep -r -a -i -l -E --include='*.js' --include='*.wasm' 'client_secret|x-clie
 fi
 echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-bundler/"
 
-step "browser tests (wasm-bindgen-test, headless Chromium)"
+step "browser tests (wasm-bindgen-test, headless Chromium: one test binary per file in tests/, each on a fresh page)"
 port_base=28080
 server_log=target/browser-test-server.log
 target/debug/fitconnect-server --port-base "$port_base" --root . > "$server_log" 2>&1 &
@@ -46,12 +46,16 @@ server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q '^fitconnect demo:' "$server_log" && break; sleep 0.1; done
 grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "server did not start"; exit 1; }
+# Every file in tests/ is its own test binary, run on a fresh page; `--test '*'` leaves out the
+# library's unit tests (native). tests/fuzz.rs is native only: empty on wasm32 ("no tests to
+# run!"). The runner wrapper stops the Chromium that wasm-bindgen-test-runner leaves behind.
 FITCONNECT_TEST_FITRANKINGS="http://127.0.0.1:$((port_base + 1))" \
 FITCONNECT_TEST_FITBARK="http://127.0.0.1:$((port_base + 2))" \
 FITCONNECT_TEST_PERFECTGYM="http://127.0.0.1:$((port_base + 3))" \
 CHROMEDRIVER=/usr/bin/chromedriver \
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p fitconnect --target wasm32-unknown-unknown --test web 2>&1 | tee target/browser-tests.log
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/scripts/browser-test-runner.sh" \
+  cargo test -p fitconnect --target wasm32-unknown-unknown --test '*' --no-fail-fast 2>&1 \
+  | tee target/browser-tests.log
 kill "$server_pid" 2>/dev/null || true
 browser=$(awk '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' target/browser-tests.log)
 
