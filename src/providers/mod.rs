@@ -51,6 +51,80 @@ mod tests {
         }
     }
 
+    /// Where each provider's token requests go and how they are written, and what each sign-in
+    /// carries.
+    #[test]
+    fn each_provider_signs_in_its_own_way() {
+        use crate::core::config::testing::config;
+        use crate::core::config::SignIn;
+        use crate::core::token::TokenStyle;
+
+        let c = config(
+            &fitrankings::PROVIDER,
+            r#"{"clientId":"c","callbackUri":"https://app.example/cb"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.provider, "fitrankings");
+        assert_eq!(c.token_url(), None, "FitRankings has no token endpoint");
+        assert!(matches!(c.sign_in, SignIn::Popup { .. }));
+
+        let c = config(
+            &fitbark::PROVIDER,
+            r#"{"clientId":"cid","redirectUri":"https://app.example/","tokenEndpoint":"/broker/fitbark/token"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.token_style(),
+            Some(TokenStyle::Json),
+            "to the app's broker"
+        );
+        assert!(matches!(
+            &c.sign_in,
+            SignIn::Redirect { redirect_uri, pkce: true, .. } if redirect_uri == "https://app.example/"
+        ));
+
+        let c = config(&openfit::PROVIDER, r#"{"clientId":"of"}"#).unwrap();
+        assert_eq!(c.token_style(), Some(TokenStyle::Form), "to the provider");
+        assert_eq!(c.scope(), Some("OpenFitApi offline_access"));
+
+        let c = config(
+            &perfectgym::PROVIDER,
+            r#"{"baseUrl":"https://club.example"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.token_style(), Some(TokenStyle::Form), "to the club");
+
+        let c = config(
+            &fisikal::PROVIDER,
+            r#"{"baseUrl":"https://gym.example","tokenEndpoint":"/broker/fisikal/token"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.token_style(),
+            Some(TokenStyle::Json),
+            "to the app's broker"
+        );
+    }
+
+    #[test]
+    fn url_option_messages_name_the_option_and_the_rule() {
+        use crate::core::config::testing::message;
+        assert_eq!(
+            message(
+                &fitrankings::PROVIDER,
+                r#"{"clientId":"c","callbackUri":"u","baseUrl":"https://a/?q"}"#
+            ),
+            "baseUrl must be an origin with an optional path"
+        );
+        assert_eq!(
+            message(
+                &openfit::PROVIDER,
+                r#"{"clientId":"c","environment":{"identityUrl":"http://ids.example","apiUrl":"https://b"}}"#
+            ),
+            "environment.identityUrl must use https: (http: only for localhost, 127.0.0.1 or [::1])"
+        );
+    }
+
     #[test]
     fn ids_names_and_attributes_are_unique() {
         for (i, p) in ALL.iter().enumerate() {
