@@ -43,7 +43,6 @@ mod exports {
     use crate::flows::{password, popup, redirect};
     use crate::providers;
     use crate::web::error::to_js;
-    use crate::web::promise::promise;
 
     /// Declares each provider's class (its constructor and the members every class has) and
     /// `create(provider, options)`, which the connect button uses to make a client. One line per
@@ -66,9 +65,10 @@ mod exports {
                     pub fn new(
                         #[wasm_bindgen(unchecked_param_type = $options)] options: JsValue,
                     ) -> Result<$class, JsValue> {
-                        Client::new(&providers::$module::PROVIDER, &options)
+                        let provider = &providers::$module::PROVIDER;
+                        Client::new(provider, &options)
                             .map(|client| $class { client })
-                            .map_err(to_js)
+                            .map_err(|e| to_js(e.for_provider(provider.id)))
                     }
 
                     /// The current session (a fresh plain object), or `null`.
@@ -90,7 +90,10 @@ mod exports {
                         #[wasm_bindgen(unchecked_param_type = "(session: Session | null) => void")]
                         callback: JsValue,
                     ) -> Result<JsValue, JsValue> {
-                        self.client.on_session_change(callback).map(Into::into).map_err(to_js)
+                        self.client
+                            .on_session_change(callback)
+                            .map(Into::into)
+                            .map_err(|e| self.client.to_js(e))
                     }
 
                     /// `fetch` to the provider's API with the user's Bearer token. Relative paths
@@ -106,7 +109,7 @@ mod exports {
                         #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")]
                         init: Option<js_sys::Object>,
                     ) -> js_sys::Promise {
-                        promise(self.client.clone().fetch(path_or_url, init.map(Into::into)))
+                        self.client.promise(self.client.clone().fetch(path_or_url, init.map(Into::into)))
                     }
 
                     /// The checked configuration (for tests and debugging).
@@ -125,7 +128,7 @@ mod exports {
                     #[wasm_bindgen(js_name = _refresh, skip_typescript)]
                     pub fn refresh(&self) -> js_sys::Promise {
                         let client = self.client.clone();
-                        promise(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) })
+                        self.client.promise(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) })
                     }
                 }
             )*

@@ -86,6 +86,11 @@ async fn connect_flow(spy: &JsValue) -> Result<(), String> {
     .map_err(|e| format!("{e:?}"))?;
     let error = settle(quick.connect()).await.unwrap_err();
     assert_error(&error, "timeout");
+    assert_eq!(
+        text(&error, "provider").as_deref(),
+        Some("fitrankings"),
+        "named where it crosses to JavaScript"
+    );
     let second = get(spy, "opened");
     assert!(
         get(&second, "closed").as_bool().unwrap_or(true),
@@ -128,7 +133,7 @@ async fn popup_wait_checks(frame: &JsValue, other: &JsValue) -> Result<(), Strin
         callback_message("?from=channel", Some(nonce)),
         300,
     );
-    let message = popup::wait(window.clone(), nonce.into(), 1500, "fitrankings")
+    let message = popup::wait(window.clone(), nonce.into(), 1500)
         .await
         .map_err(|e| format!("{e:?}"))?;
     assert_eq!(message.search, "?from=channel");
@@ -139,7 +144,7 @@ async fn popup_wait_checks(frame: &JsValue, other: &JsValue) -> Result<(), Strin
     let mut from_frame = callback_message("?from=frame", None);
     Reflect::set(&from_frame, &"hash".into(), &"#h".into()).unwrap();
     post_from_frame_later(frame, from_frame.clone(), 80);
-    let message = popup::wait(window.clone(), nonce.into(), 1500, "fitrankings")
+    let message = popup::wait(window.clone(), nonce.into(), 1500)
         .await
         .map_err(|e| format!("{e:?}"))?;
     assert_eq!(
@@ -163,12 +168,14 @@ async fn popup_wait_checks(frame: &JsValue, other: &JsValue) -> Result<(), Strin
     from_frame = js("'not even an object'");
     post_from_frame_later(frame, from_frame, 200);
     let started = js_sys::Date::now();
-    let error = popup::wait(window, nonce.into(), 700, "fitrankings")
+    let error = popup::wait(window, nonce.into(), 700)
         .await
         .expect_err("nothing valid arrived");
     let waited = js_sys::Date::now() - started;
     assert_eq!(error.code, ErrorCode::Timeout);
-    assert_eq!(error.provider, Some("fitrankings"));
+    // The web layer names no provider: the class does, where the error crosses to JavaScript
+    // (connect_opens_a_popup_and_takes_its_report checks `provider` there).
+    assert_eq!(error.provider, None);
     assert!(waited >= 650.0, "waited {waited} ms");
     assert_eq!(
         storage::read(popup::NONCE_KEY),

@@ -37,22 +37,21 @@ impl Client {
     /// Checks `options` with the provider's `read` and prepares the client.
     pub fn new(provider: &'static providers::Provider, options: &JsValue) -> Result<Client, Error> {
         let id = provider.id;
-        let window = web::window().map_err(|e| e.for_provider(id))?;
+        let window = web::window()?;
         let options = options::read_options(options, 1);
         let mut config = providers::configure(provider, options.as_ref())?;
         // A relative token endpoint (`/broker/...`) is the app's own server: resolved now.
         if let Some(token) = &mut config.token {
             let page = window.location().href().unwrap_or_default();
-            let resolved = Url::new_with_base(&token.url, &page).map_err(|_| {
-                invalid_config("the token endpoint is not a valid URL").for_provider(id)
-            })?;
+            let resolved = Url::new_with_base(&token.url, &page)
+                .map_err(|_| invalid_config("the token endpoint is not a valid URL"))?;
             // Passwords and refresh tokens go there: the base-URL rule applies.
-            check_endpoint("tokenEndpoint", &resolved.href()).map_err(|e| e.for_provider(id))?;
+            check_endpoint("tokenEndpoint", &resolved.href())?;
             token.url = resolved.href();
         }
         let provider = id;
         let api_origin = Url::new(&config.base_url)
-            .map_err(|_| invalid_config("baseUrl is not a valid URL").for_provider(provider))?
+            .map_err(|_| invalid_config("baseUrl is not a valid URL"))?
             .origin();
         let binding = Binding::new(
             provider,
@@ -96,9 +95,24 @@ impl Client {
         keys.into()
     }
 
-    /// `e` as the `FitConnectError` to throw, naming this client's provider.
+    /// `e` as the `FitConnectError` to throw, naming this client's provider: where errors cross
+    /// to JavaScript, they are tagged with the provider once.
     pub fn to_js(&self, e: Error) -> JsValue {
         web::error::to_js(e.for_provider(self.provider()))
+    }
+
+    /// A Promise that settles with the future's outcome; an error rejects it as a
+    /// `FitConnectError` naming this client's provider.
+    pub fn promise<T: Into<JsValue>>(
+        &self,
+        future: impl std::future::Future<Output = Result<T, Error>> + 'static,
+    ) -> js_sys::Promise {
+        web::promise::promise(self.provider(), future)
+    }
+
+    /// A Promise rejected with `e`, naming this client's provider.
+    pub fn rejected(&self, e: Error) -> js_sys::Promise {
+        web::promise::rejected(e.for_provider(self.provider()))
     }
 
     /// The configuration as a plain object (`_config`).
@@ -118,17 +132,15 @@ impl Client {
 
     /// Calls `callback(session | null)` on every change; answers the unsubscribe function.
     pub fn on_session_change(&self, callback: JsValue) -> Result<js_sys::Function, Error> {
-        let callback: js_sys::Function = callback.dyn_into().map_err(|_| {
-            invalid_config("onSessionChange takes a function").for_provider(self.provider())
-        })?;
+        let callback: js_sys::Function = callback
+            .dyn_into()
+            .map_err(|_| invalid_config("onSessionChange takes a function"))?;
         Ok(store::subscribe(&self.binding, callback))
     }
 
     pub(crate) fn current(&self) -> Result<Session, Error> {
-        self.session().ok_or_else(|| {
-            Error::new(ErrorCode::NotConnected, "Not connected to this provider")
-                .for_provider(self.provider())
-        })
+        self.session()
+            .ok_or_else(|| Error::new(ErrorCode::NotConnected, "Not connected to this provider"))
     }
 
     pub(crate) fn can_refresh(&self, session: &Session) -> bool {
@@ -144,44 +156,41 @@ impl Client {
         path_or_url: JsValue,
         init: Option<JsValue>,
     ) -> Result<web_sys::Response, Error> {
-        let provider = self.provider();
-        let path = path_or_url.as_string().ok_or_else(|| {
-            invalid_config("fetch takes a path or a URL string").for_provider(provider)
-        })?;
+        let path = path_or_url
+            .as_string()
+            .ok_or_else(|| invalid_config("fetch takes a path or a URL string"))?;
         let url = Url::new_with_base(&path, &self.api_base)
-            .map_err(|_| invalid_config("the request URL is not valid").for_provider(provider))?;
+            .map_err(|_| invalid_config("the request URL is not valid"))?;
         // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
         if url.origin() != *self.api_origin {
-            return Err(
-                invalid_config("Refusing to send the provider's token to another origin")
-                    .for_provider(provider),
-            );
+            return Err(invalid_config(
+                "Refusing to send the provider's token to another origin",
+            ));
         }
         let mut session = self.current()?;
         if session.expires_within(web::now_ms(), self.config.skew_ms) {
             if !self.can_refresh(&session) {
                 store::clear(&self.binding);
-                return Err(Error::new(ErrorCode::NotConnected, "The session expired")
-                    .for_provider(provider));
+                return Err(Error::new(ErrorCode::NotConnected, "The session expired"));
             }
             self.refresh().await?;
             session = self.current()?;
         }
-        let request = http::request(&url.href(), init.as_ref(), provider)?;
+        let request = http::request(&url.href(), init.as_ref())?;
         // Copied before sending: the body of a sent request cannot be read again.
         let retry = self
             .can_refresh(&session)
             .then(|| web_sys::Request::clone(&request).ok())
             .flatten();
-        http::authorize(&request, session.access_token.expose(), provider)?;
-        let response = http::send(request, provider).await?;
+        http::authorize(&request, session.access_token.expose())?;
+        let response = http::send(request).await?;
         let status = response.status();
         if status != 401 && status != 403 {
             return Ok(response);
         }
         let header = response.headers().get("WWW-Authenticate").ok().flatten();
         match challenge::react(status, header.as_deref()) {
-            Reaction::Fail(e) => Err(e.for_provider(provider)),
+            Reaction::Fail(e) => Err(e),
             Reaction::Return => Ok(response),
             Reaction::RefreshAndRetry => {
                 let Some(retry) = retry else {
@@ -191,8 +200,8 @@ impl Client {
                 if self.current()?.access_token == session.access_token {
                     self.refresh().await?;
                 }
-                http::authorize(&retry, self.current()?.access_token.expose(), provider)?;
-                http::send(retry, provider).await
+                http::authorize(&retry, self.current()?.access_token.expose())?;
+                http::send(retry).await
             }
         }
     }
@@ -201,15 +210,11 @@ impl Client {
         &self,
         request: &TokenRequest,
     ) -> Result<TokenResponse, Error> {
-        let provider = self.provider();
         let Some(token) = &self.config.token else {
-            return Err(
-                invalid_config("This provider has no token endpoint").for_provider(provider)
-            );
+            return Err(invalid_config("This provider has no token endpoint"));
         };
-        let (status, fields) = http::post_token(&token.url, token.style, request, provider).await?;
+        let (status, fields) = http::post_token(&token.url, token.style, request).await?;
         read_token_response(status, fields.as_ref(), web::now_ms())
-            .map_err(|e| e.for_provider(provider))
     }
 
     /// Obtains a session with a token request (code exchange or password grant), stores it and
@@ -227,6 +232,6 @@ impl Client {
 
     /// Stores a session and answers it as a plain object.
     pub fn store(&self, session: Session) -> Result<JsValue, Error> {
-        store::save(self.provider(), &self.binding, session).map(|(_, object)| object)
+        store::save(&self.binding, session).map(|(_, object)| object)
     }
 }

@@ -122,7 +122,7 @@ pub fn listen_for_rotations() {
             return;
         }
         if let Some(session) = successor(provider, &binding, &from) {
-            let _ = save(provider, &binding, session);
+            let _ = save(&binding, session);
             let waiting: Vec<js_sys::Function> = ADOPTING.with_borrow_mut(|a| {
                 let (done, rest) = a.drain(..).partition(|(id, _)| id == binding.id());
                 *a = rest;
@@ -203,12 +203,11 @@ impl Client {
             return Err(Error::new(
                 ErrorCode::NotConnected,
                 "The session expired and cannot be refreshed",
-            )
-            .for_provider(provider));
+            ));
         };
         let from = fingerprint(refresh_token.expose());
         if let Some(successor) = successor(provider, &self.binding, &from) {
-            return save(provider, &self.binding, successor).map(drop);
+            return save(&self.binding, successor).map(drop);
         }
         let mark = spent_mark(&self.binding, &from);
         if locks::is_held(&mark).await? {
@@ -224,7 +223,7 @@ impl Client {
                     session.user_id.clone(),
                     session.refresh_token.clone(),
                 );
-                let (text, _) = save(provider, &self.binding, renewed)?;
+                let (text, _) = save(&self.binding, renewed)?;
                 announce(provider, &self.binding, refresh_token.expose(), text);
                 // Marked spent before the refresh lock is let go.
                 locks::hold(&mark).await
@@ -262,7 +261,6 @@ impl Client {
         Err(Error::new(
             ErrorCode::NotConnected,
             "The session was refreshed in another tab and did not reach this one",
-        )
-        .for_provider(self.provider()))
+        ))
     }
 }

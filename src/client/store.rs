@@ -70,16 +70,10 @@ fn notify(binding: &Binding, session: Option<&Session>) {
 
 /// Stores a session and tells the subscribers; answers the stored text and the session as a plain
 /// object of its own (the subscribers get theirs).
-pub fn save(
-    provider: &'static str,
-    binding: &Binding,
-    session: Session,
-) -> Result<(String, JsValue), Error> {
+pub fn save(binding: &Binding, session: Session) -> Result<(String, JsValue), Error> {
     let object = session_object(Some(&session));
-    let text = json::stringify(&object).ok_or_else(|| {
-        Error::new(ErrorCode::InvalidResponse, "The session cannot be stored")
-            .for_provider(provider)
-    })?;
+    let text = json::stringify(&object)
+        .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "The session cannot be stored"))?;
     storage::write(&binding.session_key(), &text);
     CHECKED.with_borrow_mut(|c| c.insert(binding.id().into(), (text.clone(), session.clone())));
     notify(binding, Some(&session));

@@ -9,14 +9,10 @@ use crate::core::error::invalid_config;
 use crate::core::token::TokenRequest;
 use crate::core::Error;
 use crate::providers::perfectgym;
-use crate::web::promise::promise;
 
 /// Reads `{ username, password }`.
-fn credentials(
-    credentials: &JsValue,
-    provider: &'static str,
-) -> Result<(String, zeroize::Zeroizing<String>), Error> {
-    let config = |m: &'static str| invalid_config(m).for_provider(provider);
+fn credentials(credentials: &JsValue) -> Result<(String, zeroize::Zeroizing<String>), Error> {
+    let config = |m: &'static str| invalid_config(m);
     if !credentials.is_object() {
         return Err(config("credentials must be an object"));
     }
@@ -40,30 +36,27 @@ fn credentials(
 
 /// Signs `client` in with a user name and password; resolves with the session.
 pub fn login(client: &Client, credentials_value: JsValue) -> js_sys::Promise {
-    let client = client.clone();
-    promise(async move {
-        let (username, password) = credentials(&credentials_value, client.provider())?;
-        let request = TokenRequest::password(client.config(), &username, &password);
+    let me = client.clone();
+    client.promise(async move {
+        let (username, password) = credentials(&credentials_value)?;
+        let request = TokenRequest::password(me.config(), &username, &password);
         drop(password);
-        client.sign_in(request).await
+        me.sign_in(request).await
     })
 }
 
 /// PerfectGym: signs in with a Facebook access token.
 pub fn login_with_facebook(client: &Client, facebook_token: JsValue) -> js_sys::Promise {
-    let client = client.clone();
-    promise(async move {
-        let provider = client.provider();
+    let me = client.clone();
+    client.promise(async move {
         let token = match facebook_token.as_string() {
             Some(t) => t,
             None if facebook_token.is_null() || facebook_token.is_undefined() => String::new(),
-            None => {
-                return Err(invalid_config("facebookToken must be a string").for_provider(provider))
-            }
+            None => return Err(invalid_config("facebookToken must be a string")),
         };
         if token.is_empty() {
-            return Err(invalid_config("facebookToken is required").for_provider(provider));
+            return Err(invalid_config("facebookToken is required"));
         }
-        client.sign_in(perfectgym::facebook_request(&token)).await
+        me.sign_in(perfectgym::facebook_request(&token)).await
     })
 }

@@ -10,7 +10,6 @@ use crate::core::config::SignIn;
 use crate::core::error::invalid_config;
 use crate::core::{Error, ErrorCode};
 use crate::web::popup;
-use crate::web::promise::{promise, rejected};
 
 thread_local! {
     // The popup open for sign-in: a second connect() focuses it.
@@ -26,38 +25,35 @@ pub fn connect(client: &Client, params: PopupParams) -> js_sys::Promise {
         .filter(|p| !p.closed().unwrap_or(true));
     if let Some(open) = open {
         let _ = open.focus();
-        return rejected(
-            Error::new(
-                ErrorCode::InteractionInProgress,
-                "A sign-in window is already open",
-            )
-            .for_provider(provider),
-        );
+        return client.rejected(Error::new(
+            ErrorCode::InteractionInProgress,
+            "A sign-in window is already open",
+        ));
     }
     let SignIn::Popup {
         popup_url: url,
         timeout_ms,
     } = client.config().sign_in.clone()
     else {
-        return rejected(
-            invalid_config("This provider does not sign in with a popup").for_provider(provider),
-        );
+        return client.rejected(invalid_config(
+            "This provider does not sign in with a popup",
+        ));
     };
     // Opened in this task, before anything is awaited.
     let opened = popup::new_nonce().and_then(|nonce| {
         Ok((
             nonce,
-            popup::open(&url, &["fitconnect-", provider].concat(), provider)?,
+            popup::open(&url, &["fitconnect-", provider].concat())?,
         ))
     });
     let (nonce, window) = match opened {
         Ok(opened) => opened,
-        Err(e) => return rejected(e.for_provider(provider)),
+        Err(e) => return client.rejected(e),
     };
     POPUP.with_borrow_mut(|p| *p = Some(window.clone()));
-    let client = client.clone();
-    promise(async move {
-        let result = popup::wait(window.clone(), nonce, timeout_ms, provider).await;
+    let me = client.clone();
+    client.promise(async move {
+        let result = popup::wait(window.clone(), nonce, timeout_ms).await;
         POPUP.with_borrow_mut(|p| {
             if p.as_ref().is_some_and(|p| js_sys::Object::is(p, &window)) {
                 *p = None;
@@ -66,6 +62,6 @@ pub fn connect(client: &Client, params: PopupParams) -> js_sys::Promise {
         let message = result?;
         let session =
             callback::parse_popup_callback(provider, params, &message.search, &message.hash)?;
-        client.store(session)
+        me.store(session)
     })
 }

@@ -14,7 +14,6 @@ use crate::core::error::invalid_config;
 use crate::core::token::TokenRequest;
 use crate::core::{Error, ErrorCode};
 use crate::providers::fitbark;
-use crate::web::promise::{promise, rejected};
 use crate::web::{self, json, storage};
 
 /// The completion started on this page load, with the state it answered: a second
@@ -85,7 +84,7 @@ pub fn complete(client: &Client) -> js_sys::Promise {
     let provider = client.provider();
     let (window, location) = match web::window().map(|w| (w.clone(), w.location())) {
         Ok(found) => found,
-        Err(e) => return rejected(e.for_provider(provider)),
+        Err(e) => return client.rejected(e),
     };
     let search = location.search().unwrap_or_default();
     let seen = callback::inspect(&search);
@@ -98,13 +97,10 @@ pub fn complete(client: &Client) -> js_sys::Promise {
         return earlier;
     }
     if !seen.response {
-        return rejected(
-            Error::new(
-                ErrorCode::InvalidCallback,
-                "This page has no authorization response",
-            )
-            .for_provider(provider),
-        );
+        return client.rejected(Error::new(
+            ErrorCode::InvalidCallback,
+            "This page has no authorization response",
+        ));
     }
     // Consumed before the first await, so that the code can be exchanged only once.
     let key = client.binding().transaction_key();
@@ -140,9 +136,9 @@ pub fn complete(client: &Client) -> js_sys::Promise {
                 tx.map_or("", |t| t.redirect_uri.as_str()),
                 tx.and_then(|t| t.verifier.as_ref()).map(|v| v.expose()),
             );
-            promise(client.clone().sign_in(request))
+            client.promise(client.clone().sign_in(request))
         }
-        Err(e) => rejected(e),
+        Err(e) => client.rejected(e),
     };
     COMPLETION.with_borrow_mut(|c| {
         *c = Some(Completion {

@@ -17,49 +17,36 @@ use crate::core::{Error, ErrorCode};
 /// How long a token request may take before it is abandoned (`network_error`).
 pub const TOKEN_TIMEOUT_MS: u32 = 30_000;
 
-fn network_error(message: &'static str, provider: &'static str) -> Error {
-    Error::new(ErrorCode::NetworkError, message).for_provider(provider)
+fn network_error(message: &'static str) -> Error {
+    Error::new(ErrorCode::NetworkError, message)
 }
 
 /// `new Request(url, init)`: `init` is the app's `RequestInit` (or `undefined`).
-pub fn request(
-    url: &str,
-    init: Option<&JsValue>,
-    provider: &'static str,
-) -> Result<web_sys::Request, Error> {
+pub fn request(url: &str, init: Option<&JsValue>) -> Result<web_sys::Request, Error> {
     match init.filter(|i| !i.is_undefined() && !i.is_null()) {
         Some(init) => {
             web_sys::Request::new_with_str_and_init(url, init.unchecked_ref::<RequestInit>())
         }
         None => web_sys::Request::new_with_str(url),
     }
-    .map_err(|_| invalid_config("fetch options are not a valid RequestInit").for_provider(provider))
+    .map_err(|_| invalid_config("fetch options are not a valid RequestInit"))
 }
 
 /// Sets `Authorization: Bearer <token>` (RFC 6750 §2.1).
-pub fn authorize(
-    request: &web_sys::Request,
-    token: &str,
-    provider: &'static str,
-) -> Result<(), Error> {
+pub fn authorize(request: &web_sys::Request, token: &str) -> Result<(), Error> {
     request
         .headers()
         .set("Authorization", &["Bearer ", token].concat())
-        .map_err(|_| {
-            invalid_config("The access token cannot be sent in a header").for_provider(provider)
-        })
+        .map_err(|_| invalid_config("The access token cannot be sent in a header"))
 }
 
 /// Sends a request; `network_error` when no HTTP answer comes back.
-pub async fn send(
-    request: web_sys::Request,
-    provider: &'static str,
-) -> Result<web_sys::Response, Error> {
+pub async fn send(request: web_sys::Request) -> Result<web_sys::Response, Error> {
     Request::from(request)
         .send()
         .await
         .map(web_sys::Response::from)
-        .map_err(|_| network_error("The request got no HTTP answer", provider))
+        .map_err(|_| network_error("The request got no HTTP answer"))
 }
 
 fn body(request: &TokenRequest, style: TokenStyle) -> Result<JsValue, JsValue> {
@@ -89,29 +76,27 @@ pub async fn post_token(
     url: &str,
     style: TokenStyle,
     request: &TokenRequest,
-    provider: &'static str,
 ) -> Result<(u16, Option<TokenFields>), Error> {
     let content_type = match style {
         TokenStyle::Form => "application/x-www-form-urlencoded",
         TokenStyle::Json => "application/json",
     };
-    let body = body(request, style).map_err(|_| {
-        invalid_config("The token request cannot be written").for_provider(provider)
-    })?;
+    let body =
+        body(request, style).map_err(|_| invalid_config("The token request cannot be written"))?;
     let signal = AbortSignal::timeout_with_u32(TOKEN_TIMEOUT_MS);
     let response = Request::post(url)
         .header("Content-Type", content_type)
         .header("Accept", "application/json")
         .abort_signal(Some(&signal))
         .body(body)
-        .map_err(|_| invalid_config("The token request cannot be written").for_provider(provider))?
+        .map_err(|_| invalid_config("The token request cannot be written"))?
         .send()
         .await
         .map_err(|_| {
             if signal.aborted() {
-                network_error("The token request timed out", provider)
+                network_error("The token request timed out")
             } else {
-                network_error("The request got no HTTP answer", provider)
+                network_error("The request got no HTTP answer")
             }
         })?;
     let status = response.status();
@@ -120,12 +105,11 @@ pub async fn post_token(
             ErrorCode::InvalidResponse,
             "The token response is too large",
         )
-        .for_provider(provider)
         .with_status(status)
     };
     let body = read_at_most(&web_sys::Response::from(response), MAX_TOKEN_RESPONSE)
         .await
-        .map_err(|_| network_error("The response body could not be read", provider))?
+        .map_err(|_| network_error("The response body could not be read"))?
         .ok_or_else(too_large)?;
     // Not UTF-8 is not JSON: the answer is then read as having no fields.
     let fields = std::str::from_utf8(&body)

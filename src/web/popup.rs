@@ -81,7 +81,7 @@ fn whole(value: Result<JsValue, JsValue>) -> i32 {
 
 /// Opens `url` in a 400x600 popup named `name`, centred over this window. Must run in the
 /// click's task: nothing may be awaited before it.
-pub fn open(url: &str, name: &str, provider: &'static str) -> Result<Window, Error> {
+pub fn open(url: &str, name: &str) -> Result<Window, Error> {
     let window = super::window()?;
     let centre = |start: i32, outer: i32, size: i32| (start + (outer - size) / 2).max(0);
     let left = centre(whole(window.screen_x()), whole(window.outer_width()), WIDTH);
@@ -96,8 +96,7 @@ pub fn open(url: &str, name: &str, provider: &'static str) -> Result<Window, Err
         _ => Err(Error::new(
             ErrorCode::PopupBlocked,
             "The browser blocked the sign-in popup",
-        )
-        .for_provider(provider)),
+        )),
     }
 }
 
@@ -124,12 +123,11 @@ fn finish(state: &Rc<RefCell<Wait>>, result: Result<CallbackMessage, Error>) {
     }
 }
 
-fn closed(provider: &'static str) -> Error {
+fn closed() -> Error {
     Error::new(
         ErrorCode::PopupClosed,
         "The sign-in window was closed before it finished",
     )
-    .for_provider(provider)
 }
 
 fn same_nonce(expected: &str, got: Option<&str>) -> bool {
@@ -150,12 +148,7 @@ pub fn new_nonce() -> Result<String, Error> {
 
 /// Waits for the callback page opened in `popup` to report; rejects with `popup_closed` or
 /// `timeout` (after which the popup is closed).
-pub async fn wait(
-    popup: Window,
-    nonce: String,
-    timeout_ms: u64,
-    provider: &'static str,
-) -> Result<CallbackMessage, Error> {
+pub async fn wait(popup: Window, nonce: String, timeout_ms: u64) -> Result<CallbackMessage, Error> {
     let window = super::window()?;
     let origin = window.location().origin().unwrap_or_default();
     let (promise, resolve) = super::deferred();
@@ -214,7 +207,7 @@ pub async fn wait(
                 closed_at = now;
             }
             if now - closed_at >= CLOSE_GRACE_MS {
-                finish(&state, Err(closed(provider)));
+                finish(&state, Err(closed()));
             }
         })
     };
@@ -231,10 +224,10 @@ pub async fn wait(
             let _ = popup.close();
             finish(
                 &state,
-                Err(
-                    Error::new(ErrorCode::Timeout, "The sign-in did not finish in time")
-                        .for_provider(provider),
-                ),
+                Err(Error::new(
+                    ErrorCode::Timeout,
+                    "The sign-in did not finish in time",
+                )),
             );
         })
     };
@@ -260,5 +253,5 @@ pub async fn wait(
     let _ = JsFuture::from(promise).await;
     let outcome = state.borrow_mut().outcome.take();
     // `finish` sets the outcome before it resolves the promise.
-    outcome.unwrap_or_else(|| Err(closed(provider)))
+    outcome.unwrap_or_else(|| Err(closed()))
 }

@@ -11,15 +11,23 @@ use wasm_bindgen_futures::future_to_promise;
 use super::error::to_js;
 use crate::core::Error;
 
-/// A Promise that settles with the future's outcome, a core error rejecting it.
+/// A Promise that settles with the future's outcome, a core error rejecting it, named after
+/// `provider` (errors are tagged with their provider here, where they cross to JavaScript).
 pub fn promise<T: Into<JsValue>>(
+    provider: &'static str,
     future: impl Future<Output = Result<T, Error>> + 'static,
 ) -> js_sys::Promise {
-    settle(Box::pin(async move { future.await.map(Into::into) }))
+    settle(
+        provider,
+        Box::pin(async move { future.await.map(Into::into) }),
+    )
 }
 
-fn settle(future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> js_sys::Promise {
-    future_to_promise(async move { future.await.map_err(to_js) })
+fn settle(
+    provider: &'static str,
+    future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>,
+) -> js_sys::Promise {
+    future_to_promise(async move { future.await.map_err(|e| to_js(e.for_provider(provider))) })
 }
 
 /// A Promise rejected with `e`.
