@@ -44,11 +44,12 @@ mod exports {
     use crate::providers;
     use crate::web::error::to_js;
 
-    /// Declares each provider's class (its constructor and the members every class has) and
-    /// `create(provider, options)`, which the connect button uses to make a client. One line per
-    /// provider: `Class, module in src/providers, "its TypeScript options type", "constructor doc"`.
+    /// Declares each provider's class (its constructor, the members every class has and its
+    /// flow's methods) and `create(provider, options)`, which the connect button uses to make a
+    /// client. One line per provider: `Class, module in src/providers, flow (popup, redirect or
+    /// password), "its TypeScript options type", "constructor doc"`.
     macro_rules! classes {
-        ($($class:ident, $module:ident, $options:literal, $new_doc:literal;)*) => {
+        ($($class:ident, $module:ident, $flow:ident, $options:literal, $new_doc:literal;)*) => {
             $(
                 #[doc = concat!("The ", stringify!($class), " client; see the README for its flow.")]
                 #[wasm_bindgen]
@@ -131,6 +132,8 @@ mod exports {
                         self.client.promise(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) })
                     }
                 }
+
+                flow_methods!($flow, $class, $module);
             )*
 
             /// A new client of `provider`'s class, for the connect button.
@@ -145,75 +148,86 @@ mod exports {
         };
     }
 
+    /// The methods of each flow.
+    macro_rules! flow_methods {
+        (popup, $class:ident, $module:ident) => {
+            #[wasm_bindgen]
+            impl $class {
+                /// Opens the provider's sign-in popup and resolves with the session once the user
+                /// allowed access. Call it directly in a click handler: the popup opens before
+                /// this returns. Rejects with `popup_blocked`, `popup_closed`, `timeout`,
+                /// `interaction_in_progress`, `access_denied` or `invalid_callback`.
+                #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+                pub fn connect(&self) -> js_sys::Promise {
+                    popup::connect(&self.client, providers::$module::PARAMS)
+                }
+            }
+        };
+        (redirect, $class:ident, $module:ident) => {
+            #[wasm_bindgen]
+            impl $class {
+                /// Starts an authorisation: stores a new transaction (state, PKCE verifier) and
+                /// returns the provider's authorise URL to navigate to.
+                #[wasm_bindgen(js_name = authorizeUrl)]
+                pub fn authorize_url(&self) -> Result<String, JsValue> {
+                    redirect::authorize_url(&self.client).map_err(|e| self.client.to_js(e))
+                }
+
+                /// Starts an authorisation and sends the browser to the provider's authorise page.
+                pub fn authorize(&self) -> Result<(), JsValue> {
+                    redirect::authorize(&self.client).map_err(|e| self.client.to_js(e))
+                }
+
+                /// Whether the current address carries an authorisation response (a `code` or an
+                /// `error`, with or without `state`).
+                #[wasm_bindgen(js_name = hasAuthorizationResponse)]
+                pub fn has_authorization_response(&self) -> bool {
+                    redirect::has_response()
+                }
+
+                /// On the redirect page: consumes the stored transaction, removes the response
+                /// from the address bar, validates it (state, `iss`, the provider's error),
+                /// exchanges the code through `tokenEndpoint`, stores and returns the session.
+                /// Calling it again on the same page returns the same promise; on a page without
+                /// an authorisation response it rejects with `invalid_callback` and leaves a
+                /// pending sign-in alone. Rejects with `state_mismatch`, `access_denied`,
+                /// `oauth_error`, `invalid_callback` or `invalid_response`.
+                #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<Session>")]
+                pub fn complete_authorization(&self) -> js_sys::Promise {
+                    redirect::complete(&self.client)
+                }
+            }
+        };
+        (password, $class:ident, $module:ident) => {
+            #[wasm_bindgen]
+            impl $class {
+                /// Signs in with a user name (or e-mail) and password. A wrong password rejects
+                /// with `oauth_error`.
+                #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+                pub fn login(
+                    &self,
+                    #[wasm_bindgen(unchecked_param_type = "PasswordCredentials")]
+                    credentials: JsValue,
+                ) -> js_sys::Promise {
+                    password::login(&self.client, credentials)
+                }
+            }
+        };
+    }
+
     classes! {
-        FitRankings, fitrankings, "FitRankingsOptions",
+        FitRankings, fitrankings, popup, "FitRankingsOptions",
             "`options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.";
-        FitBark, fitbark, "FitBarkOptions",
+        FitBark, fitbark, redirect, "FitBarkOptions",
             "`options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.";
-        PerfectGym, perfectgym, "PerfectGymOptions", "`options`: `{ baseUrl }`, the club's host.";
-        OpenFit, openfit, "OpenFitOptions",
+        PerfectGym, perfectgym, password, "PerfectGymOptions", "`options`: `{ baseUrl }`, the club's host.";
+        OpenFit, openfit, password, "OpenFitOptions",
             "`options`: `{ clientId, environment?, refreshSkewSeconds? }`.";
-        Fisikal, fisikal, "FisikalOptions", "`options`: `{ baseUrl, tokenEndpoint }`.";
-    }
-
-    #[wasm_bindgen]
-    impl FitRankings {
-        /// Opens the FitRankings sign-in popup and resolves with the session once the user
-        /// allowed access. Call it directly in a click handler: the popup opens before this
-        /// returns. Rejects with `popup_blocked`, `popup_closed`, `timeout`,
-        /// `interaction_in_progress`, `access_denied` or `invalid_callback`.
-        #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-        pub fn connect(&self) -> js_sys::Promise {
-            popup::connect(&self.client, providers::fitrankings::PARAMS)
-        }
-    }
-
-    #[wasm_bindgen]
-    impl FitBark {
-        /// Starts an authorisation: stores a new transaction (state, PKCE verifier) and returns
-        /// the provider's authorise URL to navigate to.
-        #[wasm_bindgen(js_name = authorizeUrl)]
-        pub fn authorize_url(&self) -> Result<String, JsValue> {
-            redirect::authorize_url(&self.client).map_err(|e| self.client.to_js(e))
-        }
-
-        /// Starts an authorisation and sends the browser to the provider's authorise page.
-        pub fn authorize(&self) -> Result<(), JsValue> {
-            redirect::authorize(&self.client).map_err(|e| self.client.to_js(e))
-        }
-
-        /// Whether the current address carries an authorisation response (a `code` or an
-        /// `error`, with or without `state`).
-        #[wasm_bindgen(js_name = hasAuthorizationResponse)]
-        pub fn has_authorization_response(&self) -> bool {
-            redirect::has_response()
-        }
-
-        /// On the redirect page: consumes the stored transaction, removes the response from the
-        /// address bar, validates it (state, `iss`, the provider's error), exchanges the code
-        /// through `tokenEndpoint`, stores and returns the session. Calling it again on the same
-        /// page returns the same promise; on a page without an authorisation response it
-        /// rejects with `invalid_callback` and leaves a pending sign-in alone. Rejects with
-        /// `state_mismatch`, `access_denied`, `oauth_error`, `invalid_callback` or
-        /// `invalid_response`.
-        #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<Session>")]
-        pub fn complete_authorization(&self) -> js_sys::Promise {
-            redirect::complete(&self.client)
-        }
+        Fisikal, fisikal, password, "FisikalOptions", "`options`: `{ baseUrl, tokenEndpoint }`.";
     }
 
     #[wasm_bindgen]
     impl PerfectGym {
-        /// Signs in with a user name (or e-mail) and password. A wrong password rejects with
-        /// `oauth_error`.
-        #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-        pub fn login(
-            &self,
-            #[wasm_bindgen(unchecked_param_type = "PasswordCredentials")] credentials: JsValue,
-        ) -> js_sys::Promise {
-            password::login(&self.client, credentials)
-        }
-
         /// Signs in with a Facebook access token.
         #[wasm_bindgen(js_name = loginWithFacebook, unchecked_return_type = "Promise<Session>")]
         pub fn login_with_facebook(
@@ -222,30 +236,6 @@ mod exports {
             facebook_token: JsValue,
         ) -> js_sys::Promise {
             password::login_with_facebook(&self.client, facebook_token)
-        }
-    }
-
-    #[wasm_bindgen]
-    impl OpenFit {
-        /// Signs in with user name and password (`scope=OpenFitApi offline_access`).
-        #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-        pub fn login(
-            &self,
-            #[wasm_bindgen(unchecked_param_type = "PasswordCredentials")] credentials: JsValue,
-        ) -> js_sys::Promise {
-            password::login(&self.client, credentials)
-        }
-    }
-
-    #[wasm_bindgen]
-    impl Fisikal {
-        /// Signs in with user name and password through your server.
-        #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-        pub fn login(
-            &self,
-            #[wasm_bindgen(unchecked_param_type = "PasswordCredentials")] credentials: JsValue,
-        ) -> js_sys::Promise {
-            password::login(&self.client, credentials)
         }
     }
 

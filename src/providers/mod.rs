@@ -10,7 +10,7 @@ pub mod fitrankings;
 pub mod openfit;
 pub mod perfectgym;
 
-pub use crate::core::config::{configure, Config, Provider};
+pub use crate::core::config::{configure, Config, Flow, Provider};
 
 /// Every provider: the registration list.
 pub const ALL: [&Provider; 5] = [
@@ -43,9 +43,15 @@ mod tests {
         );
         let lib = include_str!("../lib.rs");
         for provider in ALL {
+            let flow = match provider.flow {
+                Flow::Popup => "popup",
+                Flow::Redirect => "redirect",
+                Flow::Password => "password",
+            };
+            let line = [", ", provider.id, ", ", flow, ", "].concat();
             assert!(
-                lib.contains(&[", ", provider.id, ", \""].concat()),
-                "lib.rs's classes! registers {}",
+                lib.contains(&line),
+                "lib.rs's classes! registers {} with its flow ({flow})",
                 provider.id
             );
         }
