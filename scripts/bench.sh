@@ -36,5 +36,15 @@ for _ in $(seq 1 100); do
 done
 grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "fitconnect-server did not start on $port_base"; exit 1; }
 
+# Where the wasm's bytes go: twiggy (crates.io) on wasm-bindgen's output of the release build
+# before wasm-opt, which keeps the function names that wasm-opt drops.
+if ! command -v twiggy > /dev/null; then
+  echo "[bench] installing twiggy"
+  cargo install -q twiggy --version 0.8.0
+fi
+rm -rf target/bench-names
+wasm-bindgen --target web --out-dir target/bench-names target/wasm32-unknown-unknown/release/fitconnect.wasm
+twiggy top -n 100000 -f csv target/bench-names/fitconnect_bg.wasm > target/bench-twiggy.csv
+
 # Bounded: the run takes about a minute on 2 cores; five minutes means something hangs.
-timeout 300 node bench/run.mjs --port-base "$port_base" --static-port "$static_port"
+timeout 300 node bench/run.mjs --port-base "$port_base" --static-port "$static_port" --categories target/bench-twiggy.csv
