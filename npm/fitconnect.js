@@ -14,7 +14,10 @@
 //   - under Node (a DOM emulated by jsdom in Vitest or Jest), where fetch() cannot read a file:
 //     URL, init() reads the wasm file next to this module;
 //   - a Content-Security-Policy without 'wasm-unsafe-eval' makes init() reject with a
-//     FitConnectError that names the missing source.
+//     FitConnectError that names the missing source;
+//   - text-codec.js gives Jest's jsdom environment Node's TextDecoder and TextEncoder.
+// Before the glue: Jest's jsdom environment lacks the TextDecoder the glue creates when evaluated.
+import './text-codec.js';
 import initGlue, * as glue from './glue.js';
 import { FitConnectError } from './snippets/SNIPPETS/js/error.js';
 

@@ -36,10 +36,10 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  // Only the entries create anything at import (the guarded classes, the inlined wasm's string);
-  // nothing registers a global until defineConnectButtons() is called, so a bundler may drop
-  // whatever an app does not import.
-  sideEffects: false,
+  // Nothing registers a global until defineConnectButtons() is called, so a bundler may drop
+  // whatever an app does not import; but text-codec.js, imported for its effect (where there is
+  // no TextDecoder, Node's), must stay.
+  sideEffects: ['./text-codec.js'],
   files: [
     'fitconnect.js',
     'fitconnect.d.ts',
@@ -52,6 +52,7 @@ const pkg = {
     'inline.d.ts',
     'inline-wasm.js',
     'node.js',
+    'text-codec.js',
   ],
   engines: { node: '>=18' },
 };

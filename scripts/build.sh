@@ -5,10 +5,11 @@
 #             pattern bundlers copy), the wasm, snippets/fitconnect-<hash>/js/ (the button and the
 #             error class), and the hand-written modules of npm/: fitconnect.js (the entry: it
 #             re-exports the glue, wraps init() and guards the classes until init() resolves; this
-#             script fills in the snippet directory's name), inline.js (`fitconnect/inline`: the
-#             same API with the wasm inlined, from inline-wasm.js, written here), node.js (the
-#             `node` condition: import-safe for server-side rendering), their .d.ts files, the
-#             package's README and package.json (npm/package.mjs).
+#             script fills in the snippet directory's name), text-codec.js (which the entry imports
+#             first), inline.js (`fitconnect/inline`: the same API with the wasm inlined, from
+#             inline-wasm.js, written here), node.js (the `node` condition: import-safe for
+#             server-side rendering), their .d.ts files, the package's README and package.json
+#             (npm/package.mjs).
 #   pkg/      the same entry, glue, wasm and snippets for a page without a bundler, served to the
 #             demo at /pkg/. Minified file by file unless --dev (the npm package stays readable:
 #             the app's bundler minifies it).
@@ -35,14 +36,14 @@ dirs=(pkg-npm/snippets/fitconnect-*)
 snippets=${dirs[0]#pkg-npm/snippets/}
 sed "s#/snippets/SNIPPETS/#/snippets/$snippets/#" npm/fitconnect.js > pkg-npm/fitconnect.js
 grep -q "/snippets/$snippets/js/error.js" pkg-npm/fitconnect.js || { echo "build: the entry does not import the error class" >&2; exit 1; }
-cp npm/fitconnect.d.ts npm/inline.js npm/inline.d.ts npm/node.js npm/README.md pkg-npm/
+cp npm/fitconnect.d.ts npm/inline.js npm/inline.d.ts npm/node.js npm/text-codec.js npm/README.md pkg-npm/
 printf '// The wasm of fitconnect_bg.wasm, base64 (written by scripts/build.sh for inline.js).\nexport default "%s";\n' \
   "$(base64 -w0 pkg-npm/fitconnect_bg.wasm)" > pkg-npm/inline-wasm.js
 node npm/package.mjs pkg-npm
 
 # What a page without a bundler loads at /pkg/.
 mkdir pkg
-cp -r pkg-npm/fitconnect.js pkg-npm/glue.js pkg-npm/fitconnect_bg.wasm pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts pkg-npm/snippets pkg/
+cp -r pkg-npm/fitconnect.js pkg-npm/text-codec.js pkg-npm/glue.js pkg-npm/fitconnect_bg.wasm pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts pkg-npm/snippets pkg/
 if [ "$profile" = --release ]; then
   while IFS= read -r -d '' file; do
     esbuild "$file" --minify --legal-comments=none --log-level=warning --allow-overwrite --outfile="$file"

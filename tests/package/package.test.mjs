@@ -25,8 +25,9 @@ test('package.json has the fields a registry and a bundler need', () => {
   assert.equal(pkg.types, './fitconnect.d.ts');
   assert.deepEqual(pkg.exports['.'], { types: './fitconnect.d.ts', browser: './fitconnect.js', node: './node.js', default: './fitconnect.js' });
   assert.deepEqual(pkg.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
-  // Importing the package registers nothing: a bundler may drop what an app does not use.
-  assert.equal(pkg.sideEffects, false);
+  // Importing the package registers nothing (a bundler may drop what an app does not use), except
+  // text-codec.js, which only fills in a missing TextDecoder.
+  assert.deepEqual(pkg.sideEffects, ['./text-codec.js']);
 });
 
 // Every file under a package directory, as a relative POSIX path.
@@ -84,7 +85,7 @@ test('the entry exports the public API; it wraps the generated glue, which fetch
   assert.deepEqual(exportedNames(join(dir, 'fitconnect.js')), PUBLIC);
   assert.deepEqual(exportedNames(join(dir, 'inline.js')), PUBLIC);
   const entry = readFileSync(join(dir, 'fitconnect.js'), 'utf8');
-  assert.match(entry, /^import initGlue, \* as glue from '\.\/glue\.js';$/m);
+  assert.match(entry, /^import '\.\/text-codec\.js';\nimport initGlue, \* as glue from '\.\/glue\.js';$/m);
   // FitConnectError is the snippet's class, the one the glue throws.
   assert.match(entry, /^import \{ FitConnectError \} from '\.\/snippets\/fitconnect-[^/]+\/js\/error\.js';$/m);
   // The URL bundlers recognise, in the glue as wasm-bindgen wrote it.
