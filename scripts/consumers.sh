@@ -102,7 +102,7 @@ run_app() {
 }
 
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html vitest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
 echo "(details in ${log#"$root"/}; $((SECONDS - begin))s)"
