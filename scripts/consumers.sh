@@ -7,9 +7,10 @@
 # <fitconnect-button>) in headless Chromium (tests/consumers/browser.mjs), in Vitest's jsdom, or
 # in Node (server-side rendering). publint and @arethetypeswrong/cli check the tarball first.
 #
-# Apps are copied to target/consumers/apps/ (the repository stays clean) and their dependencies
-# installed once (again only when the app's package.json changes), from the one npm cache
-# (~/.npm, --prefer-offline); fitconnect is reinstalled from the new tarball on every run.
+# Apps are copied out of the repository, to ~/.cache/fitconnect-consumers/<checkout>/ (so that
+# nothing resolves from the repository's own node_modules, and installs outlive a fresh clone), and
+# their dependencies installed once (again only when the app's package.json changes), from the one
+# npm cache (~/.npm, --prefer-offline); fitconnect is reinstalled from the new tarball every run.
 # Every step is bounded by `timeout`. Servers bind 127.0.0.1 on ports 25000-25099.
 # Prints one line per app and a last line `consumers: N passed, M failed`; exits 1 on failure.
 # Usage: scripts/consumers.sh [APP...]   (default: every app)
@@ -17,9 +18,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export PATH="$root/node_modules/.bin:$PATH"
-work=$root/target/consumers
-mkdir -p "$work/apps"
-log=$work/log
+work=${XDG_CACHE_HOME:-$HOME/.cache}/fitconnect-consumers/$(printf '%s' "$root" | sha1sum | cut -c1-12)
+mkdir -p "$work/apps" target
+log=$root/target/consumers.log
+export NEXT_TELEMETRY_DISABLED=1
 : > "$log"
 
 [ -f pkg-npm/package.json ] || { echo "consumers: pkg-npm/ is missing: run scripts/build.sh first"; exit 1; }
@@ -82,29 +84,41 @@ run_app() {
     if step "$dir" 300 npm test --silent; then report "$name" 0 "$how ($((SECONDS - start))s)"
     else report "$name" 1 "$note"; fi
   else
-    if ! step "$dir" 600 npm run build --silent; then report "$name build" 1 "$note"; return; fi
+    local builds; builds=$(field "$src" builds); builds=${builds:-build}
     local extra=(); [ -n "$(field "$src" csp)" ] && extra=(--csp)
-    port=$((port + 1))
-    if step "$dir" 120 node "$root/tests/consumers/browser.mjs" --serve "$dir/$(field "$src" serve)" --port "$port" "${extra[@]}"; then
-      report "$name" 0 "$how$([ -n "${extra[*]}" ] && echo "; CSP without 'wasm-unsafe-eval' rejects with FitConnectError") ($((SECONDS - start))s)"
-    else report "$name" 1 "$note"; fi
+    for build in ${builds//,/ }; do
+      local label=$name; [ "$build" != build ] && label="$name ${build#build:}"
+      start=$SECONDS
+      if ! step "$dir" 600 npm run "$build" --silent; then report "$label" 1 "build: $note"; continue; fi
+      if [ -n "$(field "$src" start)" ]; then
+        drive "$label" "$dir" "$(field "$src" start)" "$how"
+      elif step "$dir" 120 node "$root/tests/consumers/browser.mjs" --serve "$dir/$(field "$src" serve)" --port "$((port += 1))" "${extra[@]}"; then
+        report "$label" 0 "$how$([ -n "${extra[*]}" ] && echo "; CSP without 'wasm-unsafe-eval' rejects with FitConnectError") ($((SECONDS - start))s)"
+      else report "$label" 1 "$note"; fi
+    done
     if [ -n "$(field "$src" dev)" ]; then
-      start=$SECONDS port=$((port + 1))
-      (cd "$dir" && exec node_modules/.bin/vite --port "$port" --strictPort --host 127.0.0.1 --logLevel warn) >>"$log" 2>&1 &
-      local pid=$!
-      for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
-      if step "$dir" 120 node "$root/tests/consumers/browser.mjs" --url "http://127.0.0.1:$port/"; then
-        report "$name dev" 0 "$how ($((SECONDS - start))s)"
-      else report "$name dev" 1 "$note"; fi
-      kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+      start=$SECONDS
+      drive "$name dev" "$dir" "$(field "$src" dev)" "$how"
     fi
   fi
 }
 
+# Starts the app's own server (a command with $PORT), drives the page, stops the server.
+drive() { # label dir command how
+  port=$((port + 1))
+  (cd "$2" && PORT=$port exec bash -c "exec node_modules/.bin/$3") >>"$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+  if step "$2" 120 node "$root/tests/consumers/browser.mjs" --url "http://127.0.0.1:$port/"; then
+    report "$1" 0 "$4 ($((SECONDS - start))s)"
+  else report "$1" 1 "$note"; fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+}
+
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html vitest-jsdom jest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
-echo "(details in ${log#"$root"/}; $((SECONDS - begin))s)"
+echo "(details in ${log#"$root"/}; apps in $work; $((SECONDS - begin))s)"
 echo "consumers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

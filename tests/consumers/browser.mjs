@@ -68,6 +68,8 @@ function check(out) {
   if (typeof out.url !== 'string' || !out.url.startsWith(EXPECTED_URL_PREFIX)) problems.push(`authorizeUrl(): ${out.url}`);
   if (JSON.stringify(out.classes) !== JSON.stringify(['FitRankings', 'FitBark', 'PerfectGym', 'OpenFit', 'Fisikal'])) problems.push(`classes: ${out.classes}`);
   if (!out.button) problems.push('no <fitconnect-button> rendered');
+  // Next.js: what its server component rendered.
+  if ('ssr' in out && out.ssr !== 'invalid_config') problems.push(`server component: ${out.ssr}`);
   return problems;
 }
 
