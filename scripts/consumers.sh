@@ -38,10 +38,13 @@ field() { node -e 'const c = require(process.argv[1]).consumer ?? {}; const v = 
 
 # Copies the app, installs its dependencies (once) and the packed fitconnect (every time).
 prepare() {
-  local name=$1 src=$root/examples/consumers/$1 dir=$work/apps/$1
+  local name=$1 src; src=$(app_dir "$1"); local dir=$work/apps/$1
   mkdir -p "$dir"
-  (cd "$src" && tar cf - --exclude=node_modules --exclude=dist --exclude=.parcel-cache .) | (cd "$dir" && tar xf -)
-  if [ -d "$dir/src" ]; then
+  (cd "$src" && tar cf - --exclude=node_modules --exclude=dist --exclude=.parcel-cache --exclude=.next .) | (cd "$dir" && tar xf -)
+  # An example's own `file:` dependency on the package: the tarball replaces it.
+  node -e 'const f = process.argv[1], p = require(f); if (p.dependencies) delete p.dependencies.fitconnect;
+    require("fs").writeFileSync(f, JSON.stringify(p, null, 2))' "$dir/package.json"
+  if [ -d "$dir/src" ] && [ -z "$(field "$src" check)" ]; then
     local entry; entry=$(field "$src" entry)
     sed "s#from 'fitconnect';#from '${entry:-fitconnect}';#" "$root/examples/consumers/shared/smoke.js" > "$dir/src/smoke.js"
   fi
@@ -65,8 +68,11 @@ step() { # dir seconds command...
   return "$status"
 }
 
+# examples/consumers/NAME, or an example of its own: examples/NAME.
+app_dir() { if [ -d "$root/examples/consumers/$1" ]; then echo "$root/examples/consumers/$1"; else echo "$root/examples/$1"; fi; }
+
 run_app() {
-  local name=$1 src=$root/examples/consumers/$1 dir=$work/apps/$1 start=$SECONDS note=""
+  local name=$1 src; src=$(app_dir "$1"); local dir=$work/apps/$1 start=$SECONDS note=""
   echo "== $name" >>"$log"
   if ! prepare "$name"; then report "$name" 1 "npm install failed (see $log)"; return; fi
   local line; line=$(field "$src" line)
@@ -86,6 +92,7 @@ run_app() {
   else
     local builds; builds=$(field "$src" builds); builds=${builds:-build}
     local extra=(); [ -n "$(field "$src" csp)" ] && extra=(--csp)
+    [ -n "$(field "$src" check)" ] && extra=(--check "$(field "$src" check)")
     for build in ${builds//,/ }; do
       local label=$name; [ "$build" != build ] && label="$name ${build#build:}"
       start=$SECONDS
@@ -93,7 +100,7 @@ run_app() {
       if [ -n "$(field "$src" start)" ]; then
         drive "$label" "$dir" "$(field "$src" start)" "$how"
       elif step "$dir" 120 node "$root/tests/consumers/browser.mjs" --serve "$dir/$(field "$src" serve)" --port "$((port += 1))" "${extra[@]}"; then
-        report "$label" 0 "$how$([ -n "${extra[*]}" ] && echo "; CSP without 'wasm-unsafe-eval' rejects with FitConnectError") ($((SECONDS - start))s)"
+        report "$label" 0 "$how$([ -n "$(field "$src" csp)" ] && echo "; CSP without 'wasm-unsafe-eval' rejects with FitConnectError") ($((SECONDS - start))s)"
       else report "$label" 1 "$note"; fi
     done
     if [ -n "$(field "$src" dev)" ]; then
@@ -116,7 +123,7 @@ drive() { # label dir command how
 }
 
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next vitest-jsdom jest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next react-app vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
 echo "(details in ${log#"$root"/}; apps in $work; $((SECONDS - begin))s)"

@@ -1,7 +1,7 @@
 // Drives one consumer app in headless Chromium (scripts/consumers.sh): opens its page, waits for
 // the smoke test's result (window.__smoke, set by examples/consumers/shared/smoke.js) and checks it.
 // Prints `ok` or what went wrong; exits non-zero on failure.
-// Usage: node tests/consumers/browser.mjs --serve DIR --port PORT [--csp]   (serves DIR itself)
+// Usage: node tests/consumers/browser.mjs --serve DIR --port PORT [--csp | --check react]   (serves DIR)
 //        node tests/consumers/browser.mjs --url URL                         (a running dev server)
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
@@ -73,6 +73,30 @@ function check(out) {
   return problems;
 }
 
+// examples/react-app: the button rendered in its shadow root, the useSession hook's text.
+async function checkReact(page, url) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url, { timeout: 30_000 });
+  try {
+    await page.locator('#session').waitFor({ timeout: 30_000 });
+  } catch {
+    return [`the app did not render${errors.length ? `; page errors: ${errors.join(' | ')}` : `: ${await page.locator('#root').textContent()}`}`];
+  }
+  const problems = [];
+  const session = await page.locator('#session').textContent();
+  if (session !== 'Not connected') problems.push(`useSession: ${session}`);
+  const button = page.locator('fitconnect-button').getByRole('button');
+  try {
+    await button.waitFor({ timeout: 10_000 });
+    const label = (await button.textContent()).trim();
+    if (!/FitRankings/.test(label)) problems.push(`button: ${label}`);
+  } catch {
+    problems.push('no <fitconnect-button> rendered');
+  }
+  return problems;
+}
+
 const root = opt('--serve') && resolve(opt('--serve'));
 const server = root ? await serve(root, Number(opt('--port'))) : null;
 const base = root ? `http://127.0.0.1:${opt('--port')}/` : opt('--url');
@@ -80,7 +104,8 @@ const browser = await chromium.launch({ ...launchOptions, headless: true });
 const problems = [];
 try {
   const page = await browser.newPage();
-  problems.push(...check(await run(page, base)));
+  if (opt('--check') === 'react') problems.push(...(await checkReact(page, base)));
+  else problems.push(...check(await run(page, base)));
   if (csp) {
     const out = await run(await browser.newPage(), new URL('csp.html', base).href);
     const c = out.csp;
