@@ -98,32 +98,33 @@ run_app() {
       start=$SECONDS
       if ! step "$dir" 600 npm run "$build" --silent; then report "$label" 1 "build: $note"; continue; fi
       if [ -n "$(field "$src" start)" ]; then
-        drive "$label" "$dir" "$(field "$src" start)" "$how"
+        drive "$label" "$dir" "$(field "$src" start)" "$how" "$(field "$src" check)"
       elif step "$dir" 120 node "$root/tests/consumers/browser.mjs" --serve "$dir/$(field "$src" serve)" --port "$((port += 1))" "${extra[@]}"; then
         report "$label" 0 "$how$([ -n "$(field "$src" csp)" ] && echo "; CSP without 'wasm-unsafe-eval' rejects with FitConnectError") ($((SECONDS - start))s)"
       else report "$label" 1 "$note"; fi
     done
     if [ -n "$(field "$src" dev)" ]; then
       start=$SECONDS
-      drive "$name dev" "$dir" "$(field "$src" dev)" "$how"
+      drive "$name dev" "$dir" "$(field "$src" dev)" "$how" "$(field "$src" check)"
     fi
   fi
 }
 
 # Starts the app's own server (a command with $PORT), drives the page, stops the server.
-drive() { # label dir command how
+drive() { # label dir command how [check]
   port=$((port + 1))
   (cd "$2" && PORT=$port exec bash -c "exec node_modules/.bin/$3") >>"$log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
-  if step "$2" 120 node "$root/tests/consumers/browser.mjs" --url "http://127.0.0.1:$port/"; then
+  local check=(); [ -n "$5" ] && check=(--check "$5")
+  if step "$2" 120 node "$root/tests/consumers/browser.mjs" --url "http://127.0.0.1:$port/" "${check[@]}"; then
     report "$1" 0 "$4 ($((SECONDS - start))s)"
   else report "$1" 1 "$note"; fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 }
 
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next react-app vitest-jsdom jest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next next-app react-app vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
 echo "(details in ${log#"$root"/}; apps in $work; $((SECONDS - begin))s)"
