@@ -124,7 +124,7 @@ drive() { # label dir command how [check]
 }
 
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html next next-app react-app vitest-jsdom jest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html html next next-app react-app vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
 echo "(details in ${log#"$root"/}; apps in $work; $((SECONDS - begin))s)"
