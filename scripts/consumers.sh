@@ -30,8 +30,8 @@ tarball=$work/$(cd pkg-npm && npm pack --silent --pack-destination "$work" 2>>"$
 [ -f "$tarball" ] || { echo "consumers: npm pack failed (see $log)"; exit 1; }
 
 passed=0 failed=0 port=25000
-report() { # name, status (0 = passed), note
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); printf '%-22s ok    %s\n' "$1" "$3"
+report() { # name, status (0 = passed), note; an ok note ends with the install's and the run's seconds
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); printf '%-22s ok    %s\n' "$1" "${3% (*s)} (install ${installed:-0}s, build and check $((SECONDS - start))s)"
   else failed=$((failed + 1)); printf '%-22s FAIL  %s\n' "$1" "$3"; fi
 }
 field() { node -e 'const c = require(process.argv[1]).consumer ?? {}; const v = c[process.argv[2]]; process.stdout.write(v === undefined ? "" : String(v))' "$1/package.json" "$2"; }
@@ -75,6 +75,7 @@ run_app() {
   local name=$1 src; src=$(app_dir "$1"); local dir=$work/apps/$1 start=$SECONDS note=""
   echo "== $name" >>"$log"
   if ! prepare "$name"; then report "$name" 1 "npm install failed (see $log)"; return; fi
+  local installed=$((SECONDS - start)); start=$SECONDS
   local line; line=$(field "$src" line)
   local how="no configuration"; [ -n "$line" ] && how="one line: $line"
   if [ -n "$(field "$src" checks)" ]; then
