@@ -48,10 +48,12 @@ prepare() {
     local entry; entry=$(field "$src" entry)
     sed "s#from 'fitconnect';#from '${entry:-fitconnect}';#" "$root/examples/consumers/shared/smoke.js" > "$dir/src/smoke.js"
   fi
-  local stamp; stamp=$(sha1sum < "$src/package.json")
+  local stamp; stamp=$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha1sum)
   if [ "$(cat "$dir/.installed" 2>/dev/null)" != "$stamp" ]; then
-    rm -rf "$dir/node_modules" "$dir/package-lock.json"
-    (cd "$dir" && timeout 900 npm install --no-audit --no-fund --prefer-offline --loglevel=error) >>"$log" 2>&1 || return 1
+    rm -rf "$dir/node_modules"
+    # The matrix apps' lock files pin every version (without fitconnect: the tarball is added below).
+    local install=install; [ -f "$src/package-lock.json" ] && install=ci
+    (cd "$dir" && timeout 900 npm "$install" --no-audit --no-fund --prefer-offline --loglevel=error) >>"$log" 2>&1 || return 1
     echo "$stamp" > "$dir/.installed"
   fi
   rm -rf "$dir/node_modules/fitconnect" "$dir/dist" "$dir/node_modules/.vite"
