@@ -1,39 +1,50 @@
-// The package's entry under Node (server-side rendering, tests): importing it is safe, and using the
-// browser-only API throws a FitConnectError that says so. The real entry needs WebAssembly ESM
-// integration from a bundler, which Node does not do, so it cannot be imported here.
-import { FitConnectError } from './error.js';
+// The package's entry under Node (the `node` export condition): server-side rendering, and tests
+// that emulate a DOM (Vitest or Jest with jsdom). Importing it never loads WebAssembly.
+//   - No `document` (server-side rendering): init(), the classes and the functions throw or reject
+//     with a FitConnectError (code invalid_config) that says they need a browser.
+//   - A `document` (jsdom): everything is the browser entry's, whose init() reads the wasm file.
+// The check runs at each call, so a DOM installed after the import is seen.
+import initBrowser, * as browser from './fitconnect.js';
 
+const { FitConnectError } = browser;
 export { FitConnectError };
+
+const hasDom = () => typeof globalThis.document !== 'undefined';
 
 function browserOnly(what) {
   return new FitConnectError('invalid_config', `${what} needs a browser: call it in client-side code, not during server-side rendering`);
 }
 
-function unavailable(name) {
-  // A named class, so stack traces and `instanceof` checks read naturally.
-  return {
-    [name]: class {
-      constructor() {
-        throw browserOnly(`new ${name}()`);
-      }
+// The browser entry's class, refusing construction where there is no DOM.
+function browserClass(Class) {
+  return new Proxy(Class, {
+    construct(target, args, newTarget) {
+      if (!hasDom()) throw browserOnly(`new ${target.name}()`);
+      return Reflect.construct(target, args, newTarget);
     },
-  }[name];
+  });
 }
 
-export const FitRankings = unavailable('FitRankings');
-export const FitBark = unavailable('FitBark');
-export const PerfectGym = unavailable('PerfectGym');
-export const OpenFit = unavailable('OpenFit');
-export const Fisikal = unavailable('Fisikal');
+export const FitRankings = browserClass(browser.FitRankings);
+export const FitBark = browserClass(browser.FitBark);
+export const PerfectGym = browserClass(browser.PerfectGym);
+export const OpenFit = browserClass(browser.OpenFit);
+export const Fisikal = browserClass(browser.Fisikal);
 
-export function handleCallback() {
-  return Promise.reject(browserOnly('handleCallback()'));
+export function handleCallback(...args) {
+  return hasDom() ? browser.handleCallback(...args) : Promise.reject(browserOnly('handleCallback()'));
 }
 
-export function defineConnectButtons() {
-  throw browserOnly('defineConnectButtons()');
+export function defineConnectButtons(options) {
+  if (!hasDom()) throw browserOnly('defineConnectButtons()');
+  return browser.defineConnectButtons(options);
 }
 
-export default function init() {
-  return Promise.reject(browserOnly('init()'));
+export function initSync(module) {
+  if (!hasDom()) throw browserOnly('initSync()');
+  return browser.initSync(module);
+}
+
+export default function init(input) {
+  return hasDom() ? initBrowser(input) : Promise.reject(browserOnly('init()'));
 }

@@ -1,6 +1,6 @@
 // Completes the package.json wasm-pack wrote into the npm package directory (name, version,
 // description, license, repository and keywords come from Cargo.toml) with what wasm-pack
-// does not know: the Node entry, exports and the files it adds.
+// does not know: the entries (browser, Node, inline), exports and the files it adds.
 // Usage: node npm/package.mjs <package-dir>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,27 +23,36 @@ const pkg = {
   exports: {
     '.': {
       types: './fitconnect.d.ts',
-      // Bundlers (Vite, webpack) resolve "browser"; Node gets an entry that imports without WebAssembly.
+      // Bundlers resolve "browser" (or "default"); Node (server-side rendering, jsdom tests) gets an
+      // entry that imports without loading WebAssembly and works once a DOM exists.
       browser: './fitconnect.js',
       node: './node.js',
       default: './fitconnect.js',
     },
+    // The same API with the wasm inlined (base64): for toolchains that do not copy the .wasm file.
+    './inline': {
+      types: './inline.d.ts',
+      default: './inline.js',
+    },
     './package.json': './package.json',
   },
-  // The entry hands the wasm module to the glue (fitconnect_bg.js) when it is evaluated: a bundler
-  // must never skip it, even for an app that imports only names re-exported from the glue. The
-  // snippets (the button, the error class) register nothing until defineConnectButtons() is called,
-  // but are listed as wasm-pack lists them.
-  sideEffects: ['./fitconnect.js', './snippets/*'],
+  // Nothing registers a global until defineConnectButtons() is called, so a bundler may drop
+  // whatever an app does not import; but text-codec.js, imported for its effect (where there is
+  // no TextDecoder, Node's), must stay.
+  sideEffects: ['./text-codec.js'],
   files: [
     'fitconnect.js',
-    'fitconnect_bg.js',
-    'fitconnect_bg.wasm',
     'fitconnect.d.ts',
+    'glue.js',
+    'glue.d.ts',
+    'fitconnect_bg.wasm',
     // wasm-bindgen's copies of the JS snippets the Rust imports (js/button.js, js/error.js).
     'snippets/',
-    'error.js',
+    'inline.js',
+    'inline.d.ts',
+    'inline-wasm.js',
     'node.js',
+    'text-codec.js',
   ],
   engines: { node: '>=18' },
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds examples/vite-app from the npm package in pkg-bundler/ (run scripts/build.sh first):
+# Builds examples/vite-app from the npm package in pkg-npm/ (run scripts/build.sh first):
 # installs its npm dependencies when missing, reinstalls fitconnect from the fresh build, runs
 # `vite build`, and prints the package's installed size and what the app ships of it.
 # Usage: scripts/example.sh [PORT_BASE]   (the fitconnect-server port base the app talks to, default 8080)

@@ -2,8 +2,9 @@
 # Runs every check and test: formatting, clippy (host and wasm32), native tests (core, providers,
 # server), browser tests (wasm-bindgen-test in headless Chromium: the web modules and the classes),
 # the package tests (Node: the npm package and its types), end-to-end tests (Playwright driving the
-# SDK and the demo against the sandbox), the Vite example, and the interop suite (the SDK against
-# oidc-provider). Installs what is missing first.
+# SDK and the demo against the sandbox), the Vite example, the consumer matrix (the packed package in
+# each toolchain's app: scripts/consumers.sh), and the interop suite (the SDK against oidc-provider).
+# Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -33,10 +34,10 @@ package=$(awk '/^# pass / {p=$3} /^# fail / {f=$3} END {print p+0, f+0}' target/
 
 step "no secret handling in the browser package"
 # The broker adds client secrets; the wasm and its JS must not even know the parameter names.
-if grep -r -a -i -l -E --include='*.js' --include='*.wasm' 'client_secret|x-client-secret|master-token' pkg pkg-bundler; then
+if grep -r -a -i -l -E --include='*.js' --include='*.wasm' 'client_secret|x-client-secret|master-token' pkg pkg-npm; then
   echo "secret-handling strings found in the browser package"; exit 1
 fi
-echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-bundler/"
+echo "ok: no client_secret, X-Client-Secret or master-token in pkg/ or pkg-npm/"
 
 step "browser tests (wasm-bindgen-test, headless Chromium: one test binary per file in tests/, each on a fresh page)"
 port_base=28080
@@ -67,13 +68,18 @@ step "Vite example end-to-end (Playwright: the built app on 24090, sandbox on 24
 node_modules/.bin/playwright test -c playwright.example.config.js 2>&1 | tee target/example-tests.log
 example=$(awk '/^e2e: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/example-tests.log)
 
+step "consumer matrix (the packed package in each toolchain's app; publint, attw)"
+scripts/consumers.sh 2>&1 | tee target/consumers-tests.log
+consumers=$(awk '/^consumers: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/consumers-tests.log)
+
 step "interop (the SDK against oidc-provider: FitBark through the broker, OpenFIT direct; headless Chromium)"
 scripts/interop.sh 2>&1 | tee target/interop-tests.log
 interop=$(awk '/^interop: [0-9]+ passed/ {gsub(",", ""); print $2, $4}' target/interop-tests.log)
 
 read -r np nf <<< "$native"; read -r bp bf <<< "$browser"; read -r ep ef <<< "${e2e:-0 0}"
 read -r pp pf <<< "${package:-0 0}"; read -r xp xf <<< "${example:-0 0}"; read -r ip if_ <<< "${interop:-0 0}"
+read -r cp cf <<< "${consumers:-0 0}"
 grep '^fitconnect installed:' target/example-build.log || true
-printf '\nnative %s passed, browser %s passed, end-to-end %s passed, package and types %s passed, example %s passed, interop %s passed\n' \
-  "$np" "$bp" "$ep" "$pp" "$xp" "$ip"
-echo "$((np + bp + ep + pp + xp + ip)) passed, $((nf + bf + ef + pf + xf + if_)) failed"
+printf '\nnative %s passed, browser %s passed, end-to-end %s passed, package and types %s passed, example %s passed, consumers %s passed, interop %s passed\n' \
+  "$np" "$bp" "$ep" "$pp" "$xp" "$cp" "$ip"
+echo "$((np + bp + ep + pp + xp + cp + ip)) passed, $((nf + bf + ef + pf + xf + cf + if_)) failed"

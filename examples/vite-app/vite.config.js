@@ -1,7 +1,6 @@
-// Vite 7 with vite-plugin-wasm: fitconnect is the `--target bundler` build, whose entry imports
-// the .wasm file as an ES module.
+// Vite 7 with no plugin for fitconnect: its entry fetches fitconnect_bg.wasm through
+// `new URL(…, import.meta.url)`, which `vite build` copies into dist/assets/ and the dev server serves.
 import { defineConfig } from 'vite';
-import wasm from 'vite-plugin-wasm';
 
 // The fitconnect-server whose sandbox and broker this app talks to (scripts/demo.sh: 8080).
 const portBase = Number(process.env.VITE_FITCONNECT_PORT_BASE || 8080);
@@ -10,9 +9,8 @@ const portBase = Number(process.env.VITE_FITCONNECT_PORT_BASE || 8080);
 const proxy = { '/broker': `http://127.0.0.1:${portBase}` };
 
 export default defineConfig({
-  plugins: [wasm()],
   build: {
-    // Top-level await (the wasm module is instantiated while the import resolves).
+    // Top-level await (main.ts awaits init()).
     target: 'es2022',
     rollupOptions: {
       input: { main: 'index.html', callback: 'callback.html' },
@@ -20,8 +18,6 @@ export default defineConfig({
       output: { manualChunks: (id) => (id.includes('/node_modules/fitconnect/') ? 'fitconnect' : undefined) },
     },
   },
-  // The dev server's dependency pre-bundling does not handle a wasm package.
-  optimizeDeps: { exclude: ['fitconnect'] },
   server: { host: '127.0.0.1', proxy },
   preview: { host: '127.0.0.1', proxy },
 });

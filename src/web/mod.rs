@@ -20,8 +20,23 @@ use crate::core::error::invalid_config;
 use crate::core::Error;
 
 /// The page's window; `invalid_config` where there is none (a worker, server-side rendering).
+///
+/// A browser's global object is a `Window`. A DOM emulated in Node (jsdom under Vitest or Jest)
+/// puts `window` and `document` on Node's global, which is no `Window` instance: there the
+/// global's `window` (or the global itself) is taken whenever a `document` exists.
 pub fn window() -> Result<Window, Error> {
-    web_sys::window()
+    if let Some(window) = web_sys::window() {
+        return Ok(window);
+    }
+    let global = js_sys::global();
+    let get = |target: &wasm_bindgen::JsValue, key: &str| {
+        js_sys::Reflect::get(target, &wasm_bindgen::JsValue::from_str(key))
+            .ok()
+            .filter(|value| value.is_object())
+    };
+    get(&global, "document")
+        .map(|_| get(&global, "window").unwrap_or_else(|| global.into()))
+        .map(JsCast::unchecked_into)
         .ok_or_else(|| invalid_config("fitconnect needs a browser window; it cannot run here"))
 }
 

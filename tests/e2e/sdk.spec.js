@@ -206,53 +206,62 @@ test('a throwing sessionStorage keeps the session in memory and says so once', a
   expect(out).toEqual({ kept: true, inStorage: null, before: 'kept', afterDisconnect: null, afterBlockedRead: null, fallbacks: 1 });
 });
 
-test('a client created before init() throws; after init() it works', async ({ page }) => {
+test('a client created before init() throws a FitConnectError that says to await init(); after init() it works', async ({ page }) => {
   await page.goto(`${PAGE}?fresh`);
   const out = await page.evaluate(async () => {
     const sdk = await import('/pkg/fitconnect.js?before-init');
-    let early;
-    try { new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }); } catch (e) { early = { isError: e instanceof Error }; }
+    const attempt = (f) => { try { f(); return null; } catch (e) { return { isFitConnectError: e instanceof sdk.FitConnectError, code: e.code, message: e.message }; } };
+    const early = attempt(() => new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }));
+    const define = attempt(() => sdk.defineConnectButtons());
+    const callback = await sdk.handleCallback().then(() => null, (e) => e.code);
     await Promise.all([sdk.default(), sdk.default()]);
     const late = new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session;
-    return { early, late };
+    return { early, define, callback, late };
   });
-  // wasm-bindgen's generated class has no wasm to call before init(): it throws a TypeError.
-  expect(out.early).toEqual({ isError: true });
+  // The package entry guards the generated classes: not wasm-bindgen's TypeError.
+  expect(out.early).toEqual({
+    isFitConnectError: true,
+    code: 'invalid_config',
+    message: "new FitRankings() was called before init() resolved: `await init()` (import init from 'fitconnect') first",
+  });
+  expect(out.define?.code).toBe('invalid_config');
+  expect(out.callback).toBe('invalid_config');
   expect(out.late).toBeNull();
 });
 
-test("init() (wasm-bindgen's) loads the wasm from a URL, a Response, bytes or a compiled module; a failed load can be retried", async ({ page }) => {
-  await page.goto(`${PAGE}?fresh`);
-  const out = await page.evaluate(async () => {
-    const wasm = new URL('/pkg/fitconnect_bg.wasm', location.href);
-    const bytes = await (await fetch(wasm)).arrayBuffer();
-    // Each import with its own query is a fresh instance of the module, not yet loaded.
-    const fresh = (n) => import(`/pkg/fitconnect.js?instance=${n}`);
-    const works = async (sdk) => new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session === null;
-    const results = {};
-    for (const [name, input] of Object.entries({
-      string: () => wasm.href,
-      url: () => wasm,
-      request: () => new Request(wasm),
-      response: () => fetch(wasm),
-      bytes: () => bytes,
-      module: () => WebAssembly.compile(bytes),
-      wrapped: async () => ({ module_or_path: await WebAssembly.compile(bytes) }),
-      bare: () => bytes,
-    })) {
-      const sdk = await fresh(name);
-      // The generated init() takes `{ module_or_path }`; a bare argument still works, with a warning.
-      await sdk.default(name === 'wrapped' || name === 'bare' ? await input() : { module_or_path: await input() });
-      results[name] = await works(sdk);
-    }
-    const sdk = await fresh('retry');
-    const missing = await sdk.default({ module_or_path: '/pkg/no-such.wasm' }).then(() => null, (e) => ({ rejected: e instanceof Error }));
+test('init() loads the wasm from a URL, a Response, bytes or a compiled module, bare or as { module_or_path }; a failed load can be retried', async ({ page }) => {
+  const results = {};
+  for (const name of ['string', 'url', 'request', 'response', 'bytes', 'module', 'wrapped', 'promise']) {
+    // A new document per input: the generated glue loads the wasm once per page.
+    await page.goto(`${PAGE}?fresh-${name}`);
+    results[name] = await page.evaluate(async (name) => {
+      const wasm = new URL('/pkg/fitconnect_bg.wasm', location.href);
+      const bytes = await (await fetch(wasm)).arrayBuffer();
+      const inputs = {
+        string: () => wasm.href,
+        url: () => wasm,
+        request: () => new Request(wasm),
+        response: () => fetch(wasm),
+        bytes: () => bytes,
+        module: () => WebAssembly.compile(bytes),
+        wrapped: async () => ({ module_or_path: await WebAssembly.compile(bytes) }),
+        promise: () => fetch(wasm),
+      };
+      const sdk = await import('/pkg/fitconnect.js');
+      // (A promise of a Response is passed as it is, not awaited here.)
+      await sdk.default(name === 'promise' ? inputs[name]() : await inputs[name]());
+      return new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session === null;
+    }, name);
+  }
+  await page.goto(`${PAGE}?fresh-retry`);
+  const retry = await page.evaluate(async () => {
+    const sdk = await import('/pkg/fitconnect.js');
+    const missing = await sdk.default('/pkg/no-such.wasm').then(() => null, (e) => ({ rejected: e instanceof Error }));
     await sdk.default();
-    return { results, missing, retried: await works(sdk) };
+    return { missing, retried: new sdk.FitRankings({ clientId: 'a', callbackUri: 'https://app/cb' }).session === null };
   });
-  expect(out.results).toEqual({ string: true, url: true, request: true, response: true, bytes: true, module: true, wrapped: true, bare: true });
-  expect(out.missing).toEqual({ rejected: true });
-  expect(out.retried).toBe(true);
+  expect(results).toEqual({ string: true, url: true, request: true, response: true, bytes: true, module: true, wrapped: true, promise: true });
+  expect(retry).toEqual({ missing: { rejected: true }, retried: true });
 });
 
 // Smoke test: each rule and its message is asserted natively (src/core/options.rs, src/core/url.rs,

@@ -1,6 +1,6 @@
-// The npm package (pkg-bundler/, built by scripts/build.sh): its package.json, its files, its
-// public types, and importing it in Node as server-side rendering would; and the web build (pkg/)
-// evaluated in Node with its wasm.
+// The npm package (pkg-npm/, built by scripts/build.sh): its package.json, its files, its public
+// types, its entry's init() and guards evaluated in Node with the wasm, importing it in Node as
+// server-side rendering would; and the demo's minified copy (pkg/) evaluated in Node with its wasm.
 // Run: node --test tests/package/package.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dir = join(root, 'pkg-bundler');
+const dir = join(root, 'pkg-npm');
 const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const cargoVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 const exists = (file) => existsSync(join(dir, file));
@@ -23,9 +23,11 @@ test('package.json has the fields a registry and a bundler need', () => {
   assert.ok(pkg.keywords.length >= 3);
   assert.equal(pkg.type, 'module');
   assert.equal(pkg.types, './fitconnect.d.ts');
-  assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'browser', 'node', 'default']);
-  // The entry hands the wasm to the glue when evaluated: a bundler must keep it.
-  assert.deepEqual(pkg.sideEffects, ['./fitconnect.js', './snippets/*']);
+  assert.deepEqual(pkg.exports['.'], { types: './fitconnect.d.ts', browser: './fitconnect.js', node: './node.js', default: './fitconnect.js' });
+  assert.deepEqual(pkg.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
+  // Importing the package registers nothing (a bundler may drop what an app does not use), except
+  // text-codec.js, which only fills in a missing TextDecoder.
+  assert.deepEqual(pkg.sideEffects, ['./text-codec.js']);
 });
 
 // Every file under a package directory, as a relative POSIX path.
@@ -37,7 +39,8 @@ test('every file the package declares is there, and nothing it needs is left out
   for (const file of pkg.files) assert.ok(exists(file), `${file} exists`);
   for (const target of Object.values(pkg.exports['.'])) assert.ok(exists(target), `${target} exists`);
   const covered = (file) => pkg.files.some((f) => (f.endsWith('/') ? file.startsWith(f) : file === f));
-  for (const file of ['fitconnect.js', 'fitconnect_bg.js', 'fitconnect_bg.wasm', 'error.js', 'node.js', 'README.md']) {
+  for (const target of Object.values(pkg.exports['./inline'])) assert.ok(exists(target), `${target} exists`);
+  for (const file of ['fitconnect.js', 'fitconnect.d.ts', 'glue.js', 'glue.d.ts', 'fitconnect_bg.wasm', 'inline.js', 'inline.d.ts', 'inline-wasm.js', 'node.js', 'README.md']) {
     assert.ok(exists(file), `${file} exists`);
     assert.ok(file === 'README.md' || covered(file), `${file} is in files`);
   }
@@ -54,12 +57,12 @@ test('every file the package declares is there, and nothing it needs is left out
     }
   }
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
-  for (const word of ['npm install fitconnect', 'defineConnectButtons', 'FitRankings', 'PerfectGym', 'vite-plugin-wasm']) {
+  for (const word of ['npm install fitconnect', 'await init()', 'defineConnectButtons', 'FitRankings', 'PerfectGym', 'fitconnect/inline', 'wasm-unsafe-eval']) {
     assert.ok(readme.includes(word), `README mentions ${word}`);
   }
 });
 
-const PUBLIC = ['Fisikal', 'FitBark', 'FitConnectError', 'FitRankings', 'OpenFit', 'PerfectGym', 'default', 'defineConnectButtons', 'handleCallback'];
+const PUBLIC = ['Fisikal', 'FitBark', 'FitConnectError', 'FitRankings', 'OpenFit', 'PerfectGym', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'];
 
 // The names an ES module exports, read from its source (wasm-bindgen's output: `export class X`,
 // `export function f`, `export { a, b as c } from './m.js'`, `export * from './m.js'`, which is
@@ -78,31 +81,102 @@ function exportedNames(file) {
   return [...names].filter((n) => !n.startsWith('__wbg')).sort();
 }
 
-test('the entry exports the public API and imports the wasm for the bundler', () => {
+test('the entry exports the public API; it wraps the generated glue, which fetches the wasm next to it', () => {
   assert.deepEqual(exportedNames(join(dir, 'fitconnect.js')), PUBLIC);
+  assert.deepEqual(exportedNames(join(dir, 'inline.js')), PUBLIC);
   const entry = readFileSync(join(dir, 'fitconnect.js'), 'utf8');
-  assert.match(entry, /import\s*\*\s*as\s*\w+\s*from\s*["']\.\/fitconnect_bg\.wasm["']/);
+  assert.match(entry, /^import '\.\/text-codec\.js';\nimport initGlue, \* as glue from '\.\/glue\.js';$/m);
   // FitConnectError is the snippet's class, the one the glue throws.
-  assert.match(entry, /export \{ FitConnectError \} from '\.\/snippets\/fitconnect-[^/]+\/js\/error\.js';/);
+  assert.match(entry, /^import \{ FitConnectError \} from '\.\/snippets\/fitconnect-[^/]+\/js\/error\.js';$/m);
+  // The URL bundlers recognise, in the glue as wasm-bindgen wrote it.
+  assert.match(readFileSync(join(dir, 'glue.js'), 'utf8'), /new URL\('fitconnect_bg\.wasm', import\.meta\.url\)/);
   const types = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8');
-  assert.match(types, /export default function init\(\): Promise<void>;/);
-  assert.match(types, /export declare class FitConnectError extends Error/);
+  assert.match(types, /^export \* from '\.\/glue\.js';$/m);
+  assert.match(types, /^export default function init\(\n\s+input\?: InitInput \| Promise<InitInput> \| \{ module_or_path: InitInput \| Promise<InitInput> \},\n\): Promise<void>;$/m);
+  const glueTypes = readFileSync(join(dir, 'glue.d.ts'), 'utf8');
+  assert.match(glueTypes, /export declare class FitConnectError extends Error/);
   for (const name of ['FitRankingsOptions', 'Session', 'ConnectButtonsOptions', 'FitConnectButtonElement']) {
-    assert.match(types, new RegExp(`export (?:interface|type) ${name}\\b`), `${name} is declared`);
+    assert.match(glueTypes, new RegExp(`export (?:interface|type) ${name}\\b`), `${name} is declared`);
   }
-  assert.match(types, /"fitconnect-button": FitConnectButtonElement;/);
+  assert.match(glueTypes, /"fitconnect-button": FitConnectButtonElement;/);
+  // The inlined wasm is the wasm file, base64.
+  const inline = readFileSync(join(dir, 'inline-wasm.js'), 'utf8').match(/^export default "([A-Za-z0-9+/=]+)";$/m)[1];
+  assert.ok(Buffer.from(inline, 'base64').equals(readFileSync(join(dir, 'fitconnect_bg.wasm'))));
 });
 
-test('the default init() of the bundler entry resolves at once', async () => {
-  // The entry itself needs a bundler (it imports the .wasm); its appended init() is plain JS.
-  const entry = readFileSync(join(dir, 'fitconnect.js'), 'utf8');
-  const init = entry.slice(entry.lastIndexOf('export default function init'));
-  const { default: run } = await import(`data:text/javascript,${encodeURIComponent(init)}`);
-  assert.equal(await run(), undefined);
+// A fresh Node process per case: the glue is one module instance per process.
+const ENTRY = JSON.stringify(pathToFileURL(join(dir, 'fitconnect.js')).href);
+const WASM = JSON.stringify(join(dir, 'fitconnect_bg.wasm'));
+const attempt = `const attempt = (f) => { try { f(); return 'no error'; } catch (e) { return { ok: e instanceof fc.FitConnectError, code: e.code, message: e.message }; } };`;
+
+test("the entry's init(): one load however often it is called, FitConnectError before it resolves", () => {
+  const out = JSON.parse(
+    node(`
+      const fc = await import(${ENTRY});
+      ${attempt}
+      const early = attempt(() => new fc.FitBark({ clientId: 'x' }));
+      const define = attempt(() => fc.defineConnectButtons());
+      const callback = await fc.handleCallback().then(() => 'resolved', (e) => e.code);
+      // Under Node, init() with no argument reads the wasm file next to the entry.
+      const results = await Promise.all([fc.default(), fc.default()]);
+      await fc.default();
+      // After init() the class runs (and says it needs a browser window: Node has none).
+      const late = attempt(() => new fc.FitBark({ clientId: 'x' }));
+      console.log(JSON.stringify({ early, define, callback, results, late }));
+    `),
+  );
+  assert.equal(out.early.ok, true, JSON.stringify(out.early));
+  assert.equal(out.early.code, 'invalid_config');
+  assert.equal(out.early.message, "new FitBark() was called before init() resolved: `await init()` (import init from 'fitconnect') first");
+  assert.equal(out.define.code, 'invalid_config');
+  assert.equal(out.callback, 'invalid_config');
+  assert.deepEqual(out.results, [null, null]);
+  assert.equal(out.late.code, 'invalid_config');
+  assert.match(out.late.message, /needs a browser window/);
+});
+
+test("the entry's init() takes bytes, { module_or_path }, a compiled module or a promise; a failed load can be retried", () => {
+  const inputs = {
+    bytes: 'bytes',
+    wrapped: '({ module_or_path: bytes })',
+    module: 'await WebAssembly.compile(bytes)',
+    promise: 'Promise.resolve(bytes)',
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    const out = node(`
+      import { readFileSync } from 'node:fs';
+      const fc = await import(${ENTRY});
+      const bytes = readFileSync(${WASM});
+      await fc.default(${input});
+      ${attempt}
+      console.log(attempt(() => new fc.FitBark({ clientId: 'x' })).message);
+    `);
+    assert.match(out, /needs a browser window/, name);
+  }
+  const out = JSON.parse(
+    node(`
+      const fc = await import(${ENTRY});
+      const rejected = await fc.default(new Uint8Array([0, 97, 115, 109])).then(() => 'resolved', (e) => e instanceof Error);
+      const retried = await fc.default().then(() => true, (e) => String(e));
+      console.log(JSON.stringify({ rejected, retried }));
+    `),
+  );
+  assert.deepEqual(out, { rejected: true, retried: true });
+});
+
+test('fitconnect/inline loads its inlined wasm', () => {
+  const out = node(`
+    const fc = await import(${JSON.stringify(pathToFileURL(join(dir, 'inline.js')).href)});
+    await fc.default();
+    try { new fc.FitBark({ clientId: 'x' }); } catch (e) { console.log(e.message); }
+  `);
+  assert.match(out, /needs a browser window/);
 });
 
 test('no `any` in the public types', () => {
-  const lines = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8').split('\n');
+  // (wasm-bindgen's InitOutput, the wasm's raw exports, is no API: the entry's init() returns nothing.)
+  const text = ['fitconnect.d.ts', 'glue.d.ts', 'inline.d.ts'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const lines = text.replace(/^export interface InitOutput \{[^}]*\}$/m, '').split('\n');
   const code = lines.filter((line) => !/^\s*(\/\*\*|\*|\/\/)/.test(line));
   assert.deepEqual(code.filter((line) => /\bany\b/.test(line)), []);
 });
@@ -142,14 +216,14 @@ test('importing the package in Node does not crash, and using it says it needs a
 });
 
 test('the Node entry exports the same names as the public types', () => {
-  const types = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8');
+  const types = readFileSync(join(dir, 'glue.d.ts'), 'utf8');
   const declared = new Set([...types.matchAll(/^export (?:declare )?(?:class|function) (\w+)/gm)].map((m) => m[1]));
   if (/^export default function/m.test(types)) declared.add('default');
   const nodeNames = node(`import * as fc from 'fitconnect'; console.log(Object.keys(fc).sort().join(','));`).trim();
   assert.equal(nodeNames, [...declared].sort().join(','));
 });
 
-test('the web build (pkg/) exports the public API; its button refuses to register in Node', () => {
+test("the demo's copy (pkg/) exports the public API; its button refuses to register in Node", () => {
   // The real glue, wasm and button snippet, evaluated in Node with init() given the wasm's bytes.
   const entry = pathToFileURL(join(root, 'pkg', 'fitconnect.js')).href;
   const wasm = join(root, 'pkg', 'fitconnect_bg.wasm');
@@ -164,7 +238,7 @@ test('the web build (pkg/) exports the public API; its button refuses to registe
     `),
   );
   // initSync: wasm-bindgen's synchronous init of the web build.
-  assert.deepEqual(out.exports, [...PUBLIC, 'initSync'].sort());
+  assert.deepEqual(out.exports, PUBLIC);
   assert.equal(out.error?.ok, true, JSON.stringify(out.error));
   assert.equal(out.error.code, 'invalid_config');
   assert.match(out.error.message, /^defineConnectButtons\(\) needs a browser/);

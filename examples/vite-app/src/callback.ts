@@ -1,4 +1,5 @@
 // The FitRankings popup lands here: hand the result to the opener and close.
-import { handleCallback } from 'fitconnect';
+import init, { handleCallback } from 'fitconnect';
 
+await init();
 void handleCallback();

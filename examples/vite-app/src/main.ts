@@ -1,6 +1,6 @@
 // Uses fitconnect the way an app installed from npm does: every provider class, and the
 // <fitconnect-button> element for signing in.
-import {
+import init, {
   Fisikal,
   FitBark,
   FitConnectError,
@@ -14,6 +14,9 @@ import {
 } from 'fitconnect';
 import * as config from './config';
 import './style.css';
+
+// Loads the WebAssembly module (the wasm file Vite copied into dist/assets/).
+await init();
 
 // One client per provider for API calls. The buttons make their own; a provider's session is shared.
 const clients = {

@@ -1,0 +1,131 @@
+// The package's browser entry, written by hand: it re-exports wasm-bindgen's generated glue
+// (glue.js, `wasm-pack --target web`) and wraps its init(). scripts/build.sh copies it next to the
+// glue and puts the one snippet directory's name (snippets/fitconnect-<hash>/) in the import below.
+//
+// The glue finds the wasm with `new URL('fitconnect_bg.wasm', import.meta.url)`, the pattern Vite,
+// webpack 5, Parcel and Next.js recognise: they copy the file and rewrite the URL. This module adds:
+//   - init() takes the glue's `{ module_or_path }` or the same value bare (a URL or string, a
+//     Request, a Response or a promise of one, bytes, a compiled WebAssembly.Module), may be
+//     called any number of times (one load), and a failed load can be retried;
+//   - a class constructed, or a function called, before init() has resolved throws a
+//     FitConnectError (code invalid_config) that says so, instead of the glue's TypeError;
+//   - in Vite's dev server, whose dependency pre-bundling moves this module to
+//     node_modules/.vite/deps/ (away from the wasm), init() fetches node_modules/fitconnect/'s wasm;
+//   - under Node (a DOM emulated by jsdom in Vitest or Jest), where fetch() cannot read a file:
+//     URL, init() reads the wasm file next to this module;
+//   - a Content-Security-Policy without 'wasm-unsafe-eval' makes init() reject with a
+//     FitConnectError that names the missing source;
+//   - text-codec.js gives Jest's jsdom environment Node's TextDecoder and TextEncoder.
+// Before the glue: Jest's jsdom environment lacks the TextDecoder the glue creates when evaluated.
+import './text-codec.js';
+import initGlue, * as glue from './glue.js';
+import { FitConnectError } from './snippets/SNIPPETS/js/error.js';
+
+export { FitConnectError };
+
+let loaded = false;
+let loading = null;
+
+function notInitialized(what) {
+  return new FitConnectError(
+    'invalid_config',
+    `${what} was called before init() resolved: \`await init()\` (import init from 'fitconnect') first`,
+  );
+}
+
+// A class whose construction before init() throws a FitConnectError. A Proxy, so that the class,
+// its statics and `instanceof` stay the glue's own.
+function guardClass(Class) {
+  return new Proxy(Class, {
+    construct(target, args, newTarget) {
+      if (!loaded) throw notInitialized(`new ${target.name}()`);
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+}
+
+export const FitRankings = /* @__PURE__ */ guardClass(glue.FitRankings);
+export const FitBark = /* @__PURE__ */ guardClass(glue.FitBark);
+export const PerfectGym = /* @__PURE__ */ guardClass(glue.PerfectGym);
+export const OpenFit = /* @__PURE__ */ guardClass(glue.OpenFit);
+export const Fisikal = /* @__PURE__ */ guardClass(glue.Fisikal);
+
+export function defineConnectButtons(options) {
+  if (!loaded) throw notInitialized('defineConnectButtons()');
+  return glue.defineConnectButtons(options);
+}
+
+export function handleCallback(...args) {
+  if (!loaded) return Promise.reject(notInitialized('handleCallback()'));
+  return glue.handleCallback(...args);
+}
+
+/** wasm-bindgen's synchronous init: compiles and instantiates the given module or bytes at once. */
+export function initSync(module) {
+  const output = glue.initSync(module);
+  loaded = true;
+  return output;
+}
+
+const WASM = 'fitconnect_bg.wasm';
+
+// Where the wasm is when the glue's own URL is not usable, or undefined to let the glue decide.
+async function defaultInput() {
+  const here = import.meta.url;
+  // Node (Vitest, Jest): this module is a file; read the wasm next to it.
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (typeof here === 'string' && here.startsWith('file:') && fs) {
+    return fs.readFileSync(new globalThis.URL(WASM, here));
+  }
+  // Vite's dev server: the pre-bundled copy of this module lives in node_modules/.vite/deps/.
+  const vite = typeof here === 'string' ? here.match(/^(.*\/node_modules)\/\.vite\/deps(?:_temp_[^/]*)?\//) : null;
+  if (vite) return `${vite[1]}/fitconnect/${WASM}`;
+  return undefined;
+}
+
+function isCspBlock(error) {
+  const name = error?.name;
+  return (
+    (name === 'CompileError' || name === 'EvalError' || name === 'LinkError') &&
+    /Content[ -]Security[ -]Policy|unsafe-eval|\bCSP\b/i.test(String(error.message))
+  );
+}
+
+function explain(error) {
+  if (error instanceof FitConnectError) return error;
+  if (isCspBlock(error)) {
+    const e = new FitConnectError(
+      'invalid_config',
+      "The page's Content-Security-Policy does not allow WebAssembly: add 'wasm-unsafe-eval' to its script-src",
+    );
+    e.cause = error;
+    return e;
+  }
+  return error;
+}
+
+/**
+ * Loads the WebAssembly module. Without an argument it fetches `fitconnect_bg.wasm` next to this
+ * module (the URL the app's bundler gave it). Resolves once every class can be used.
+ */
+export default function init(input) {
+  if (loaded) return Promise.resolve();
+  if (!loading) {
+    loading = (async () => {
+      let arg = input;
+      if (arg === undefined) arg = await defaultInput();
+      if (arg !== undefined && !(arg !== null && Object.getPrototypeOf(arg) === Object.prototype && 'module_or_path' in arg)) {
+        arg = { module_or_path: arg };
+      }
+      await initGlue(arg);
+      loaded = true;
+    })().then(
+      () => undefined,
+      (error) => {
+        loading = null;
+        throw explain(error);
+      },
+    );
+  }
+  return loading;
+}

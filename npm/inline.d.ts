@@ -1,0 +1,2 @@
+export * from './fitconnect.js';
+export { default } from './fitconnect.js';
