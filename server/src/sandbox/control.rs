@@ -1,7 +1,7 @@
 //! What every sandbox keeps in the same shape and the test-control endpoints built on it:
 //! grant [`Counters`], adjustable [`Settings`] (the simplest of them [`TtlSettings`]), their
-//! [`Core`] (with the access tokens), the [`Provider`] trait each sandbox implements, and
-//! [`control_routes`] (`/__sandbox/*`).
+//! [`Core`] (with the access tokens), the [`Provider`] trait each sandbox implements with the
+//! [`BearerRejection`] its `refuse_bearer` answers, and [`control_routes`] (`/__sandbox/*`).
 //!
 //! A provider module implements [`Provider`] and merges [`control_routes`] into its router;
 //! everything test-facing then works the same on every origin.
@@ -18,7 +18,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::auth::BearerRejection;
 use super::cors::{open_cors, with_cors};
 use super::tokens::{lock, TokenStore};
 use crate::http_util::{json_response, no_store, BodyBytes};
@@ -147,6 +146,25 @@ impl<S: Clone + Serialize + DeserializeOwned, G: Clone> Core<S, G> {
             counters: Counters::new(counter_names),
             settings: Settings::new(default_settings),
             access_tokens: TokenStore::new(),
+        }
+    }
+}
+
+/// Why a bearer token was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BearerRejection {
+    Missing,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl BearerRejection {
+    pub fn description(self) -> &'static str {
+        match self {
+            BearerRejection::Missing | BearerRejection::Unknown => "The access token is invalid",
+            BearerRejection::Expired => "The access token expired",
+            BearerRejection::Revoked => "The access token was revoked",
         }
     }
 }

@@ -14,7 +14,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
+use super::auth::Bearer;
+use super::control::BearerRejection;
 use super::control::{control_routes, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::auth::{Bearer, BearerRejection};
+use super::auth::Bearer;
+use super::control::BearerRejection;
 use super::control::{control_routes, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::dates::parse_date;

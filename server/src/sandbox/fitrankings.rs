@@ -16,7 +16,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
+use super::auth::Bearer;
+use super::control::BearerRejection;
 use super::control::{control_routes, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::oauth::secrets_equal;

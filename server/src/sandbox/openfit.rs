@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tower_http::cors::CorsLayer;
 
-use super::auth::{Bearer, BearerRejection};
+use super::auth::Bearer;
+use super::control::BearerRejection;
 use super::control::{control_routes, Core, Provider};
 use super::cors::{registered_cors, with_cors};
 use super::oauth::{secrets_equal, OAuthError, TokenParams};

@@ -20,7 +20,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
+use super::auth::Bearer;
+use super::control::BearerRejection;
 use super::control::{control_routes, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
