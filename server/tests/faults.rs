@@ -479,38 +479,11 @@ async fn binary_broker_timeout_comes_from_the_environment() {
 /// server at start, naming the variable, instead of sending the sandbox's secret.
 #[tokio::test]
 async fn binary_refuses_a_configured_provider_without_its_secret() {
-    use std::process::{Command, Stdio};
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fitconnect-server"))
-        .args(["--no-sandbox", "--port-base", &port.to_string()])
-        .arg("--root")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("FITCONNECT_FISIKAL_URL", "https://gym.fisikal.example")
-        .env("FITCONNECT_FISIKAL_CLIENT_ID", "id")
-        .env_remove("FITCONNECT_FISIKAL_CLIENT_SECRET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server started without FITCONNECT_FISIKAL_CLIENT_SECRET");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let (status, stderr) = start_refused(&[
+        ("FITCONNECT_FISIKAL_URL", "https://gym.fisikal.example"),
+        ("FITCONNECT_FISIKAL_CLIENT_ID", "id"),
+    ])
+    .await;
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("FITCONNECT_FISIKAL_CLIENT_SECRET is not set"),
@@ -519,7 +492,8 @@ async fn binary_refuses_a_configured_provider_without_its_secret() {
 }
 
 /// The real binary, stopped at start: its exit status and what it wrote to stderr, or a panic
-/// when it is still running after ten seconds.
+/// when it is still running after ten seconds. It sees `env` and none of the `FITCONNECT_*`
+/// variables of the test's own environment.
 async fn start_refused(env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
     use std::process::{Command, Stdio};
 
@@ -535,6 +509,11 @@ async fn start_refused(env: &[(&str, &str)]) -> (std::process::ExitStatus, Strin
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FITCONNECT_") {
+            command.env_remove(name);
+        }
+    }
     for (name, value) in env {
         command.env(name, value);
     }

@@ -117,7 +117,7 @@ async fn password_grant_needs_the_client_secret() {
     let answer = send(&app, preflight("/oauth/token", "POST")).await;
     assert!(answer.header("access-control-allow-origin").is_none());
 
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters, json!({ "password": 5, "refresh_token": 0 }));
 }
 
@@ -141,13 +141,13 @@ async fn refresh_tokens_rotate() {
 
     // Doorkeeper revokes the access token that came with the spent refresh token.
     let old_access = first["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", old_access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", old_access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let new_access = second["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", new_access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", new_access).await;
     assert_eq!(answer.status, StatusCode::OK);
 
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters["refresh_token"], 3);
 }
 
@@ -158,7 +158,7 @@ async fn locations_and_occurrences() {
         .as_str()
         .unwrap()
         .to_string();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", &access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_open_cors(&answer);
     let body = answer.json();
@@ -169,37 +169,26 @@ async fn locations_and_occurrences() {
     let id = locations[0]["id"].as_u64().unwrap();
     assert!(locations[0]["name"].is_string());
 
-    let page = send(
+    let page = get_as(
         &app,
-        get_bearer("/api/unified/clubs/locations?start=1&count=1", &access),
+        "/api/unified/clubs/locations?start=1&count=1",
+        &access,
     )
     .await
     .json();
     assert_eq!(page["locations"].as_array().unwrap().len(), 1);
     assert_eq!(page["locations"][0]["id"], locations[1]["id"]);
     assert_eq!(page["count"], total);
-    let answer = send(
-        &app,
-        get_bearer("/api/unified/clubs/locations?start=x", &access),
-    )
-    .await;
+    let answer = get_as(&app, "/api/unified/clubs/locations?start=x", &access).await;
     assert!(answer.status.is_client_error());
 
-    let answer = send(
-        &app,
-        get_bearer(&format!("/api/unified/clubs/locations/{id}"), &access),
-    )
-    .await;
+    let answer = get_as(&app, &format!("/api/unified/clubs/locations/{id}"), &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json()["location"]["id"], id);
-    let answer = send(
-        &app,
-        get_bearer("/api/unified/clubs/locations/999", &access),
-    )
-    .await;
+    let answer = get_as(&app, "/api/unified/clubs/locations/999", &access).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 
-    let answer = send(&app, get_bearer("/api/web/schedule/occurrences", &access)).await;
+    let answer = get_as(&app, "/api/web/schedule/occurrences", &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     let data = answer.json()["data"].as_array().unwrap().clone();
     assert!(!data.is_empty());
@@ -216,12 +205,10 @@ async fn locations_and_occurrences() {
             assert!(occurrence.get(key).is_some(), "{key}");
         }
     }
-    let only = send(
+    let only = get_as(
         &app,
-        get_bearer(
-            &format!("/api/web/schedule/occurrences?location_id={id}"),
-            &access,
-        ),
+        &format!("/api/web/schedule/occurrences?location_id={id}"),
+        &access,
     )
     .await
     .json();
@@ -244,7 +231,7 @@ async fn locations_and_occurrences() {
             .contains(r#"error="invalid_token""#));
     }
     send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", &access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", &access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 
     assert_open_preflight(&app, "/api/web/schedule/occurrences").await;

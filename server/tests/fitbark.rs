@@ -214,10 +214,7 @@ async fn codes_are_single_use_and_bound_to_the_redirect_uri() {
     assert_eq!(exchange(&app, &c, &[]).await.status, StatusCode::OK);
     assert_invalid_grant(&exchange(&app, &c, &[]).await);
     assert_invalid_grant(&exchange(&app, "made-up-code", &[]).await);
-    assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json()["authorization_code"],
-        4
-    );
+    assert_eq!(sandbox_counters(&app).await["authorization_code"], 4);
 }
 
 #[tokio::test]
@@ -356,13 +353,11 @@ async fn refresh_tokens_rotate() {
 
     assert_invalid_grant(&send(&app, refresh(old_refresh)).await);
     let old_access = first["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/v2/user", old_access)).await;
+    let answer = get_as(&app, "/api/v2/user", old_access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let new_access = second["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&app, get_bearer("/api/v2/user", new_access))
-            .await
-            .status,
+        get_as(&app, "/api/v2/user", new_access).await.status,
         StatusCode::OK
     );
     assert_eq!(
@@ -371,7 +366,7 @@ async fn refresh_tokens_rotate() {
             .status,
         StatusCode::OK
     );
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(
         counters,
         json!({ "authorization_code": 1, "refresh_token": 3, "client_credentials": 0 })
@@ -401,7 +396,7 @@ async fn app_token_reads_and_replaces_redirect_urls() {
     assert!(body.get("refresh_token").is_none());
     let app_token = body["access_token"].as_str().unwrap().to_string();
 
-    let answer = send(&app, get_bearer("/api/v2/redirect_urls", &app_token)).await;
+    let answer = get_as(&app, "/api/v2/redirect_urls", &app_token).await;
     assert_eq!(
         answer.json(),
         json!({ "redirect_uri": "urn:ietf:wg:oauth:2.0:oob\rhttp://127.0.0.1:8080/" })
@@ -434,14 +429,7 @@ async fn app_token_reads_and_replaces_redirect_urls() {
     // A user token may not manage the app.
     send(&app, post_empty("/__sandbox/reset")).await;
     let user = user_tokens(&app).await;
-    let answer = send(
-        &app,
-        get_bearer(
-            "/api/v2/redirect_urls",
-            user["access_token"].as_str().unwrap(),
-        ),
-    )
-    .await;
+    let answer = get_as(&app, "/api/v2/redirect_urls", access_token(&user)).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert!(answer
         .header("www-authenticate")
@@ -455,12 +443,12 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
     let tokens = user_tokens(&app).await;
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&app, get_bearer("/api/v2/user", access)).await.status,
+        get_as(&app, "/api/v2/user", access).await.status,
         StatusCode::OK
     );
 
     send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&app, get_bearer("/api/v2/user", access)).await;
+    let answer = get_as(&app, "/api/v2/user", access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer.body.is_empty());
     assert_eq!(
@@ -495,11 +483,7 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
     );
     let short = user_tokens(&app).await;
     assert_eq!(short["expires_in"], 0);
-    let answer = send(
-        &app,
-        get_bearer("/api/v2/user", short["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let answer = get_as(&app, "/api/v2/user", access_token(&short)).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -507,14 +491,7 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
 async fn token_info_describes_the_token() {
     let app = app();
     let tokens = user_tokens(&app).await;
-    let answer = send(
-        &app,
-        get_bearer(
-            "/oauth/token/info",
-            tokens["access_token"].as_str().unwrap(),
-        ),
-    )
-    .await;
+    let answer = get_as(&app, "/oauth/token/info", access_token(&tokens)).await;
     let info = answer.json();
     assert_eq!(info["resource_owner_id"], "365");
     assert_eq!(info["scopes"], json!(["public"]));
@@ -527,12 +504,10 @@ async fn user_dogs_and_pictures() {
     let app = app();
     let tokens = user_tokens(&app).await;
     let token = tokens["access_token"].as_str().unwrap();
-    let user = send(&app, get_bearer("/api/v2/user", token)).await.json();
+    let user = get_as(&app, "/api/v2/user", token).await.json();
     assert_eq!(user["user"]["first_name"], "Jane");
 
-    let relations = send(&app, get_bearer("/api/v2/dog_relations", token))
-        .await
-        .json();
+    let relations = get_as(&app, "/api/v2/dog_relations", token).await.json();
     let list = relations["dog_relations"].as_array().unwrap();
     assert_eq!(list.len(), 3);
     let statuses: Vec<&str> = list.iter().map(|r| r["status"].as_str().unwrap()).collect();
@@ -543,19 +518,16 @@ async fn user_dogs_and_pictures() {
         .unwrap()
         .ends_with(".0"));
 
-    let dog = send(&app, get_bearer(&format!("/api/v2/dog/{BISCUIT}"), token))
+    let dog = get_as(&app, &format!("/api/v2/dog/{BISCUIT}"), token)
         .await
         .json();
     assert_eq!(dog["dog"]["name"], "Biscuit");
-    let answer = send(&app, get_bearer("/api/v2/dog/unknown-dog", token)).await;
+    let answer = get_as(&app, "/api/v2/dog/unknown-dog", token).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 
-    let picture = send(
-        &app,
-        get_bearer(&format!("/api/v2/picture/dog/{BISCUIT}"), token),
-    )
-    .await
-    .json();
+    let picture = get_as(&app, &format!("/api/v2/picture/dog/{BISCUIT}"), token)
+        .await
+        .json();
     let jpeg = base64::engine::general_purpose::STANDARD
         .decode(picture["image"]["data"].as_str().unwrap())
         .unwrap();
@@ -687,7 +659,7 @@ async fn api_answers_cors_preflight() {
 async fn counters_reset_and_settings() {
     let app = app();
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
     user_tokens(&app).await;
@@ -705,13 +677,13 @@ async fn counters_reset_and_settings() {
     )
     .await;
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 1, "refresh_token": 0, "client_credentials": 1 })
     );
     let answer = send(&app, post_empty("/__sandbox/reset")).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
     assert_eq!(
@@ -761,11 +733,7 @@ async fn coop_header_only_when_switched_on() {
     }
     // The token endpoint and the API are not pages: no header there.
     let tokens = user_tokens(&app).await;
-    let user = send(
-        &app,
-        get_bearer("/api/v2/user", tokens["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let user = get_as(&app, "/api/v2/user", access_token(&tokens)).await;
     assert_eq!(user.status, StatusCode::OK);
     assert_eq!(user.header(COOP), None);
 }

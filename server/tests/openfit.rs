@@ -89,11 +89,7 @@ async fn password_grant_returns_the_exact_scope_and_a_refresh_token() {
         ]
     );
 
-    let answer = send(
-        &api,
-        get_bearer("/api/clients", tokens["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let answer = get_as(&api, "/api/clients", access_token(&tokens)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let clients = answer.json();
     let first = &clients[0];
@@ -102,32 +98,24 @@ async fn password_grant_returns_the_exact_scope_and_a_refresh_token() {
     }
     let id = first["id"].as_u64().unwrap();
     let access = tokens["access_token"].as_str().unwrap();
-    let one = send(&api, get_bearer(&format!("/api/clients/{id}"), access))
+    let one = get_as(&api, &format!("/api/clients/{id}"), access)
         .await
         .json();
     assert_eq!(one["id"], id);
-    let episodes = send(
-        &api,
-        get_bearer(&format!("/api/clients/{id}/episodes"), access),
-    )
-    .await
-    .json();
+    let episodes = get_as(&api, &format!("/api/clients/{id}/episodes"), access)
+        .await
+        .json();
     assert!(episodes
         .as_array()
         .unwrap()
         .iter()
         .all(|e| e["clientId"] == id));
-    let sessions = send(
-        &api,
-        get_bearer(&format!("/api/clients/{id}/sessions"), access),
-    )
-    .await
-    .json();
+    let sessions = get_as(&api, &format!("/api/clients/{id}/sessions"), access)
+        .await
+        .json();
     assert!(!sessions.as_array().unwrap().is_empty());
     assert_eq!(
-        send(&api, get_bearer("/api/clients/1", access))
-            .await
-            .status,
+        get_as(&api, "/api/clients/1", access).await.status,
         StatusCode::NOT_FOUND
     );
 
@@ -213,7 +201,7 @@ async fn every_error_is_400_with_its_code() {
     );
     assert_error(&refresh(&identity, "made-up").await, "invalid_grant");
 
-    let counters = send(&identity, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&identity).await;
     // Not counted: no grant type, another grant type, a body that is not a form.
     assert_eq!(counters, json!({ "password": 3, "refresh_token": 2 }));
 }
@@ -238,7 +226,7 @@ async fn refresh_tokens_rotate_and_are_single_use() {
     assert_error(&refresh(&identity, new).await, "invalid_grant");
     let access = second["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&api, get_bearer("/api/clients", access)).await.status,
+        get_as(&api, "/api/clients", access).await.status,
         StatusCode::OK
     );
 
@@ -272,11 +260,11 @@ async fn access_token_lifetime_is_a_setting() {
     assert_eq!(tokens["expires_in"], 1);
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&api, get_bearer("/api/clients", access)).await.status,
+        get_as(&api, "/api/clients", access).await.status,
         StatusCode::OK
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let answer = send(&api, get_bearer("/api/clients", access)).await;
+    let answer = get_as(&api, "/api/clients", access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer
         .header("www-authenticate")
@@ -297,7 +285,7 @@ async fn access_token_lifetime_is_a_setting() {
 #[tokio::test]
 async fn api_rejects_bad_tokens_with_www_authenticate() {
     let (identity, api) = apps();
-    let answer = send(&api, get_bearer("/api/clients", "forged")).await;
+    let answer = get_as(&api, "/api/clients", "forged").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         answer.header("www-authenticate").as_deref(),
@@ -316,7 +304,7 @@ async fn api_rejects_bad_tokens_with_www_authenticate() {
         .unwrap()
         .to_string();
     send(&api, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&api, get_bearer("/api/clients/501", &access)).await;
+    let answer = get_as(&api, "/api/clients/501", &access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer
         .header("www-authenticate")

@@ -47,6 +47,19 @@ pub fn assert_upstream_failure(answer: &Answer, status: StatusCode) {
     assert!(body["detail"].is_string(), "{body}");
 }
 
+/// An OAuth error answer: `status` and the JSON body's `error` code.
+pub fn assert_oauth_error(answer: &Answer, status: StatusCode, error: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(answer.json()["error"], error, "{}", answer.text());
+}
+
+/// A refused bearer token: `status` and a `WWW-Authenticate` challenge that contains `needle`.
+pub fn assert_challenge(answer: &Answer, status: StatusCode, needle: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    let challenge = answer.header("www-authenticate").expect("a challenge");
+    assert!(challenge.contains(needle), "{challenge}");
+}
+
 /// Browser calls from [`APP_ORIGIN`]; both proxies forward GET and POST for everyone.
 pub fn open_policy() -> BrokerPolicy {
     let open = || ProxyPolicy {
@@ -134,6 +147,21 @@ pub async fn send(app: &Router, request: Request<Body>) -> Answer {
         headers,
         body,
     }
+}
+
+/// A sandbox's `GET /__sandbox/counters`.
+pub async fn sandbox_counters(app: &Router) -> Value {
+    send(app, get("/__sandbox/counters")).await.json()
+}
+
+/// A GET with `token` as its bearer token, sent.
+pub async fn get_as(app: &Router, uri: &str, token: &str) -> Answer {
+    send(app, get_bearer(uri, token)).await
+}
+
+/// The `access_token` of a token answer's JSON.
+pub fn access_token(tokens: &Value) -> &str {
+    tokens["access_token"].as_str().expect("an access_token")
 }
 
 pub fn get(uri: &str) -> Request<Body> {
