@@ -193,55 +193,61 @@ async fn same_origin_browser_requests_reach_every_endpoint() {
     assert_eq!(answer.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn cross_origin_requests_are_refused_on_every_endpoint() {
+/// Sends `requests` to a broker with the open policy: each gets the broker's own `status` and
+/// problem `kind`, and none reaches the provider. Returns the broker and what the provider saw,
+/// for further checks.
+async fn assert_all_refused(
+    requests: impl IntoIterator<Item = Request<Body>>,
+    status: StatusCode,
+    kind: &str,
+) -> (Router, Seen) {
     let (url, seen) = recorder(0, false).await;
     let broker = broker_with(&url, open_policy());
-    for origin in ["https://evil.example", "null", "http://127.0.0.1:8081"] {
-        for request in every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]) {
-            let answer = send(&broker, request).await;
-            assert_problem(&answer, StatusCode::FORBIDDEN, "cross-origin");
-        }
+    for request in requests {
+        let answer = send(&broker, request).await;
+        assert_problem(&answer, status, kind);
     }
     assert_eq!(forwarded(&seen), vec![]);
+    (broker, seen)
+}
+
+#[tokio::test]
+async fn cross_origin_requests_are_refused_on_every_endpoint() {
+    let requests = ["https://evil.example", "null", "http://127.0.0.1:8081"]
+        .into_iter()
+        .flat_map(|origin| every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]));
+    assert_all_refused(requests, StatusCode::FORBIDDEN, "cross-origin").await;
 }
 
 #[tokio::test]
 async fn cross_site_fetch_metadata_is_refused_on_every_endpoint() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
     // A GET from an `<img>` carries no `Origin`; Fetch Metadata still says where it comes from.
-    for request in every_endpoint(&[("sec-fetch-site", "cross-site")]) {
-        let mut request = request;
-        request.headers_mut().remove(header::ORIGIN);
-        let answer = send(&broker, request).await;
-        assert_problem(&answer, StatusCode::FORBIDDEN, "cross-site");
-    }
-    assert_eq!(forwarded(&seen), vec![]);
+    let requests = every_endpoint(&[("sec-fetch-site", "cross-site")])
+        .into_iter()
+        .map(|mut request| {
+            request.headers_mut().remove(header::ORIGIN);
+            request
+        });
+    assert_all_refused(requests, StatusCode::FORBIDDEN, "cross-site").await;
 }
 
 #[tokio::test]
 async fn posts_that_are_not_json_are_415() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
     // What a cross-site `<form>` or a no-cors `fetch` can send without a preflight.
-    for content_type in [
+    let requests = [
         "text/plain",
         "application/x-www-form-urlencoded",
         "multipart/form-data; boundary=x",
-    ] {
-        for request in every_endpoint(&[("content-type", content_type)]) {
-            if request.method() != Method::POST {
-                continue;
-            }
-            let answer = send(&broker, request).await;
-            assert_problem(
-                &answer,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-            );
-        }
-    }
+    ]
+    .into_iter()
+    .flat_map(|content_type| every_endpoint(&[("content-type", content_type)]))
+    .filter(|request| request.method() == Method::POST);
+    let (broker, seen) = assert_all_refused(
+        requests,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    )
+    .await;
     // A server-to-server POST without a type is refused too.
     let request = Request::post("/broker/fitbark/token")
         .body(Body::from(TOKEN_BODY))
@@ -729,13 +735,12 @@ async fn accepts_anything() -> (String, Seen) {
 }
 
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Config::parse(args.iter().map(|s| s.to_string()), move |k| {
-        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-    })
+    let value = |name: &str| {
+        env.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    };
+    Config::parse(args.iter().map(|s| s.to_string()), value)
 }
 
 #[tokio::test]

@@ -98,6 +98,14 @@ async fn assert_all_fail_with(
     assert!(started.elapsed() < within, "{:?}", started.elapsed());
 }
 
+/// A broker with every provider at `upstream` and [`UPSTREAM_TIMEOUT`]: each of `requests` is
+/// 504 with the broker's problem document within the timeout and [`TIMEOUT_SLACK`].
+async fn assert_all_time_out(upstream: &str, requests: Vec<(&'static str, Request<Body>)>) {
+    let broker = broker_at(upstream, UPSTREAM_TIMEOUT);
+    let within = UPSTREAM_TIMEOUT + TIMEOUT_SLACK;
+    assert_all_fail_with(&broker, requests, StatusCode::GATEWAY_TIMEOUT, within).await;
+}
+
 /// Accepts connections and never reads or answers.
 async fn silent_upstream() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -136,26 +144,12 @@ async fn stalling_upstream() -> String {
 
 #[tokio::test]
 async fn silent_provider_is_504_json_within_the_timeout_on_every_upstream_call() {
-    let broker = broker_at(&silent_upstream().await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        every_upstream_call(),
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    assert_all_time_out(&silent_upstream().await, every_upstream_call()).await;
 }
 
 #[tokio::test]
 async fn provider_stalling_mid_answer_is_504_json_on_every_upstream_call() {
-    let broker = broker_at(&stalling_upstream().await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        every_upstream_call(),
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    assert_all_time_out(&stalling_upstream().await, every_upstream_call()).await;
 }
 
 #[tokio::test]
@@ -170,14 +164,8 @@ async fn fitrankings_data_call_has_a_timeout_after_the_master_token() {
             "/iq/users/",
             axum::routing::get(std::future::pending::<Json<Value>>),
         );
-    let broker = broker_at(&spawn(upstream).await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        vec![("FitRankings data", get("/broker/fitrankings/iq/users/"))],
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    let data = vec![("FitRankings data", get("/broker/fitrankings/iq/users/"))];
+    assert_all_time_out(&spawn(upstream).await, data).await;
 }
 
 #[tokio::test]
