@@ -424,11 +424,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let value = |name: &str| {
-            env.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        };
+        let value = |name: &str| Some(env.iter().find(|(n, _)| *n == name)?.1.to_string());
         Config::parse(args.iter().map(|s| s.to_string()), value)
     }
 

@@ -180,8 +180,7 @@ async fn code_exchange_adds_the_secret_and_relays_the_tokens() {
 
     // The same code again: FitBark's own error, status and body unchanged.
     let answer = exchange(&f.broker, &c).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
     assert!(answer.json()["error_description"]
         .as_str()
         .unwrap()
@@ -194,11 +193,7 @@ async fn code_exchange_adds_the_secret_and_relays_the_tokens() {
 #[tokio::test]
 async fn pkce_verifier_is_forwarded() {
     let f = fixture().await;
-    send(
-        &f.fitbark,
-        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
-    )
-    .await;
+    set(&f.fitbark, json!({ "pkce": "enforce" })).await;
     let answer = send(
         &f.fitbark,
         post_form(
@@ -237,8 +232,7 @@ async fn refresh_goes_through_the_broker() {
     assert_ne!(answer.json()["access_token"], first["access_token"]);
     // Rotated: the old refresh token is now refused by FitBark, and the refusal is relayed.
     let answer = token(&f.broker, "fitbark", &refresh).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 }
 
 #[tokio::test]
@@ -246,8 +240,7 @@ async fn wrong_configured_secret_surfaces_as_invalid_client() {
     let f = fixture_with_secrets("fitrankings-demo-secret", "wrong").await;
     let c = code(&f.fitbark).await;
     let answer = exchange(&f.broker, &c).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_client");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_client");
 }
 
 #[tokio::test]
@@ -260,8 +253,7 @@ async fn bad_requests_never_reach_the_provider() {
     }
     let body = json!({ "grant_type": "authorization_code" });
     let answer = token(&f.broker, "fitbark", &body).await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
     let bad = axum::http::Request::post("/broker/fitbark/token")
         .header("content-type", "application/json")
         .body(axum::body::Body::from("[[["))
@@ -402,8 +394,7 @@ async fn fisikal_login_and_refresh_pass_through() {
         "password": "not-the-Pa55word",
     });
     let answer = token(&f.broker, "fisikal", &wrong).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
     assert!(!answer.text().contains("not-the-Pa55word"));
 
     // Refresh rotates; the spent token is refused and the refusal relayed.
@@ -413,8 +404,7 @@ async fn fisikal_login_and_refresh_pass_through() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_ne!(answer.json()["refresh_token"], tokens["refresh_token"]);
     let answer = token(&f.broker, "fisikal", &refresh).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 
     // Grants the broker does not forward never reach Fisikal.
     for grant in ["client_credentials", "authorization_code", ""] {
@@ -423,8 +413,7 @@ async fn fisikal_login_and_refresh_pass_through() {
     }
     let no_password = json!({ "grant_type": "password", "username": "manager@fisikal.test" });
     let answer = token(&f.broker, "fisikal", &no_password).await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
     let counters = sandbox_counters(&f.fisikal).await;
     assert_eq!(counters, json!({ "password": 2, "refresh_token": 2 }));
 }

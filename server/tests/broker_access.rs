@@ -193,22 +193,25 @@ async fn same_origin_browser_requests_reach_every_endpoint() {
     assert_eq!(answer.status, StatusCode::OK);
 }
 
-/// Sends `requests` to a broker with the open policy: each gets the broker's own `status` and
-/// problem `kind`, and none reaches the provider. Returns the broker and what the provider saw,
-/// for further checks.
+/// Sends `requests` to `broker`: each gets the broker's own `status` and problem `kind`, and
+/// none reaches the provider.
 async fn assert_all_refused(
+    (broker, seen): &(Router, Seen),
     requests: impl IntoIterator<Item = Request<Body>>,
     status: StatusCode,
     kind: &str,
-) -> (Router, Seen) {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
+) {
     for request in requests {
         let answer = send(&broker, request).await;
         assert_problem(&answer, status, kind);
     }
-    assert_eq!(forwarded(&seen), vec![]);
-    (broker, seen)
+    assert_eq!(forwarded(seen), vec![]);
+}
+
+/// A broker with the open policy in front of a [`recorder`], and what the recorder saw.
+async fn open_broker() -> (Router, Seen) {
+    let (url, seen) = recorder(0, false).await;
+    (broker_with(&url, open_policy()), seen)
 }
 
 #[tokio::test]
@@ -216,7 +219,8 @@ async fn cross_origin_requests_are_refused_on_every_endpoint() {
     let requests = ["https://evil.example", "null", "http://127.0.0.1:8081"]
         .into_iter()
         .flat_map(|origin| every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]));
-    assert_all_refused(requests, StatusCode::FORBIDDEN, "cross-origin").await;
+    let open = open_broker().await;
+    assert_all_refused(&open, requests, StatusCode::FORBIDDEN, "cross-origin").await;
 }
 
 #[tokio::test]
@@ -228,7 +232,8 @@ async fn cross_site_fetch_metadata_is_refused_on_every_endpoint() {
             request.headers_mut().remove(header::ORIGIN);
             request
         });
-    assert_all_refused(requests, StatusCode::FORBIDDEN, "cross-site").await;
+    let open = open_broker().await;
+    assert_all_refused(&open, requests, StatusCode::FORBIDDEN, "cross-site").await;
 }
 
 #[tokio::test]
@@ -242,13 +247,16 @@ async fn posts_that_are_not_json_are_415() {
     .into_iter()
     .flat_map(|content_type| every_endpoint(&[("content-type", content_type)]))
     .filter(|request| request.method() == Method::POST);
-    let (broker, seen) = assert_all_refused(
+    let open = open_broker().await;
+    assert_all_refused(
+        &open,
         requests,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported-media-type",
     )
     .await;
     // A server-to-server POST without a type is refused too.
+    let (broker, seen) = open;
     let request = Request::post("/broker/fitbark/token")
         .body(Body::from(TOKEN_BODY))
         .unwrap();
@@ -735,11 +743,7 @@ async fn accepts_anything() -> (String, Seen) {
 }
 
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let value = |name: &str| {
-        env.iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_string())
-    };
+    let value = |name: &str| Some(env.iter().find(|(n, _)| *n == name)?.1.to_string());
     Config::parse(args.iter().map(|s| s.to_string()), value)
 }
 

@@ -110,8 +110,7 @@ async fn password_grant_needs_the_client_secret() {
         ),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "unsupported_grant_type");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "unsupported_grant_type");
 
     // Server-side only: no CORS on the token endpoint.
     let answer = send(&app, preflight("/oauth/token", "POST")).await;
@@ -127,8 +126,7 @@ async fn refresh_tokens_rotate() {
     let first = login(&app).await;
     let old = first["refresh_token"].as_str().unwrap();
     let answer = refresh(&app, old, None).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_client");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_client");
 
     let answer = refresh(&app, old, Some(SECRET)).await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -136,8 +134,7 @@ async fn refresh_tokens_rotate() {
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert!(second["created_at"].is_u64());
     let answer = refresh(&app, old, Some(SECRET)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 
     // Doorkeeper revokes the access token that came with the spent refresh token.
     let old_access = first["access_token"].as_str().unwrap();
@@ -224,11 +221,11 @@ async fn locations_and_occurrences() {
         get_bearer("/api/unified/clubs/locations", "forged"),
     ] {
         let answer = send(&app, request).await;
-        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-        assert!(answer
-            .header("www-authenticate")
-            .unwrap()
-            .contains(r#"error="invalid_token""#));
+        assert_challenge(
+            &answer,
+            StatusCode::UNAUTHORIZED,
+            r#"error="invalid_token""#,
+        );
     }
     send(&app, post_empty("/__sandbox/expire-tokens")).await;
     let answer = get_as(&app, "/api/unified/clubs/locations", &access).await;
@@ -241,22 +238,15 @@ async fn locations_and_occurrences() {
 async fn ttl_setting_applies_to_new_tokens() {
     let app = app();
     // Shared settings other providers use (`pkce`, `coop`) are accepted and ignored.
-    let answer = send(
+    let answer = set(
         &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore", "coop": true }),
-        ),
+        json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore", "coop": true }),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json(), json!({ "accessTokenTtlSeconds": 30 }));
     assert_eq!(login(&app).await["expires_in"], 30);
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "bogus": 1 })),
-    )
-    .await;
+    let answer = set(&app, json!({ "bogus": 1 })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     send(&app, post_empty("/__sandbox/reset")).await;
     assert_eq!(login(&app).await["expires_in"], 7200);

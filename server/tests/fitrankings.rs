@@ -148,11 +148,7 @@ async fn deny_closes_the_popup_by_default_and_can_redirect() {
     assert!(answer.text().contains("window.close()"));
     assert!(answer.header("location").is_none());
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "deny": "redirect" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "deny": "redirect" })).await;
     assert_eq!(
         answer.json(),
         json!({ "accessTokenTtlSeconds": null, "deny": "redirect", "coop": false })
@@ -215,11 +211,7 @@ async fn coop_header_only_when_switched_on() {
         assert_eq!(answer.header(COOP), None, "{}", answer.status);
     }
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "coop": true })),
-    )
-    .await;
+    let answer = set(&app, json!({ "coop": true })).await;
     assert_eq!(answer.json()["coop"], true);
     for answer in consent_answers(&app).await {
         assert_eq!(
@@ -235,11 +227,7 @@ async fn coop_header_only_when_switched_on() {
     assert_eq!(data.status, StatusCode::OK);
     assert_eq!(data.header(COOP), None);
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "coop": "yes" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "coop": "yes" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     send(&app, post_empty("/__sandbox/reset")).await;
     for answer in consent_answers(&app).await {
@@ -426,14 +414,7 @@ async fn expire_tokens_and_ttl_setting() {
         get_as(&app, "/iq/users/", &fresh).await.status,
         StatusCode::OK
     );
-    send(
-        &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 0 }),
-        ),
-    )
-    .await;
+    set(&app, json!({ "accessTokenTtlSeconds": 0 })).await;
     let short = user_token(&app, "1044").await;
     assert_eq!(
         get_as(&app, "/iq/users/", &short).await.status,
@@ -446,24 +427,12 @@ async fn expire_tokens_and_ttl_setting() {
 #[tokio::test]
 async fn settings_reject_unknown_keys_and_bad_values() {
     let app = app();
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "deny": "explode" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "deny": "explode" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "colour": "red" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "colour": "red" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     // A contract key meant for another provider is accepted and ignored.
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "pkce": "enforce" })).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
         answer.json(),

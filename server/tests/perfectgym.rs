@@ -85,21 +85,13 @@ async fn password_and_facebook_grants_issue_90_day_tokens_without_refresh() {
         ],
     )
     .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_grant");
 
     let counters = sandbox_counters(&app).await;
     assert_eq!(counters, json!({ "password": 1, "facebook": 2 }));
 
     // The lifetime is a setting, for tests of expiry.
-    send(
-        &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 5 }),
-        ),
-    )
-    .await;
+    set(&app, json!({ "accessTokenTtlSeconds": 5 })).await;
     let answer = password_login(&app).await;
     assert_eq!(answer.json()["expires_in"], 5);
 }
@@ -134,8 +126,7 @@ async fn bad_logins_are_400_and_never_echo_the_password() {
     assert_eq!(answer.json()["error"], "invalid_grant");
 
     let answer = login(&app, &[("grant_type", "client_credentials")]).await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "unsupported_grant_type");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "unsupported_grant_type");
     let answer = login(&app, &[("grant_type", "password"), ("username", USER)]).await;
     assert_eq!(answer.json()["error"], "invalid_request");
     let answer = send(
@@ -146,8 +137,7 @@ async fn bad_logins_are_400_and_never_echo_the_password() {
         ),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
     assert!(!answer.text().contains(PASSWORD));
     let huge = Request::post("/Api/oauth/authorize")
         .header("content-type", "application/x-www-form-urlencoded")

@@ -154,6 +154,11 @@ pub async fn sandbox_counters(app: &Router) -> Value {
     send(app, get("/__sandbox/counters")).await.json()
 }
 
+/// A sandbox's `POST /__sandbox/settings` with `settings`.
+pub async fn set(app: &Router, settings: Value) -> Answer {
+    send(app, post_json("/__sandbox/settings", &settings)).await
+}
+
 /// A GET with `token` as its bearer token, sent.
 pub async fn get_as(app: &Router, uri: &str, token: &str) -> Answer {
     send(app, get_bearer(uri, token)).await
