@@ -60,14 +60,6 @@ fn broker_at(url: &str, timeout: Duration) -> Router {
     broker_for(upstream(url, "s"), upstream(url, "s"), timeout)
 }
 
-/// A port that was just free: nothing listens there.
-fn dead_address() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    dead
-}
-
 fn broker_with(upstreams: Upstreams, timeout: Duration) -> Router {
     broker::router(Arc::new(
         Broker::new(upstreams, timeout, open_policy()).unwrap(),
@@ -254,25 +246,22 @@ async fn bad_requests_never_reach_the_provider() {
     let body = json!({ "grant_type": "authorization_code" });
     let answer = token(&f.broker, "fitbark", &body).await;
     assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
-    let bad = axum::http::Request::post("/broker/fitbark/token")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from("[[["))
-        .unwrap();
+    let bad = post_raw("/broker/fitbark/token", "application/json", "[[[");
     assert_eq!(send(&f.broker, bad).await.status, StatusCode::BAD_REQUEST);
-    let huge = axum::http::Request::post("/broker/fitbark/token")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(format!(
+    let huge = post_raw(
+        "/broker/fitbark/token",
+        "application/json",
+        format!(
             r#"{{"grant_type":"refresh_token","refresh_token":"{}"}}"#,
             "a".repeat(17_000)
-        )))
-        .unwrap();
+        ),
+    );
     assert_eq!(
         send(&f.broker, huge).await.status,
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    let counters = sandbox_counters(&f.fitbark).await;
     assert_eq!(
-        counters,
+        sandbox_counters(&f.fitbark).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
 }
@@ -334,7 +323,7 @@ async fn master_token_proxy_caches_and_refetches_after_401() {
     assert_eq!(counters["master_token"], 1);
 
     // An expired master token is replaced once, transparently.
-    send(&f.fitrankings, post_empty("/__sandbox/expire-tokens")).await;
+    expire_tokens(&f.fitrankings).await;
     let answer = send(
         &f.broker,
         get("/broker/fitrankings/iq/groups/stat-summary/"),

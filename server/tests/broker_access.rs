@@ -389,11 +389,8 @@ async fn session_cookie_hook_accepts_only_the_apps_signed_in_users() {
         assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
     }
     // FitRankings stayed closed.
-    let answer = send(
-        &broker,
-        with_cookie("/broker/fitrankings/iq/users/", &cookie),
-    )
-    .await;
+    let request = with_cookie("/broker/fitrankings/iq/users/", &cookie);
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(forwarded(&seen).len(), 1);
 }
@@ -449,15 +446,10 @@ async fn provider_user_token_hook_checks_the_token_and_never_forwards_it() {
 
 #[tokio::test]
 async fn a_user_token_the_provider_cannot_check_is_502_not_a_refusal() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let dead = dead_address();
     let broker = broker_with(&dead, user_token_policy(&dead));
-    let answer = send(
-        &broker,
-        with_bearer("/broker/perfectgym/v2/odata/Members", "good"),
-    )
-    .await;
+    let request = with_bearer("/broker/perfectgym/v2/odata/Members", "good");
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::BAD_GATEWAY, "upstream-unreachable");
 }
 
@@ -603,11 +595,8 @@ async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_els
         assert_eq!(last.1, upstream, "{uri}");
     }
     // An encoded name of a path on the list is that path; one off the list is refused as such.
-    let answer = send(
-        &broker,
-        same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good"),
-    )
-    .await;
+    let request = same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good");
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
 }
 

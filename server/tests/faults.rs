@@ -170,9 +170,7 @@ async fn fitrankings_data_call_has_a_timeout_after_the_master_token() {
 
 #[tokio::test]
 async fn provider_down_is_502_json_on_every_upstream_call() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let dead = dead_address();
     // A long timeout: a refused connection must not wait for it.
     let broker = broker_at(&dead, Duration::from_secs(30));
     assert_all_fail_with(

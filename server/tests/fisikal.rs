@@ -227,9 +227,7 @@ async fn locations_and_occurrences() {
             r#"error="invalid_token""#,
         );
     }
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = get_as(&app, "/api/unified/clubs/locations", &access).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_expired(&app, "/api/unified/clubs/locations", &access).await;
 
     assert_open_preflight(&app, "/api/web/schedule/occurrences").await;
 }

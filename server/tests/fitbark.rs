@@ -102,13 +102,16 @@ async fn authorize_page_has_authorize_and_deny_buttons() {
         get(&format!("/oauth/authorize?{}", authorize_query(&[]))),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let html = answer.text();
-    assert!(html.contains("<title>FitBark"));
-    assert!(html.contains("SANDBOX"));
-    assert!(html.contains(">Authorize</button>"));
-    assert!(html.contains(">Deny</button>"));
-    assert!(html.contains(r#"name="state" value="st-123""#));
+    assert_page(
+        &answer,
+        &[
+            "<title>FitBark",
+            "SANDBOX",
+            ">Authorize</button>",
+            ">Deny</button>",
+            r#"name="state" value="st-123""#,
+        ],
+    );
 }
 
 #[tokio::test]
@@ -234,10 +237,7 @@ async fn client_authentication_and_grant_type_errors_are_401() {
     )
     .await;
     assert_401(&answer, "unsupported_grant_type");
-    let bad_json = Request::post("/oauth/token")
-        .header("content-type", "application/json")
-        .body(Body::from("{\"grant_type\":"))
-        .unwrap();
+    let bad_json = post_raw("/oauth/token", "application/json", "{\"grant_type\":");
     assert_401(&send(&app, bad_json).await, "invalid_request");
     assert_401(&exchange(&app, "", &[]).await, "invalid_request");
     // The token endpoint is for servers: no CORS.
@@ -248,13 +248,14 @@ async fn client_authentication_and_grant_type_errors_are_401() {
 #[tokio::test]
 async fn oversized_token_request_is_rejected() {
     let app = app();
-    let request = Request::post("/oauth/token")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
+    let request = post_raw(
+        "/oauth/token",
+        "application/x-www-form-urlencoded",
+        format!(
             "grant_type=refresh_token&refresh_token={}",
             "a".repeat(20_000)
-        )))
-        .unwrap();
+        ),
+    );
     let answer = send(&app, request).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(answer.json()["error"].is_string());
@@ -362,9 +363,8 @@ async fn refresh_tokens_rotate() {
             .status,
         StatusCode::OK
     );
-    let counters = sandbox_counters(&app).await;
     assert_eq!(
-        counters,
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 1, "refresh_token": 3, "client_credentials": 0 })
     );
 }
@@ -439,9 +439,7 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
         StatusCode::OK
     );
 
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = get_as(&app, "/api/v2/user", access).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let answer = assert_expired(&app, "/api/v2/user", access).await;
     assert!(answer.body.is_empty());
     assert_eq!(
         answer.header("www-authenticate").unwrap(),

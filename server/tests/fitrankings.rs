@@ -63,15 +63,18 @@ async fn master_token(app: &Router) -> String {
 async fn consent_page_shows_user_app_and_buttons() {
     let app = app();
     let answer = send(&app, get(&consent_uri(CALLBACK))).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let html = answer.text();
-    assert!(html.contains("<title>FitRankings"));
-    assert!(html.contains("SANDBOX"));
-    assert!(html.contains(">Allow</button>"));
-    assert!(html.contains(">Deny</button>"));
-    assert!(html.contains("Ana Novak"));
-    assert!(html.contains("FitConnect demo"));
-    assert!(html.contains(r#"action="/iq/oauth2/""#));
+    assert_page(
+        &answer,
+        &[
+            "<title>FitRankings",
+            "SANDBOX",
+            ">Allow</button>",
+            ">Deny</button>",
+            "Ana Novak",
+            "FitConnect demo",
+            r#"action="/iq/oauth2/""#,
+        ],
+    );
 }
 
 #[tokio::test]
@@ -252,10 +255,11 @@ async fn master_token_needs_the_secret() {
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer.json()["detail"].is_string());
 
-    let bad_json = axum::http::Request::post("/iq/tokens/master-token/")
-        .header("content-type", "application/json; charset=utf-8")
-        .body(axum::body::Body::from("{not json"))
-        .unwrap();
+    let bad_json = post_raw(
+        "/iq/tokens/master-token/",
+        "application/json; charset=utf-8",
+        "{not json",
+    );
     let answer = send(&app, bad_json).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(answer.json()["detail"].is_string());
@@ -401,7 +405,7 @@ async fn expire_tokens_and_ttl_setting() {
     let app = app();
     let token = user_token(&app, "1044").await;
     let master = master_token(&app).await;
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
+    expire_tokens(&app).await;
     for t in [&token, &master] {
         assert_eq!(
             get_as(&app, "/iq/users/", t).await.status,

@@ -296,8 +296,7 @@ async fn api_rejects_bad_tokens_with_www_authenticate() {
         .as_str()
         .unwrap()
         .to_string();
-    send(&api, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = get_as(&api, "/api/clients/501", &access).await;
+    let answer = assert_expired(&api, "/api/clients/501", &access).await;
     assert_challenge(&answer, StatusCode::UNAUTHORIZED, "invalid_token");
 }
 

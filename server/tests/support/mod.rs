@@ -159,6 +159,28 @@ pub async fn set(app: &Router, settings: Value) -> Answer {
     send(app, post_json("/__sandbox/settings", &settings)).await
 }
 
+/// A sandbox's `POST /__sandbox/expire-tokens`: every access token issued so far expires.
+pub async fn expire_tokens(app: &Router) {
+    send(app, post_empty("/__sandbox/expire-tokens")).await;
+}
+
+/// After [`expire_tokens`], `token` is refused at `uri` with 401; returns that answer.
+pub async fn assert_expired(app: &Router, uri: &str, token: &str) -> Answer {
+    expire_tokens(app).await;
+    let answer = get_as(app, uri, token).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri}");
+    answer
+}
+
+/// An HTML page answered 200 that contains each of `needles`.
+pub fn assert_page(answer: &Answer, needles: &[&str]) {
+    assert_eq!(answer.status, StatusCode::OK);
+    let html = answer.text();
+    for needle in needles {
+        assert!(html.contains(needle), "{needle}");
+    }
+}
+
 /// A GET with `token` as its bearer token, sent.
 pub async fn get_as(app: &Router, uri: &str, token: &str) -> Answer {
     send(app, get_bearer(uri, token)).await
@@ -194,6 +216,15 @@ pub fn post_form(uri: &str, pairs: &[(&str, &str)]) -> Request<Body> {
         .unwrap()
 }
 
+/// A POST of `body` as it is, labelled `content_type` (for bodies the other helpers would not
+/// build: broken or oversized ones).
+pub fn post_raw(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .unwrap()
+}
+
 pub fn post_json(uri: &str, value: &Value) -> Request<Body> {
     Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
@@ -218,6 +249,14 @@ pub fn preflight(uri: &str, method: &str) -> Request<Body> {
         .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
         .body(Body::empty())
         .unwrap()
+}
+
+/// A loopback URL whose port was just free: nothing listens there.
+pub fn dead_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    dead
 }
 
 /// Serves `router` on an ephemeral loopback port (for code that needs a real socket).
