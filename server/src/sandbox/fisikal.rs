@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,14 +15,12 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::auth::Bearer;
-use super::control::BearerRejection;
-use super::control::{control_routes, Core, Provider, TtlSettings};
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
 use super::oauth::{doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal, OAuthError};
 use super::sample_data::mix;
 use super::tokens::{now_secs, RefreshTokens};
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map};
 
 pub const CLIENT_ID: &str = "fisikal-demo";
@@ -76,14 +74,9 @@ impl Fisikal {
     }
 }
 
+has_core!(Fisikal, Settings, u64);
+
 impl Provider for Fisikal {
-    type Settings = Settings;
-    type Grant = u64;
-
-    fn core(&self) -> &Core<Settings, u64> {
-        &self.core
-    }
-
     fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
         doorkeeper_invalid_token(rejection)
     }
@@ -95,14 +88,12 @@ pub fn app(state: Arc<Fisikal>) -> Router {
         .route("/api/unified/clubs/locations/{id}", get(location))
         .route("/api/web/schedule/occurrences", get(occurrences));
     let api = with_cors(api, open_cors());
-    Router::new()
+    let routes = Router::new()
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
         .merge(api)
-        .merge(control_routes())
-        .fallback(|| async { not_found() })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .fallback(|| async { not_found() });
+    sandbox_app(routes, state)
 }
 
 fn not_found() -> Response {

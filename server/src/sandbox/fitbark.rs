@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, Request, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
@@ -20,8 +20,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Bearer;
-use super::control::BearerRejection;
-use super::control::{control_routes, Core, Provider};
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::dates::parse_date;
 use super::fitbark_data::{dog_json, series_records};
@@ -34,7 +33,6 @@ use super::pages::{
 };
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
 use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
@@ -185,14 +183,9 @@ impl FitBark {
     }
 }
 
+has_core!(FitBark, Settings, AccessGrant);
+
 impl Provider for FitBark {
-    type Settings = Settings;
-    type Grant = AccessGrant;
-
-    fn core(&self) -> &Core<Settings, AccessGrant> {
-        &self.core
-    }
-
     /// Registered redirect URIs are app configuration that tests change; reset restores them.
     fn reset_extra(&self) {
         *lock(&self.redirect_uris) = self.default_redirect_uris.clone();
@@ -249,7 +242,7 @@ pub fn app(state: Arc<FitBark>) -> Router {
             get(redirect_urls).post(replace_redirect_urls),
         );
     let api = with_cors(api, open_cors());
-    Router::new()
+    let routes = Router::new()
         .route(
             "/oauth/authorize",
             get(authorize_page)
@@ -259,10 +252,8 @@ pub fn app(state: Arc<FitBark>) -> Router {
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
         .merge(api)
-        .merge(control_routes())
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .fallback(not_found);
+    sandbox_app(routes, state)
 }
 
 async fn not_found() -> Response {

@@ -11,8 +11,7 @@ use axum::response::Response;
 use base64::Engine as _;
 use serde_json::json;
 
-use super::control::BearerRejection;
-use super::control::Core;
+use super::control::{BearerRejection, Core};
 use super::pages::empty;
 use crate::http_util::{json_response, no_store, read_body, request_params};
 
