@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -25,8 +23,8 @@ use super::cors::{open_cors, with_cors};
 use super::dates::parse_date;
 use super::fitbark_data::{dog_json, series_records};
 use super::oauth::{
-    doorkeeper_challenge, doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal,
-    OAuthError,
+    doorkeeper_challenge, doorkeeper_invalid_token, secrets_equal, DoorkeeperClient,
+    DoorkeeperToken, OAuthError,
 };
 use super::pages::{
     append_query, error_page, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
@@ -184,6 +182,12 @@ impl FitBark {
 }
 
 has_core!(FitBark, Settings, AccessGrant);
+
+impl DoorkeeperClient for FitBark {
+    const CLIENT: (&'static str, &'static str) = (CLIENT_ID, CLIENT_SECRET);
+    const GRANTS: &'static [&'static str] =
+        &["authorization_code", "refresh_token", "client_credentials"];
+}
 
 impl Provider for FitBark {
     /// Registered redirect URIs are app configuration that tests change; reset restores them.
@@ -470,21 +474,8 @@ async fn authorize_decision(
 
 async fn token(
     State(fb): State<Arc<FitBark>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    DoorkeeperToken(params): DoorkeeperToken,
 ) -> Response {
-    let params = match doorkeeper_token_request(
-        &fb.core,
-        (CLIENT_ID, CLIENT_SECRET),
-        &["authorization_code", "refresh_token", "client_credentials"],
-        &headers,
-        query.as_deref(),
-        body,
-    ) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
     let get = |name: &str| params.get(name);
     let client_id = CLIENT_ID;
     match get("grant_type").unwrap_or("") {
