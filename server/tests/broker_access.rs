@@ -179,8 +179,7 @@ fn assert_problem(answer: &Answer, status: StatusCode, kind: &str) {
 
 #[tokio::test]
 async fn same_origin_browser_requests_reach_every_endpoint() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
+    let (broker, seen) = open_broker().await;
     for request in every_endpoint(&[]) {
         let uri = request.uri().to_string();
         let answer = send(&broker, request).await;
@@ -208,10 +207,15 @@ async fn assert_all_refused(
     assert_eq!(forwarded(seen), vec![]);
 }
 
-/// A broker with the open policy in front of a [`recorder`], and what the recorder saw.
-async fn open_broker() -> (Router, Seen) {
+/// A broker with `policy(url)` in front of a [`recorder`] at `url`, and what the recorder saw.
+async fn recorded_broker(policy: impl FnOnce(&str) -> BrokerPolicy) -> (Router, Seen) {
     let (url, seen) = recorder(0, false).await;
-    (broker_with(&url, open_policy()), seen)
+    (broker_with(&url, policy(&url)), seen)
+}
+
+/// [`recorded_broker`] with the open policy.
+async fn open_broker() -> (Router, Seen) {
+    recorded_broker(|_| open_policy()).await
 }
 
 #[tokio::test]
@@ -290,8 +294,7 @@ async fn the_list_of_app_origins_is_configurable() {
 
 #[tokio::test]
 async fn proxies_are_closed_by_default() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, BrokerPolicy::closed(APP_ORIGIN));
+    let (broker, seen) = recorded_broker(|_| BrokerPolicy::closed(APP_ORIGIN)).await;
     for request in every_endpoint(&[]).into_iter().skip(2) {
         let answer = send(&broker, request).await;
         assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
@@ -404,21 +407,24 @@ fn with_bearer(uri: &str, token: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// A proxy open to `allow` for callers whose user token the recorder's `/verify` accepts.
+fn user_token_proxy(url: &str, allow: Vec<Rule>) -> ProxyPolicy {
+    let hook = ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap();
+    ProxyPolicy {
+        allow,
+        authorize: Arc::new(hook),
+    }
+}
+
 fn user_token_policy(url: &str) -> BrokerPolicy {
     let mut policy = BrokerPolicy::closed(APP_ORIGIN);
-    policy.perfectgym = ProxyPolicy {
-        allow: fitconnect_server::broker::access::read_only(),
-        authorize: Arc::new(
-            ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap(),
-        ),
-    };
+    policy.perfectgym = user_token_proxy(url, fitconnect_server::broker::access::read_only());
     policy
 }
 
 #[tokio::test]
 async fn provider_user_token_hook_checks_the_token_and_never_forwards_it() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, user_token_policy(&url));
+    let (broker, seen) = recorded_broker(user_token_policy).await;
     let uri = "/broker/perfectgym/v2/odata/Members";
 
     let answer = send(&broker, get(uri)).await;
@@ -508,25 +514,16 @@ fn same_origin_bearer(uri: &str, token: &str) -> Request<Body> {
 /// Both proxies narrowed to a prefix rule, with the user-token hook checked at the recorder:
 /// a refused path must reach neither the check nor the provider.
 fn narrowed_policy(url: &str) -> BrokerPolicy {
-    let hook = || -> Arc<ProviderUserToken> {
-        Arc::new(ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap())
-    };
     let mut policy = BrokerPolicy::closed(APP_ORIGIN);
-    policy.perfectgym = ProxyPolicy {
-        allow: vec![Rule::parse("GET /odata/Classes/").unwrap()],
-        authorize: hook(),
-    };
-    policy.fitrankings = ProxyPolicy {
-        allow: vec![Rule::parse("GET /iq/users/").unwrap()],
-        authorize: hook(),
-    };
+    let rule = |text: &str| vec![Rule::parse(text).unwrap()];
+    policy.perfectgym = user_token_proxy(url, rule("GET /odata/Classes/"));
+    policy.fitrankings = user_token_proxy(url, rule("GET /iq/users/"));
     policy
 }
 
 #[tokio::test]
 async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_else() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, narrowed_policy(&url));
+    let (broker, seen) = recorded_broker(narrowed_policy).await;
     let pg = "/broker/perfectgym/v2/odata/Classes/";
     let fr = "/broker/fitrankings/iq/users/";
     let mut bad = Vec::new();
@@ -643,8 +640,7 @@ fn verify_calls(seen: &Seen) -> usize {
 
 #[tokio::test]
 async fn a_refused_user_token_is_remembered_and_not_checked_again() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, user_token_policy(&url));
+    let (broker, seen) = recorded_broker(user_token_policy).await;
     let uri = "/broker/perfectgym/v2/odata/Classes";
     for _ in 0..3 {
         let answer = send(&broker, with_bearer(uri, "refused-token")).await;
