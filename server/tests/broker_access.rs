@@ -201,7 +201,7 @@ async fn assert_all_refused(
     kind: &str,
 ) {
     for request in requests {
-        let answer = send(&broker, request).await;
+        let answer = send(broker, request).await;
         assert_problem(&answer, status, kind);
     }
     assert_eq!(forwarded(seen), vec![]);
