@@ -273,7 +273,10 @@ pub(crate) mod tests {
         let declarations = include_str!("../typescript.rs");
         let ids: Vec<String> = ALL.iter().map(|p| ["\"", p.id, "\""].concat()).collect();
         let union = ["export type ProviderId = ", &ids.join(" | "), ";"].concat();
-        assert!(declarations.contains(&union), "typescript.rs should declare {union}");
+        assert!(
+            declarations.contains(&union),
+            "typescript.rs should declare {union}"
+        );
         let lib = include_str!("../lib.rs");
         for provider in ALL {
             assert!(
@@ -289,7 +292,11 @@ pub(crate) mod tests {
         for (i, p) in ALL.iter().enumerate() {
             assert!(ALL[..i].iter().all(|q| q.id != p.id && q.name != p.name));
             for (j, a) in p.attributes.iter().enumerate() {
-                assert!(p.attributes[..j].iter().all(|b| b.name != a.name), "{}", a.name);
+                assert!(
+                    p.attributes[..j].iter().all(|b| b.name != a.name),
+                    "{}",
+                    a.name
+                );
             }
             assert_eq!(id(p.id), Some(p.id));
         }
