@@ -1,4 +1,6 @@
-//! Helpers shared by the router tests: build requests, run them with `oneshot`, read answers.
+//! Helpers shared by the router tests: build requests, run them with `oneshot`, read answers
+//! and check the shapes several providers share (OAuth errors, bearer challenges, problem
+//! documents, HTML pages, open CORS), and drive a sandbox's `/__sandbox/*` endpoints.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
