@@ -424,15 +424,8 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::parse(args.iter().map(|s| s.to_string()), move |k| {
-            env.iter()
-                .find(|(name, _)| name == k)
-                .map(|(_, v)| v.clone())
-        })
+        let value = |name: &str| Some(env.iter().find(|(n, _)| *n == name)?.1.to_string());
+        Config::parse(args.iter().map(|s| s.to_string()), value)
     }
 
     #[test]

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 
 use crate::broker::{self, Broker, BrokerPolicy, Upstreams};
 use crate::config::{Secret, Upstream};
-use crate::sandbox::control::Provider;
+use crate::sandbox::control::HasCore;
 use crate::sandbox::fitbark::{self, FitBark};
 use crate::serve::{spawn_local, Limits};
 

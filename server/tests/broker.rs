@@ -16,7 +16,7 @@ use fitconnect_server::sandbox::fisikal::{self, Fisikal};
 use fitconnect_server::sandbox::fitbark::{self, FitBark};
 use fitconnect_server::sandbox::fitrankings::{self, FitRankings};
 use fitconnect_server::sandbox::perfectgym::{self, PerfectGym};
-use serde_json::json;
+use serde_json::{json, Value};
 use support::*;
 
 const REDIRECT: &str = "http://127.0.0.1:8080/";
@@ -58,14 +58,6 @@ fn broker_for(fr: Upstream, fb: Upstream, timeout: Duration) -> Router {
 /// Every provider at `url`, with made-up credentials.
 fn broker_at(url: &str, timeout: Duration) -> Router {
     broker_for(upstream(url, "s"), upstream(url, "s"), timeout)
-}
-
-/// A port that was just free: nothing listens there.
-fn dead_address() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    dead
 }
 
 fn broker_with(upstreams: Upstreams, timeout: Duration) -> Router {
@@ -126,6 +118,28 @@ async fn fixture() -> Fixture {
     fixture_with_secrets("fitrankings-demo-secret", "fitbark-demo-secret").await
 }
 
+/// `body` posted as JSON to the broker's token endpoint for `provider`.
+async fn token(broker: &Router, provider: &str, body: &Value) -> Answer {
+    send(
+        broker,
+        post_json(&format!("/broker/{provider}/token"), body),
+    )
+    .await
+}
+
+/// FitBark's code exchanged through the broker.
+async fn exchange(broker: &Router, code: &str) -> Answer {
+    let body =
+        json!({ "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT });
+    token(broker, "fitbark", &body).await
+}
+
+/// A FitBark refresh through `broker` fails as an upstream failure with `status`.
+async fn assert_refresh_fails(broker: &Router, status: StatusCode) {
+    let body = json!({ "grant_type": "refresh_token", "refresh_token": "r" });
+    assert_upstream_failure(&token(broker, "fitbark", &body).await, status);
+}
+
 /// A fresh authorisation code from the sandbox (the same state the served copy uses).
 async fn code(fitbark: &Router) -> String {
     let answer = send(
@@ -149,14 +163,7 @@ async fn code(fitbark: &Router) -> String {
 async fn code_exchange_adds_the_secret_and_relays_the_tokens() {
     let f = fixture().await;
     let c = code(&f.fitbark).await;
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
-        ),
-    )
-    .await;
+    let answer = exchange(&f.broker, &c).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let tokens = answer.json();
     assert_eq!(tokens["token_type"], "bearer");
@@ -164,33 +171,21 @@ async fn code_exchange_adds_the_secret_and_relays_the_tokens() {
     assert!(!answer.text().contains("fitbark-demo-secret"));
 
     // The same code again: FitBark's own error, status and body unchanged.
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    let answer = exchange(&f.broker, &c).await;
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
     assert!(answer.json()["error_description"]
         .as_str()
         .unwrap()
         .starts_with("The provided authorization grant"));
 
-    let counters = send(&f.fitbark, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&f.fitbark).await;
     assert_eq!(counters["authorization_code"], 2);
 }
 
 #[tokio::test]
 async fn pkce_verifier_is_forwarded() {
     let f = fixture().await;
-    send(
-        &f.fitbark,
-        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
-    )
-    .await;
+    set(&f.fitbark, json!({ "pkce": "enforce" })).await;
     let answer = send(
         &f.fitbark,
         post_form(
@@ -210,17 +205,11 @@ async fn pkce_verifier_is_forwarded() {
     )
     .await;
     let c = answer.location_query()["code"].clone();
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({
-                "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT,
-                "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
-            }),
-        ),
-    )
-    .await;
+    let body = json!({
+        "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT,
+        "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+    });
+    let answer = token(&f.broker, "fitbark", &body).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
 }
 
@@ -228,82 +217,51 @@ async fn pkce_verifier_is_forwarded() {
 async fn refresh_goes_through_the_broker() {
     let f = fixture().await;
     let c = code(&f.fitbark).await;
-    let first = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
-        ),
-    )
-    .await
-    .json();
+    let first = exchange(&f.broker, &c).await.json();
     let refresh = json!({ "grant_type": "refresh_token", "refresh_token": first["refresh_token"] });
-    let answer = send(&f.broker, post_json("/broker/fitbark/token", &refresh)).await;
+    let answer = token(&f.broker, "fitbark", &refresh).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_ne!(answer.json()["access_token"], first["access_token"]);
     // Rotated: the old refresh token is now refused by FitBark, and the refusal is relayed.
-    let answer = send(&f.broker, post_json("/broker/fitbark/token", &refresh)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    let answer = token(&f.broker, "fitbark", &refresh).await;
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 }
 
 #[tokio::test]
 async fn wrong_configured_secret_surfaces_as_invalid_client() {
     let f = fixture_with_secrets("fitrankings-demo-secret", "wrong").await;
     let c = code(&f.fitbark).await;
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "authorization_code", "code": c, "redirect_uri": REDIRECT }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_client");
+    let answer = exchange(&f.broker, &c).await;
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_client");
 }
 
 #[tokio::test]
 async fn bad_requests_never_reach_the_provider() {
     let f = fixture().await;
     for grant in ["client_credentials", "password", ""] {
-        let answer = send(
-            &f.broker,
-            post_json("/broker/fitbark/token", &json!({ "grant_type": grant })),
-        )
-        .await;
+        let answer = token(&f.broker, "fitbark", &json!({ "grant_type": grant })).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);
         assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
     }
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "authorization_code" }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
-    let bad = axum::http::Request::post("/broker/fitbark/token")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from("[[["))
-        .unwrap();
+    let body = json!({ "grant_type": "authorization_code" });
+    let answer = token(&f.broker, "fitbark", &body).await;
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+    let bad = post_raw("/broker/fitbark/token", "application/json", "[[[");
     assert_eq!(send(&f.broker, bad).await.status, StatusCode::BAD_REQUEST);
-    let huge = axum::http::Request::post("/broker/fitbark/token")
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(format!(
+    let huge = post_raw(
+        "/broker/fitbark/token",
+        "application/json",
+        format!(
             r#"{{"grant_type":"refresh_token","refresh_token":"{}"}}"#,
             "a".repeat(17_000)
-        )))
-        .unwrap();
+        ),
+    );
     assert_eq!(
         send(&f.broker, huge).await.status,
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    let counters = send(&f.fitbark, get("/__sandbox/counters")).await.json();
     assert_eq!(
-        counters,
+        sandbox_counters(&f.fitbark).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
 }
@@ -312,15 +270,7 @@ async fn bad_requests_never_reach_the_provider() {
 async fn unreachable_provider_is_502_json() {
     let dead = dead_address();
     let broker = broker_at(&dead, Duration::from_secs(5));
-    let answer = send(
-        &broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
-        ),
-    )
-    .await;
-    assert_upstream_failure(&answer, StatusCode::BAD_GATEWAY);
+    assert_refresh_fails(&broker, StatusCode::BAD_GATEWAY).await;
 
     let answer = send(&broker, get("/broker/fitrankings/iq/users/")).await;
     assert_upstream_failure(&answer, StatusCode::BAD_GATEWAY);
@@ -338,15 +288,7 @@ async fn slow_provider_is_504_json() {
         }
     });
     let broker = broker_at(&slow, Duration::from_millis(300));
-    let answer = send(
-        &broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
-        ),
-    )
-    .await;
-    assert_upstream_failure(&answer, StatusCode::GATEWAY_TIMEOUT);
+    assert_refresh_fails(&broker, StatusCode::GATEWAY_TIMEOUT).await;
 }
 
 #[tokio::test]
@@ -362,15 +304,7 @@ async fn non_json_upstream_answer_is_502() {
     );
     let url = spawn(html).await;
     let broker = broker_at(&url, Duration::from_secs(5));
-    let answer = send(
-        &broker,
-        post_json(
-            "/broker/fitbark/token",
-            &json!({ "grant_type": "refresh_token", "refresh_token": "r" }),
-        ),
-    )
-    .await;
-    assert_upstream_failure(&answer, StatusCode::BAD_GATEWAY);
+    assert_refresh_fails(&broker, StatusCode::BAD_GATEWAY).await;
 }
 
 #[tokio::test]
@@ -385,13 +319,11 @@ async fn master_token_proxy_caches_and_refetches_after_401() {
     )
     .await;
     assert_eq!(answer.json().as_array().unwrap().len(), 2);
-    let counters = send(&f.fitrankings, get("/__sandbox/counters"))
-        .await
-        .json();
+    let counters = sandbox_counters(&f.fitrankings).await;
     assert_eq!(counters["master_token"], 1);
 
     // An expired master token is replaced once, transparently.
-    send(&f.fitrankings, post_empty("/__sandbox/expire-tokens")).await;
+    expire_tokens(&f.fitrankings).await;
     let answer = send(
         &f.broker,
         get("/broker/fitrankings/iq/groups/stat-summary/"),
@@ -399,9 +331,7 @@ async fn master_token_proxy_caches_and_refetches_after_401() {
     .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json()["user_count"], 3);
-    let counters = send(&f.fitrankings, get("/__sandbox/counters"))
-        .await
-        .json();
+    let counters = sandbox_counters(&f.fitrankings).await;
     assert_eq!(counters["master_token"], 2);
 
     // Provider errors pass through as they are.
@@ -431,70 +361,49 @@ async fn master_token_refused_is_502() {
 async fn fisikal_login_and_refresh_pass_through() {
     let f = fixture().await;
     let login = json!({ "grant_type": "password", "username": "manager@fisikal.test", "password": "fisikal-pass" });
-    let answer = send(&f.broker, post_json("/broker/fisikal/token", &login)).await;
+    let answer = token(&f.broker, "fisikal", &login).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let tokens = answer.json();
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], 7200);
     assert!(tokens["created_at"].is_u64());
     assert!(!answer.text().contains("fisikal-demo-secret"));
-    let data = send(
+    let data = get_as(
         &f.fisikal,
-        get_bearer(
-            "/api/unified/clubs/locations",
-            tokens["access_token"].as_str().unwrap(),
-        ),
+        "/api/unified/clubs/locations",
+        access_token(&tokens),
     )
     .await;
     assert_eq!(data.status, StatusCode::OK);
 
     // Wrong password: Fisikal's own 401 invalid_grant, and the password is nowhere in it.
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fisikal/token",
-            &json!({
-                "grant_type": "password",
-                "username": "manager@fisikal.test",
-                "password": "not-the-Pa55word",
-            }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    let wrong = json!({
+        "grant_type": "password",
+        "username": "manager@fisikal.test",
+        "password": "not-the-Pa55word",
+    });
+    let answer = token(&f.broker, "fisikal", &wrong).await;
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
     assert!(!answer.text().contains("not-the-Pa55word"));
 
     // Refresh rotates; the spent token is refused and the refusal relayed.
     let refresh =
         json!({ "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"] });
-    let answer = send(&f.broker, post_json("/broker/fisikal/token", &refresh)).await;
+    let answer = token(&f.broker, "fisikal", &refresh).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_ne!(answer.json()["refresh_token"], tokens["refresh_token"]);
-    let answer = send(&f.broker, post_json("/broker/fisikal/token", &refresh)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    let answer = token(&f.broker, "fisikal", &refresh).await;
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 
     // Grants the broker does not forward never reach Fisikal.
     for grant in ["client_credentials", "authorization_code", ""] {
-        let answer = send(
-            &f.broker,
-            post_json("/broker/fisikal/token", &json!({ "grant_type": grant })),
-        )
-        .await;
+        let answer = token(&f.broker, "fisikal", &json!({ "grant_type": grant })).await;
         assert_eq!(answer.json(), json!({ "error": "unsupported_grant_type" }));
     }
-    let answer = send(
-        &f.broker,
-        post_json(
-            "/broker/fisikal/token",
-            &json!({ "grant_type": "password", "username": "manager@fisikal.test" }),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
-    let counters = send(&f.fisikal, get("/__sandbox/counters")).await.json();
+    let no_password = json!({ "grant_type": "password", "username": "manager@fisikal.test" });
+    let answer = token(&f.broker, "fisikal", &no_password).await;
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
+    let counters = sandbox_counters(&f.fisikal).await;
     assert_eq!(counters, json!({ "password": 2, "refresh_token": 2 }));
 }
 

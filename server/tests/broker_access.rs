@@ -179,8 +179,7 @@ fn assert_problem(answer: &Answer, status: StatusCode, kind: &str) {
 
 #[tokio::test]
 async fn same_origin_browser_requests_reach_every_endpoint() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
+    let (broker, seen) = open_broker().await;
     for request in every_endpoint(&[]) {
         let uri = request.uri().to_string();
         let answer = send(&broker, request).await;
@@ -193,56 +192,75 @@ async fn same_origin_browser_requests_reach_every_endpoint() {
     assert_eq!(answer.status, StatusCode::OK);
 }
 
+/// Sends `requests` to `broker`: each gets the broker's own `status` and problem `kind`, and
+/// none reaches the provider.
+async fn assert_all_refused(
+    (broker, seen): &(Router, Seen),
+    requests: impl IntoIterator<Item = Request<Body>>,
+    status: StatusCode,
+    kind: &str,
+) {
+    for request in requests {
+        let answer = send(broker, request).await;
+        assert_problem(&answer, status, kind);
+    }
+    assert_eq!(forwarded(seen), vec![]);
+}
+
+/// A broker with `policy(url)` in front of a [`recorder`] at `url`, and what the recorder saw.
+async fn recorded_broker(policy: impl FnOnce(&str) -> BrokerPolicy) -> (Router, Seen) {
+    let (url, seen) = recorder(0, false).await;
+    (broker_with(&url, policy(&url)), seen)
+}
+
+/// [`recorded_broker`] with the open policy.
+async fn open_broker() -> (Router, Seen) {
+    recorded_broker(|_| open_policy()).await
+}
+
 #[tokio::test]
 async fn cross_origin_requests_are_refused_on_every_endpoint() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
-    for origin in ["https://evil.example", "null", "http://127.0.0.1:8081"] {
-        for request in every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]) {
-            let answer = send(&broker, request).await;
-            assert_problem(&answer, StatusCode::FORBIDDEN, "cross-origin");
-        }
-    }
-    assert_eq!(forwarded(&seen), vec![]);
+    let requests = ["https://evil.example", "null", "http://127.0.0.1:8081"]
+        .into_iter()
+        .flat_map(|origin| every_endpoint(&[("origin", origin), ("sec-fetch-site", "same-site")]));
+    let open = open_broker().await;
+    assert_all_refused(&open, requests, StatusCode::FORBIDDEN, "cross-origin").await;
 }
 
 #[tokio::test]
 async fn cross_site_fetch_metadata_is_refused_on_every_endpoint() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
     // A GET from an `<img>` carries no `Origin`; Fetch Metadata still says where it comes from.
-    for request in every_endpoint(&[("sec-fetch-site", "cross-site")]) {
-        let mut request = request;
-        request.headers_mut().remove(header::ORIGIN);
-        let answer = send(&broker, request).await;
-        assert_problem(&answer, StatusCode::FORBIDDEN, "cross-site");
-    }
-    assert_eq!(forwarded(&seen), vec![]);
+    let requests = every_endpoint(&[("sec-fetch-site", "cross-site")])
+        .into_iter()
+        .map(|mut request| {
+            request.headers_mut().remove(header::ORIGIN);
+            request
+        });
+    let open = open_broker().await;
+    assert_all_refused(&open, requests, StatusCode::FORBIDDEN, "cross-site").await;
 }
 
 #[tokio::test]
 async fn posts_that_are_not_json_are_415() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, open_policy());
     // What a cross-site `<form>` or a no-cors `fetch` can send without a preflight.
-    for content_type in [
+    let requests = [
         "text/plain",
         "application/x-www-form-urlencoded",
         "multipart/form-data; boundary=x",
-    ] {
-        for request in every_endpoint(&[("content-type", content_type)]) {
-            if request.method() != Method::POST {
-                continue;
-            }
-            let answer = send(&broker, request).await;
-            assert_problem(
-                &answer,
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-            );
-        }
-    }
+    ]
+    .into_iter()
+    .flat_map(|content_type| every_endpoint(&[("content-type", content_type)]))
+    .filter(|request| request.method() == Method::POST);
+    let open = open_broker().await;
+    assert_all_refused(
+        &open,
+        requests,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+    )
+    .await;
     // A server-to-server POST without a type is refused too.
+    let (broker, seen) = open;
     let request = Request::post("/broker/fitbark/token")
         .body(Body::from(TOKEN_BODY))
         .unwrap();
@@ -276,8 +294,7 @@ async fn the_list_of_app_origins_is_configurable() {
 
 #[tokio::test]
 async fn proxies_are_closed_by_default() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, BrokerPolicy::closed(APP_ORIGIN));
+    let (broker, seen) = recorded_broker(|_| BrokerPolicy::closed(APP_ORIGIN)).await;
     for request in every_endpoint(&[]).into_iter().skip(2) {
         let answer = send(&broker, request).await;
         assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
@@ -375,11 +392,8 @@ async fn session_cookie_hook_accepts_only_the_apps_signed_in_users() {
         assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthenticated");
     }
     // FitRankings stayed closed.
-    let answer = send(
-        &broker,
-        with_cookie("/broker/fitrankings/iq/users/", &cookie),
-    )
-    .await;
+    let request = with_cookie("/broker/fitrankings/iq/users/", &cookie);
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(forwarded(&seen).len(), 1);
 }
@@ -393,21 +407,24 @@ fn with_bearer(uri: &str, token: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// A proxy open to `allow` for callers whose user token the recorder's `/verify` accepts.
+fn user_token_proxy(url: &str, allow: Vec<Rule>) -> ProxyPolicy {
+    let hook = ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap();
+    ProxyPolicy {
+        allow,
+        authorize: Arc::new(hook),
+    }
+}
+
 fn user_token_policy(url: &str) -> BrokerPolicy {
     let mut policy = BrokerPolicy::closed(APP_ORIGIN);
-    policy.perfectgym = ProxyPolicy {
-        allow: fitconnect_server::broker::access::read_only(),
-        authorize: Arc::new(
-            ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap(),
-        ),
-    };
+    policy.perfectgym = user_token_proxy(url, fitconnect_server::broker::access::read_only());
     policy
 }
 
 #[tokio::test]
 async fn provider_user_token_hook_checks_the_token_and_never_forwards_it() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, user_token_policy(&url));
+    let (broker, seen) = recorded_broker(user_token_policy).await;
     let uri = "/broker/perfectgym/v2/odata/Members";
 
     let answer = send(&broker, get(uri)).await;
@@ -435,15 +452,10 @@ async fn provider_user_token_hook_checks_the_token_and_never_forwards_it() {
 
 #[tokio::test]
 async fn a_user_token_the_provider_cannot_check_is_502_not_a_refusal() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let dead = dead_address();
     let broker = broker_with(&dead, user_token_policy(&dead));
-    let answer = send(
-        &broker,
-        with_bearer("/broker/perfectgym/v2/odata/Members", "good"),
-    )
-    .await;
+    let request = with_bearer("/broker/perfectgym/v2/odata/Members", "good");
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::BAD_GATEWAY, "upstream-unreachable");
 }
 
@@ -502,25 +514,16 @@ fn same_origin_bearer(uri: &str, token: &str) -> Request<Body> {
 /// Both proxies narrowed to a prefix rule, with the user-token hook checked at the recorder:
 /// a refused path must reach neither the check nor the provider.
 fn narrowed_policy(url: &str) -> BrokerPolicy {
-    let hook = || -> Arc<ProviderUserToken> {
-        Arc::new(ProviderUserToken::new(format!("{url}/verify"), Duration::from_secs(2)).unwrap())
-    };
     let mut policy = BrokerPolicy::closed(APP_ORIGIN);
-    policy.perfectgym = ProxyPolicy {
-        allow: vec![Rule::parse("GET /odata/Classes/").unwrap()],
-        authorize: hook(),
-    };
-    policy.fitrankings = ProxyPolicy {
-        allow: vec![Rule::parse("GET /iq/users/").unwrap()],
-        authorize: hook(),
-    };
+    let rule = |text: &str| vec![Rule::parse(text).unwrap()];
+    policy.perfectgym = user_token_proxy(url, rule("GET /odata/Classes/"));
+    policy.fitrankings = user_token_proxy(url, rule("GET /iq/users/"));
     policy
 }
 
 #[tokio::test]
 async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_else() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, narrowed_policy(&url));
+    let (broker, seen) = recorded_broker(narrowed_policy).await;
     let pg = "/broker/perfectgym/v2/odata/Classes/";
     let fr = "/broker/fitrankings/iq/users/";
     let mut bad = Vec::new();
@@ -589,11 +592,8 @@ async fn proxy_paths_that_could_leave_the_allow_list_are_400_before_anything_els
         assert_eq!(last.1, upstream, "{uri}");
     }
     // An encoded name of a path on the list is that path; one off the list is refused as such.
-    let answer = send(
-        &broker,
-        same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good"),
-    )
-    .await;
+    let request = same_origin_bearer("/broker/perfectgym/v2/odata/%4dembers", "good");
+    let answer = send(&broker, request).await;
     assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
 }
 
@@ -640,8 +640,7 @@ fn verify_calls(seen: &Seen) -> usize {
 
 #[tokio::test]
 async fn a_refused_user_token_is_remembered_and_not_checked_again() {
-    let (url, seen) = recorder(0, false).await;
-    let broker = broker_with(&url, user_token_policy(&url));
+    let (broker, seen) = recorded_broker(user_token_policy).await;
     let uri = "/broker/perfectgym/v2/odata/Classes";
     for _ in 0..3 {
         let answer = send(&broker, with_bearer(uri, "refused-token")).await;
@@ -729,13 +728,8 @@ async fn accepts_anything() -> (String, Seen) {
 }
 
 fn config(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Config::parse(args.iter().map(|s| s.to_string()), move |k| {
-        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-    })
+    let value = |name: &str| Some(env.iter().find(|(n, _)| *n == name)?.1.to_string());
+    Config::parse(args.iter().map(|s| s.to_string()), value)
 }
 
 #[tokio::test]

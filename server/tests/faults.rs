@@ -98,6 +98,14 @@ async fn assert_all_fail_with(
     assert!(started.elapsed() < within, "{:?}", started.elapsed());
 }
 
+/// A broker with every provider at `upstream` and [`UPSTREAM_TIMEOUT`]: each of `requests` is
+/// 504 with the broker's problem document within the timeout and [`TIMEOUT_SLACK`].
+async fn assert_all_time_out(upstream: &str, requests: Vec<(&'static str, Request<Body>)>) {
+    let broker = broker_at(upstream, UPSTREAM_TIMEOUT);
+    let within = UPSTREAM_TIMEOUT + TIMEOUT_SLACK;
+    assert_all_fail_with(&broker, requests, StatusCode::GATEWAY_TIMEOUT, within).await;
+}
+
 /// Accepts connections and never reads or answers.
 async fn silent_upstream() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -136,26 +144,12 @@ async fn stalling_upstream() -> String {
 
 #[tokio::test]
 async fn silent_provider_is_504_json_within_the_timeout_on_every_upstream_call() {
-    let broker = broker_at(&silent_upstream().await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        every_upstream_call(),
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    assert_all_time_out(&silent_upstream().await, every_upstream_call()).await;
 }
 
 #[tokio::test]
 async fn provider_stalling_mid_answer_is_504_json_on_every_upstream_call() {
-    let broker = broker_at(&stalling_upstream().await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        every_upstream_call(),
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    assert_all_time_out(&stalling_upstream().await, every_upstream_call()).await;
 }
 
 #[tokio::test]
@@ -170,21 +164,13 @@ async fn fitrankings_data_call_has_a_timeout_after_the_master_token() {
             "/iq/users/",
             axum::routing::get(std::future::pending::<Json<Value>>),
         );
-    let broker = broker_at(&spawn(upstream).await, UPSTREAM_TIMEOUT);
-    assert_all_fail_with(
-        &broker,
-        vec![("FitRankings data", get("/broker/fitrankings/iq/users/"))],
-        StatusCode::GATEWAY_TIMEOUT,
-        UPSTREAM_TIMEOUT + TIMEOUT_SLACK,
-    )
-    .await;
+    let data = vec![("FitRankings data", get("/broker/fitrankings/iq/users/"))];
+    assert_all_time_out(&spawn(upstream).await, data).await;
 }
 
 #[tokio::test]
 async fn provider_down_is_502_json_on_every_upstream_call() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let dead = dead_address();
     // A long timeout: a refused connection must not wait for it.
     let broker = broker_at(&dead, Duration::from_secs(30));
     assert_all_fail_with(
@@ -479,38 +465,11 @@ async fn binary_broker_timeout_comes_from_the_environment() {
 /// server at start, naming the variable, instead of sending the sandbox's secret.
 #[tokio::test]
 async fn binary_refuses_a_configured_provider_without_its_secret() {
-    use std::process::{Command, Stdio};
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fitconnect-server"))
-        .args(["--no-sandbox", "--port-base", &port.to_string()])
-        .arg("--root")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("FITCONNECT_FISIKAL_URL", "https://gym.fisikal.example")
-        .env("FITCONNECT_FISIKAL_CLIENT_ID", "id")
-        .env_remove("FITCONNECT_FISIKAL_CLIENT_SECRET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server started without FITCONNECT_FISIKAL_CLIENT_SECRET");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let (status, stderr) = start_refused(&[
+        ("FITCONNECT_FISIKAL_URL", "https://gym.fisikal.example"),
+        ("FITCONNECT_FISIKAL_CLIENT_ID", "id"),
+    ])
+    .await;
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("FITCONNECT_FISIKAL_CLIENT_SECRET is not set"),
@@ -519,7 +478,8 @@ async fn binary_refuses_a_configured_provider_without_its_secret() {
 }
 
 /// The real binary, stopped at start: its exit status and what it wrote to stderr, or a panic
-/// when it is still running after ten seconds.
+/// when it is still running after ten seconds. It sees `env` and none of the `FITCONNECT_*`
+/// variables of the test's own environment.
 async fn start_refused(env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
     use std::process::{Command, Stdio};
 
@@ -535,6 +495,11 @@ async fn start_refused(env: &[(&str, &str)]) -> (std::process::ExitStatus, Strin
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FITCONNECT_") {
+            command.env_remove(name);
+        }
+    }
     for (name, value) in env {
         command.env(name, value);
     }

@@ -110,14 +110,13 @@ async fn password_grant_needs_the_client_secret() {
         ),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "unsupported_grant_type");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "unsupported_grant_type");
 
     // Server-side only: no CORS on the token endpoint.
     let answer = send(&app, preflight("/oauth/token", "POST")).await;
     assert!(answer.header("access-control-allow-origin").is_none());
 
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters, json!({ "password": 5, "refresh_token": 0 }));
 }
 
@@ -127,8 +126,7 @@ async fn refresh_tokens_rotate() {
     let first = login(&app).await;
     let old = first["refresh_token"].as_str().unwrap();
     let answer = refresh(&app, old, None).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_client");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_client");
 
     let answer = refresh(&app, old, Some(SECRET)).await;
     assert_eq!(answer.status, StatusCode::OK);
@@ -136,18 +134,17 @@ async fn refresh_tokens_rotate() {
     assert_ne!(second["refresh_token"], first["refresh_token"]);
     assert!(second["created_at"].is_u64());
     let answer = refresh(&app, old, Some(SECRET)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::UNAUTHORIZED, "invalid_grant");
 
     // Doorkeeper revokes the access token that came with the spent refresh token.
     let old_access = first["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", old_access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", old_access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let new_access = second["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", new_access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", new_access).await;
     assert_eq!(answer.status, StatusCode::OK);
 
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters["refresh_token"], 3);
 }
 
@@ -158,7 +155,7 @@ async fn locations_and_occurrences() {
         .as_str()
         .unwrap()
         .to_string();
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", &access)).await;
+    let answer = get_as(&app, "/api/unified/clubs/locations", &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_open_cors(&answer);
     let body = answer.json();
@@ -169,37 +166,26 @@ async fn locations_and_occurrences() {
     let id = locations[0]["id"].as_u64().unwrap();
     assert!(locations[0]["name"].is_string());
 
-    let page = send(
+    let page = get_as(
         &app,
-        get_bearer("/api/unified/clubs/locations?start=1&count=1", &access),
+        "/api/unified/clubs/locations?start=1&count=1",
+        &access,
     )
     .await
     .json();
     assert_eq!(page["locations"].as_array().unwrap().len(), 1);
     assert_eq!(page["locations"][0]["id"], locations[1]["id"]);
     assert_eq!(page["count"], total);
-    let answer = send(
-        &app,
-        get_bearer("/api/unified/clubs/locations?start=x", &access),
-    )
-    .await;
+    let answer = get_as(&app, "/api/unified/clubs/locations?start=x", &access).await;
     assert!(answer.status.is_client_error());
 
-    let answer = send(
-        &app,
-        get_bearer(&format!("/api/unified/clubs/locations/{id}"), &access),
-    )
-    .await;
+    let answer = get_as(&app, &format!("/api/unified/clubs/locations/{id}"), &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json()["location"]["id"], id);
-    let answer = send(
-        &app,
-        get_bearer("/api/unified/clubs/locations/999", &access),
-    )
-    .await;
+    let answer = get_as(&app, "/api/unified/clubs/locations/999", &access).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 
-    let answer = send(&app, get_bearer("/api/web/schedule/occurrences", &access)).await;
+    let answer = get_as(&app, "/api/web/schedule/occurrences", &access).await;
     assert_eq!(answer.status, StatusCode::OK);
     let data = answer.json()["data"].as_array().unwrap().clone();
     assert!(!data.is_empty());
@@ -216,12 +202,10 @@ async fn locations_and_occurrences() {
             assert!(occurrence.get(key).is_some(), "{key}");
         }
     }
-    let only = send(
+    let only = get_as(
         &app,
-        get_bearer(
-            &format!("/api/web/schedule/occurrences?location_id={id}"),
-            &access,
-        ),
+        &format!("/api/web/schedule/occurrences?location_id={id}"),
+        &access,
     )
     .await
     .json();
@@ -237,15 +221,13 @@ async fn locations_and_occurrences() {
         get_bearer("/api/unified/clubs/locations", "forged"),
     ] {
         let answer = send(&app, request).await;
-        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-        assert!(answer
-            .header("www-authenticate")
-            .unwrap()
-            .contains(r#"error="invalid_token""#));
+        assert_challenge(
+            &answer,
+            StatusCode::UNAUTHORIZED,
+            r#"error="invalid_token""#,
+        );
     }
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&app, get_bearer("/api/unified/clubs/locations", &access)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_expired(&app, "/api/unified/clubs/locations", &access).await;
 
     assert_open_preflight(&app, "/api/web/schedule/occurrences").await;
 }
@@ -254,22 +236,15 @@ async fn locations_and_occurrences() {
 async fn ttl_setting_applies_to_new_tokens() {
     let app = app();
     // Shared settings other providers use (`pkce`, `coop`) are accepted and ignored.
-    let answer = send(
+    let answer = set(
         &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore", "coop": true }),
-        ),
+        json!({ "accessTokenTtlSeconds": 30, "pkce": "ignore", "coop": true }),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json(), json!({ "accessTokenTtlSeconds": 30 }));
     assert_eq!(login(&app).await["expires_in"], 30);
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "bogus": 1 })),
-    )
-    .await;
+    let answer = set(&app, json!({ "bogus": 1 })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     send(&app, post_empty("/__sandbox/reset")).await;
     assert_eq!(login(&app).await["expires_in"], 7200);

@@ -81,9 +81,9 @@ async fn user_tokens(app: &Router) -> Value {
     answer.json()
 }
 
-fn assert_oauth_error(answer: &Answer, error: &str) {
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.text());
-    assert_eq!(answer.json()["error"], error);
+/// FitBark's token endpoint refuses with 401 and `error`.
+fn assert_401(answer: &Answer, error: &str) {
+    assert_oauth_error(answer, StatusCode::UNAUTHORIZED, error);
 }
 
 fn assert_invalid_grant(answer: &Answer) {
@@ -102,13 +102,16 @@ async fn authorize_page_has_authorize_and_deny_buttons() {
         get(&format!("/oauth/authorize?{}", authorize_query(&[]))),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let html = answer.text();
-    assert!(html.contains("<title>FitBark"));
-    assert!(html.contains("SANDBOX"));
-    assert!(html.contains(">Authorize</button>"));
-    assert!(html.contains(">Deny</button>"));
-    assert!(html.contains(r#"name="state" value="st-123""#));
+    assert_page(
+        &answer,
+        &[
+            "<title>FitBark",
+            "SANDBOX",
+            ">Authorize</button>",
+            ">Deny</button>",
+            r#"name="state" value="st-123""#,
+        ],
+    );
 }
 
 #[tokio::test]
@@ -214,17 +217,14 @@ async fn codes_are_single_use_and_bound_to_the_redirect_uri() {
     assert_eq!(exchange(&app, &c, &[]).await.status, StatusCode::OK);
     assert_invalid_grant(&exchange(&app, &c, &[]).await);
     assert_invalid_grant(&exchange(&app, "made-up-code", &[]).await);
-    assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json()["authorization_code"],
-        4
-    );
+    assert_eq!(sandbox_counters(&app).await["authorization_code"], 4);
 }
 
 #[tokio::test]
 async fn client_authentication_and_grant_type_errors_are_401() {
     let app = app();
     let c = code(&app, &[]).await;
-    assert_oauth_error(
+    assert_401(
         &exchange(&app, &c, &[("client_secret", "nope")]).await,
         "invalid_client",
     );
@@ -236,13 +236,10 @@ async fn client_authentication_and_grant_type_errors_are_401() {
         ),
     )
     .await;
-    assert_oauth_error(&answer, "unsupported_grant_type");
-    let bad_json = Request::post("/oauth/token")
-        .header("content-type", "application/json")
-        .body(Body::from("{\"grant_type\":"))
-        .unwrap();
-    assert_oauth_error(&send(&app, bad_json).await, "invalid_request");
-    assert_oauth_error(&exchange(&app, "", &[]).await, "invalid_request");
+    assert_401(&answer, "unsupported_grant_type");
+    let bad_json = post_raw("/oauth/token", "application/json", "{\"grant_type\":");
+    assert_401(&send(&app, bad_json).await, "invalid_request");
+    assert_401(&exchange(&app, "", &[]).await, "invalid_request");
     // The token endpoint is for servers: no CORS.
     let answer = send(&app, preflight("/oauth/token", "POST")).await;
     assert!(answer.header("access-control-allow-origin").is_none());
@@ -251,13 +248,14 @@ async fn client_authentication_and_grant_type_errors_are_401() {
 #[tokio::test]
 async fn oversized_token_request_is_rejected() {
     let app = app();
-    let request = Request::post("/oauth/token")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
+    let request = post_raw(
+        "/oauth/token",
+        "application/x-www-form-urlencoded",
+        format!(
             "grant_type=refresh_token&refresh_token={}",
             "a".repeat(20_000)
-        )))
-        .unwrap();
+        ),
+    );
     let answer = send(&app, request).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(answer.json()["error"].is_string());
@@ -280,11 +278,7 @@ async fn pkce_is_ignored_by_default() {
 #[tokio::test]
 async fn pkce_enforce_mode_checks_the_verifier() {
     let app = app();
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "pkce": "enforce" })).await;
     assert_eq!(answer.json()["pkce"], "enforce");
 
     // No challenge: the error goes back to the client (RFC 7636 §4.4.1).
@@ -356,13 +350,11 @@ async fn refresh_tokens_rotate() {
 
     assert_invalid_grant(&send(&app, refresh(old_refresh)).await);
     let old_access = first["access_token"].as_str().unwrap();
-    let answer = send(&app, get_bearer("/api/v2/user", old_access)).await;
+    let answer = get_as(&app, "/api/v2/user", old_access).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let new_access = second["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&app, get_bearer("/api/v2/user", new_access))
-            .await
-            .status,
+        get_as(&app, "/api/v2/user", new_access).await.status,
         StatusCode::OK
     );
     assert_eq!(
@@ -371,9 +363,8 @@ async fn refresh_tokens_rotate() {
             .status,
         StatusCode::OK
     );
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
     assert_eq!(
-        counters,
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 1, "refresh_token": 3, "client_credentials": 0 })
     );
 }
@@ -401,7 +392,7 @@ async fn app_token_reads_and_replaces_redirect_urls() {
     assert!(body.get("refresh_token").is_none());
     let app_token = body["access_token"].as_str().unwrap().to_string();
 
-    let answer = send(&app, get_bearer("/api/v2/redirect_urls", &app_token)).await;
+    let answer = get_as(&app, "/api/v2/redirect_urls", &app_token).await;
     assert_eq!(
         answer.json(),
         json!({ "redirect_uri": "urn:ietf:wg:oauth:2.0:oob\rhttp://127.0.0.1:8080/" })
@@ -434,19 +425,8 @@ async fn app_token_reads_and_replaces_redirect_urls() {
     // A user token may not manage the app.
     send(&app, post_empty("/__sandbox/reset")).await;
     let user = user_tokens(&app).await;
-    let answer = send(
-        &app,
-        get_bearer(
-            "/api/v2/redirect_urls",
-            user["access_token"].as_str().unwrap(),
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    assert!(answer
-        .header("www-authenticate")
-        .unwrap()
-        .contains("insufficient_scope"));
+    let answer = get_as(&app, "/api/v2/redirect_urls", access_token(&user)).await;
+    assert_challenge(&answer, StatusCode::FORBIDDEN, "insufficient_scope");
 }
 
 #[tokio::test]
@@ -455,13 +435,11 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
     let tokens = user_tokens(&app).await;
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&app, get_bearer("/api/v2/user", access)).await.status,
+        get_as(&app, "/api/v2/user", access).await.status,
         StatusCode::OK
     );
 
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&app, get_bearer("/api/v2/user", access)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let answer = assert_expired(&app, "/api/v2/user", access).await;
     assert!(answer.body.is_empty());
     assert_eq!(
         answer.header("www-authenticate").unwrap(),
@@ -474,32 +452,17 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
     );
 
     let answer = send(&app, get("/api/v2/dog_relations")).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert!(answer
-        .header("www-authenticate")
-        .unwrap()
-        .contains("invalid_token"));
+    assert_challenge(&answer, StatusCode::UNAUTHORIZED, "invalid_token");
 
     // A short lifetime applies to tokens issued afterwards.
-    let answer = send(
-        &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 0 }),
-        ),
-    )
-    .await;
+    let answer = set(&app, json!({ "accessTokenTtlSeconds": 0 })).await;
     assert_eq!(
         answer.json(),
         json!({ "accessTokenTtlSeconds": 0, "pkce": "ignore", "coop": false })
     );
     let short = user_tokens(&app).await;
     assert_eq!(short["expires_in"], 0);
-    let answer = send(
-        &app,
-        get_bearer("/api/v2/user", short["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let answer = get_as(&app, "/api/v2/user", access_token(&short)).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -507,14 +470,7 @@ async fn expired_or_bad_tokens_get_401_with_www_authenticate() {
 async fn token_info_describes_the_token() {
     let app = app();
     let tokens = user_tokens(&app).await;
-    let answer = send(
-        &app,
-        get_bearer(
-            "/oauth/token/info",
-            tokens["access_token"].as_str().unwrap(),
-        ),
-    )
-    .await;
+    let answer = get_as(&app, "/oauth/token/info", access_token(&tokens)).await;
     let info = answer.json();
     assert_eq!(info["resource_owner_id"], "365");
     assert_eq!(info["scopes"], json!(["public"]));
@@ -527,12 +483,10 @@ async fn user_dogs_and_pictures() {
     let app = app();
     let tokens = user_tokens(&app).await;
     let token = tokens["access_token"].as_str().unwrap();
-    let user = send(&app, get_bearer("/api/v2/user", token)).await.json();
+    let user = get_as(&app, "/api/v2/user", token).await.json();
     assert_eq!(user["user"]["first_name"], "Jane");
 
-    let relations = send(&app, get_bearer("/api/v2/dog_relations", token))
-        .await
-        .json();
+    let relations = get_as(&app, "/api/v2/dog_relations", token).await.json();
     let list = relations["dog_relations"].as_array().unwrap();
     assert_eq!(list.len(), 3);
     let statuses: Vec<&str> = list.iter().map(|r| r["status"].as_str().unwrap()).collect();
@@ -543,19 +497,16 @@ async fn user_dogs_and_pictures() {
         .unwrap()
         .ends_with(".0"));
 
-    let dog = send(&app, get_bearer(&format!("/api/v2/dog/{BISCUIT}"), token))
+    let dog = get_as(&app, &format!("/api/v2/dog/{BISCUIT}"), token)
         .await
         .json();
     assert_eq!(dog["dog"]["name"], "Biscuit");
-    let answer = send(&app, get_bearer("/api/v2/dog/unknown-dog", token)).await;
+    let answer = get_as(&app, "/api/v2/dog/unknown-dog", token).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 
-    let picture = send(
-        &app,
-        get_bearer(&format!("/api/v2/picture/dog/{BISCUIT}"), token),
-    )
-    .await
-    .json();
+    let picture = get_as(&app, &format!("/api/v2/picture/dog/{BISCUIT}"), token)
+        .await
+        .json();
     let jpeg = base64::engine::general_purpose::STANDARD
         .decode(picture["image"]["data"].as_str().unwrap())
         .unwrap();
@@ -664,17 +615,14 @@ async fn activity_series_limits_and_determinism() {
 #[tokio::test]
 async fn api_answers_cors_preflight() {
     let app = app();
-    for path in [
+    let api = [
         "/api/v2/user",
         "/api/v2/activity_series",
         "/oauth/token/info",
-    ] {
+    ];
+    for path in api {
+        assert_open_preflight(&app, path).await;
         let answer = send(&app, preflight(path, "GET")).await;
-        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{path}");
-        assert_eq!(
-            answer.header("access-control-allow-origin").as_deref(),
-            Some("*")
-        );
         let allowed = answer
             .header("access-control-allow-headers")
             .unwrap()
@@ -687,7 +635,7 @@ async fn api_answers_cors_preflight() {
 async fn counters_reset_and_settings() {
     let app = app();
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
     user_tokens(&app).await;
@@ -696,35 +644,28 @@ async fn counters_reset_and_settings() {
         post_form("/oauth/token", &[("grant_type", "client_credentials")]),
     )
     .await;
-    send(
+    set(
         &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "pkce": "enforce", "accessTokenTtlSeconds": 2, "deny": "redirect" }),
-        ),
+        json!({ "pkce": "enforce", "accessTokenTtlSeconds": 2, "deny": "redirect" }),
     )
     .await;
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 1, "refresh_token": 0, "client_credentials": 1 })
     );
     let answer = send(&app, post_empty("/__sandbox/reset")).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json(),
+        sandbox_counters(&app).await,
         json!({ "authorization_code": 0, "refresh_token": 0, "client_credentials": 0 })
     );
     assert_eq!(
         send(&app, get("/__sandbox/settings")).await.json(),
         json!({ "accessTokenTtlSeconds": 31_536_000, "pkce": "ignore", "coop": false })
     );
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "pkce": "sometimes" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "pkce": "sometimes" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    let answer = send(&app, post_json("/__sandbox/settings", &json!([1, 2]))).await;
+    let answer = set(&app, json!([1, 2])).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
 
@@ -750,22 +691,14 @@ async fn coop_header_only_when_switched_on() {
     for answer in answers(app.clone()).await {
         assert_eq!(answer.header(COOP), None);
     }
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "coop": true })),
-    )
-    .await;
+    let answer = set(&app, json!({ "coop": true })).await;
     assert_eq!(answer.json()["coop"], true);
     for answer in answers(app.clone()).await {
         assert_eq!(answer.header(COOP).as_deref(), Some("same-origin"));
     }
     // The token endpoint and the API are not pages: no header there.
     let tokens = user_tokens(&app).await;
-    let user = send(
-        &app,
-        get_bearer("/api/v2/user", tokens["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let user = get_as(&app, "/api/v2/user", access_token(&tokens)).await;
     assert_eq!(user.status, StatusCode::OK);
     assert_eq!(user.header(COOP), None);
 }

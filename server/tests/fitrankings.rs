@@ -63,15 +63,18 @@ async fn master_token(app: &Router) -> String {
 async fn consent_page_shows_user_app_and_buttons() {
     let app = app();
     let answer = send(&app, get(&consent_uri(CALLBACK))).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let html = answer.text();
-    assert!(html.contains("<title>FitRankings"));
-    assert!(html.contains("SANDBOX"));
-    assert!(html.contains(">Allow</button>"));
-    assert!(html.contains(">Deny</button>"));
-    assert!(html.contains("Ana Novak"));
-    assert!(html.contains("FitConnect demo"));
-    assert!(html.contains(r#"action="/iq/oauth2/""#));
+    assert_page(
+        &answer,
+        &[
+            "<title>FitRankings",
+            "SANDBOX",
+            ">Allow</button>",
+            ">Deny</button>",
+            "Ana Novak",
+            "FitConnect demo",
+            r#"action="/iq/oauth2/""#,
+        ],
+    );
 }
 
 #[tokio::test]
@@ -148,11 +151,7 @@ async fn deny_closes_the_popup_by_default_and_can_redirect() {
     assert!(answer.text().contains("window.close()"));
     assert!(answer.header("location").is_none());
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "deny": "redirect" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "deny": "redirect" })).await;
     assert_eq!(
         answer.json(),
         json!({ "accessTokenTtlSeconds": null, "deny": "redirect", "coop": false })
@@ -215,11 +214,7 @@ async fn coop_header_only_when_switched_on() {
         assert_eq!(answer.header(COOP), None, "{}", answer.status);
     }
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "coop": true })),
-    )
-    .await;
+    let answer = set(&app, json!({ "coop": true })).await;
     assert_eq!(answer.json()["coop"], true);
     for answer in consent_answers(&app).await {
         assert_eq!(
@@ -231,15 +226,11 @@ async fn coop_header_only_when_switched_on() {
     }
     // Only the popup's pages: the data API and the control endpoints are unaffected.
     let token = user_token(&app, "1042").await;
-    let data = send(&app, get_bearer("/iq/activities/", &token)).await;
+    let data = get_as(&app, "/iq/activities/", &token).await;
     assert_eq!(data.status, StatusCode::OK);
     assert_eq!(data.header(COOP), None);
 
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "coop": "yes" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "coop": "yes" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     send(&app, post_empty("/__sandbox/reset")).await;
     for answer in consent_answers(&app).await {
@@ -264,10 +255,11 @@ async fn master_token_needs_the_secret() {
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer.json()["detail"].is_string());
 
-    let bad_json = axum::http::Request::post("/iq/tokens/master-token/")
-        .header("content-type", "application/json; charset=utf-8")
-        .body(axum::body::Body::from("{not json"))
-        .unwrap();
+    let bad_json = post_raw(
+        "/iq/tokens/master-token/",
+        "application/json; charset=utf-8",
+        "{not json",
+    );
     let answer = send(&app, bad_json).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(answer.json()["detail"].is_string());
@@ -304,11 +296,7 @@ async fn user_token_sees_only_its_own_data() {
     let app = app();
     let token = user_token(&app, "1042").await;
 
-    let answer = send(
-        &app,
-        get_bearer("/iq/activities/?page=1&page_size=20", &token),
-    )
-    .await;
+    let answer = get_as(&app, "/iq/activities/?page=1&page_size=20", &token).await;
     assert_eq!(answer.status, StatusCode::OK);
     let list = answer.json();
     let list = list.as_array().unwrap();
@@ -321,20 +309,20 @@ async fn user_token_sees_only_its_own_data() {
         .iter()
         .all(|a| a["met_minutes"].is_string() && a["steps"].is_u64()));
 
-    let answer = send(&app, get_bearer("/iq/users/", &token)).await;
+    let answer = get_as(&app, "/iq/users/", &token).await;
     let users = answer.json();
     assert_eq!(users.as_array().unwrap().len(), 1);
     assert_eq!(users[0]["handle"], "ana_runs");
 
-    let answer = send(&app, get_bearer("/iq/activities/88120/", &token)).await;
+    let answer = get_as(&app, "/iq/activities/88120/", &token).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json()["title"], "Morning run");
     // Someone else's activity does not exist for this token.
-    let answer = send(&app, get_bearer("/iq/activities/88131/", &token)).await;
+    let answer = get_as(&app, "/iq/activities/88131/", &token).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.json(), json!({ "detail": "Not found." }));
 
-    let answer = send(&app, get_bearer("/iq/groups/stat-summary/", &token)).await;
+    let answer = get_as(&app, "/iq/groups/stat-summary/", &token).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 }
 
@@ -342,27 +330,20 @@ async fn user_token_sees_only_its_own_data() {
 async fn master_token_sees_every_user() {
     let app = app();
     let token = master_token(&app).await;
-    let users = send(&app, get_bearer("/iq/users/", &token)).await.json();
+    let users = get_as(&app, "/iq/users/", &token).await.json();
     assert_eq!(users.as_array().unwrap().len(), 3);
-    let all = send(&app, get_bearer("/iq/activities/?page_size=100", &token))
+    let all = get_as(&app, "/iq/activities/?page_size=100", &token)
         .await
         .json();
     assert_eq!(all.as_array().unwrap().len(), 9);
-    let page2 = send(
-        &app,
-        get_bearer("/iq/activities/?page=2&page_size=4", &token),
-    )
-    .await
-    .json();
+    let page2 = get_as(&app, "/iq/activities/?page=2&page_size=4", &token)
+        .await
+        .json();
     assert_eq!(page2.as_array().unwrap().len(), 4);
-    let answer = send(
-        &app,
-        get_bearer("/iq/activities/?page=9&page_size=4", &token),
-    )
-    .await;
+    let answer = get_as(&app, "/iq/activities/?page=9&page_size=4", &token).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 
-    let group = send(&app, get_bearer("/iq/groups/stat-summary/", &token))
+    let group = get_as(&app, "/iq/groups/stat-summary/", &token)
         .await
         .json();
     assert_eq!(group["user_count"], 3);
@@ -377,13 +358,7 @@ async fn stat_summary_filters_by_time() {
     let stats = |q: &'static str| {
         let app = app.clone();
         let token = token.clone();
-        async move {
-            send(
-                &app,
-                get_bearer(&format!("/iq/users/stat-summary/{q}"), &token),
-            )
-            .await
-        }
+        async move { get_as(&app, &format!("/iq/users/stat-summary/{q}"), &token).await }
     };
     let all = stats("?time_mode=0").await.json();
     assert_eq!(all["user_id"], 1042);
@@ -430,57 +405,38 @@ async fn expire_tokens_and_ttl_setting() {
     let app = app();
     let token = user_token(&app, "1044").await;
     let master = master_token(&app).await;
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
+    expire_tokens(&app).await;
     for t in [&token, &master] {
         assert_eq!(
-            send(&app, get_bearer("/iq/users/", t)).await.status,
+            get_as(&app, "/iq/users/", t).await.status,
             StatusCode::UNAUTHORIZED
         );
     }
     // Tokens issued afterwards work; with a zero lifetime they are born expired.
     let fresh = user_token(&app, "1044").await;
     assert_eq!(
-        send(&app, get_bearer("/iq/users/", &fresh)).await.status,
+        get_as(&app, "/iq/users/", &fresh).await.status,
         StatusCode::OK
     );
-    send(
-        &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 0 }),
-        ),
-    )
-    .await;
+    set(&app, json!({ "accessTokenTtlSeconds": 0 })).await;
     let short = user_token(&app, "1044").await;
     assert_eq!(
-        send(&app, get_bearer("/iq/users/", &short)).await.status,
+        get_as(&app, "/iq/users/", &short).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters["user_token"], 3);
 }
 
 #[tokio::test]
 async fn settings_reject_unknown_keys_and_bad_values() {
     let app = app();
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "deny": "explode" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "deny": "explode" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "colour": "red" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "colour": "red" })).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     // A contract key meant for another provider is accepted and ignored.
-    let answer = send(
-        &app,
-        post_json("/__sandbox/settings", &json!({ "pkce": "enforce" })),
-    )
-    .await;
+    let answer = set(&app, json!({ "pkce": "enforce" })).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(
         answer.json(),
@@ -512,7 +468,7 @@ async fn issue_token_gives_a_user_token_for_browser_tests() {
     let body = answer.json();
     assert_eq!(body["user_id"], "1042");
     let token = body["token"].as_str().unwrap();
-    let users = send(&app, get_bearer("/iq/users/", token)).await.json();
+    let users = get_as(&app, "/iq/users/", token).await.json();
     assert_eq!(users[0]["id"], 1042);
 
     let body = send(&app, post_empty("/__sandbox/issue-token?user_id=1044"))
@@ -521,8 +477,5 @@ async fn issue_token_gives_a_user_token_for_browser_tests() {
     assert_eq!(body["user_id"], "1044");
     let answer = send(&app, post_empty("/__sandbox/issue-token?user_id=1")).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        send(&app, get("/__sandbox/counters")).await.json()["user_token"],
-        0
-    );
+    assert_eq!(sandbox_counters(&app).await["user_token"], 0);
 }

@@ -89,11 +89,7 @@ async fn password_grant_returns_the_exact_scope_and_a_refresh_token() {
         ]
     );
 
-    let answer = send(
-        &api,
-        get_bearer("/api/clients", tokens["access_token"].as_str().unwrap()),
-    )
-    .await;
+    let answer = get_as(&api, "/api/clients", access_token(&tokens)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let clients = answer.json();
     let first = &clients[0];
@@ -102,32 +98,24 @@ async fn password_grant_returns_the_exact_scope_and_a_refresh_token() {
     }
     let id = first["id"].as_u64().unwrap();
     let access = tokens["access_token"].as_str().unwrap();
-    let one = send(&api, get_bearer(&format!("/api/clients/{id}"), access))
+    let one = get_as(&api, &format!("/api/clients/{id}"), access)
         .await
         .json();
     assert_eq!(one["id"], id);
-    let episodes = send(
-        &api,
-        get_bearer(&format!("/api/clients/{id}/episodes"), access),
-    )
-    .await
-    .json();
+    let episodes = get_as(&api, &format!("/api/clients/{id}/episodes"), access)
+        .await
+        .json();
     assert!(episodes
         .as_array()
         .unwrap()
         .iter()
         .all(|e| e["clientId"] == id));
-    let sessions = send(
-        &api,
-        get_bearer(&format!("/api/clients/{id}/sessions"), access),
-    )
-    .await
-    .json();
+    let sessions = get_as(&api, &format!("/api/clients/{id}/sessions"), access)
+        .await
+        .json();
     assert!(!sessions.as_array().unwrap().is_empty());
     assert_eq!(
-        send(&api, get_bearer("/api/clients/1", access))
-            .await
-            .status,
+        get_as(&api, "/api/clients/1", access).await.status,
         StatusCode::NOT_FOUND
     );
 
@@ -213,7 +201,7 @@ async fn every_error_is_400_with_its_code() {
     );
     assert_error(&refresh(&identity, "made-up").await, "invalid_grant");
 
-    let counters = send(&identity, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&identity).await;
     // Not counted: no grant type, another grant type, a body that is not a form.
     assert_eq!(counters, json!({ "password": 3, "refresh_token": 2 }));
 }
@@ -238,7 +226,7 @@ async fn refresh_tokens_rotate_and_are_single_use() {
     assert_error(&refresh(&identity, new).await, "invalid_grant");
     let access = second["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&api, get_bearer("/api/clients", access)).await.status,
+        get_as(&api, "/api/clients", access).await.status,
         StatusCode::OK
     );
 
@@ -259,29 +247,22 @@ async fn refresh_tokens_rotate_and_are_single_use() {
 #[tokio::test]
 async fn access_token_lifetime_is_a_setting() {
     let (identity, api) = apps();
-    let settings = send(
-        &identity,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 1 }),
-        ),
-    )
-    .await;
+    let settings = set(&identity, json!({ "accessTokenTtlSeconds": 1 })).await;
     assert_eq!(settings.json()["accessTokenTtlSeconds"], 1);
     let tokens = login(&identity).await;
     assert_eq!(tokens["expires_in"], 1);
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(
-        send(&api, get_bearer("/api/clients", access)).await.status,
+        get_as(&api, "/api/clients", access).await.status,
         StatusCode::OK
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let answer = send(&api, get_bearer("/api/clients", access)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert!(answer
-        .header("www-authenticate")
-        .unwrap()
-        .contains(r#"error="invalid_token""#));
+    let answer = get_as(&api, "/api/clients", access).await;
+    assert_challenge(
+        &answer,
+        StatusCode::UNAUTHORIZED,
+        r#"error="invalid_token""#,
+    );
     // The refresh token outlives it.
     assert_eq!(
         refresh(&identity, tokens["refresh_token"].as_str().unwrap())
@@ -297,7 +278,7 @@ async fn access_token_lifetime_is_a_setting() {
 #[tokio::test]
 async fn api_rejects_bad_tokens_with_www_authenticate() {
     let (identity, api) = apps();
-    let answer = send(&api, get_bearer("/api/clients", "forged")).await;
+    let answer = get_as(&api, "/api/clients", "forged").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         answer.header("www-authenticate").as_deref(),
@@ -315,13 +296,8 @@ async fn api_rejects_bad_tokens_with_www_authenticate() {
         .as_str()
         .unwrap()
         .to_string();
-    send(&api, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&api, get_bearer("/api/clients/501", &access)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert!(answer
-        .header("www-authenticate")
-        .unwrap()
-        .contains("invalid_token"));
+    let answer = assert_expired(&api, "/api/clients/501", &access).await;
+    assert_challenge(&answer, StatusCode::UNAUTHORIZED, "invalid_token");
 }
 
 #[tokio::test]
@@ -355,12 +331,9 @@ async fn cors_only_for_registered_origins() {
     assert!(answer.header("access-control-allow-origin").is_none());
 
     // More origins can be registered for a test.
-    let settings = send(
+    let settings = set(
         &identity,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "corsOrigins": ["http://localhost:3000"] }),
-        ),
+        json!({ "corsOrigins": ["http://localhost:3000"] }),
     )
     .await;
     assert_eq!(settings.status, StatusCode::OK);

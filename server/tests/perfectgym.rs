@@ -85,21 +85,13 @@ async fn password_and_facebook_grants_issue_90_day_tokens_without_refresh() {
         ],
     )
     .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_grant");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_grant");
 
-    let counters = send(&app, get("/__sandbox/counters")).await.json();
+    let counters = sandbox_counters(&app).await;
     assert_eq!(counters, json!({ "password": 1, "facebook": 2 }));
 
     // The lifetime is a setting, for tests of expiry.
-    send(
-        &app,
-        post_json(
-            "/__sandbox/settings",
-            &json!({ "accessTokenTtlSeconds": 5 }),
-        ),
-    )
-    .await;
+    set(&app, json!({ "accessTokenTtlSeconds": 5 })).await;
     let answer = password_login(&app).await;
     assert_eq!(answer.json()["expires_in"], 5);
 }
@@ -134,8 +126,7 @@ async fn bad_logins_are_400_and_never_echo_the_password() {
     assert_eq!(answer.json()["error"], "invalid_grant");
 
     let answer = login(&app, &[("grant_type", "client_credentials")]).await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "unsupported_grant_type");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "unsupported_grant_type");
     let answer = login(&app, &[("grant_type", "password"), ("username", USER)]).await;
     assert_eq!(answer.json()["error"], "invalid_request");
     let answer = send(
@@ -146,16 +137,13 @@ async fn bad_logins_are_400_and_never_echo_the_password() {
         ),
     )
     .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert_eq!(answer.json()["error"], "invalid_request");
+    assert_oauth_error(&answer, StatusCode::BAD_REQUEST, "invalid_request");
     assert!(!answer.text().contains(PASSWORD));
-    let huge = Request::post("/Api/oauth/authorize")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "grant_type=password&username={}",
-            "a".repeat(20_000)
-        )))
-        .unwrap();
+    let huge = post_raw(
+        "/Api/oauth/authorize",
+        "application/x-www-form-urlencoded",
+        format!("grant_type=password&username={}", "a".repeat(20_000)),
+    );
     assert_eq!(send(&app, huge).await.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -165,11 +153,7 @@ async fn v1_classes_come_in_pages_of_100_elements() {
     let token = token(&app).await;
     let mut seen = Vec::new();
     for page in 1..=20 {
-        let answer = send(
-            &app,
-            get_bearer(&format!("/Api/Classes/Classes?page={page}"), &token),
-        )
-        .await;
+        let answer = get_as(&app, &format!("/Api/Classes/Classes?page={page}"), &token).await;
         assert_eq!(answer.status, StatusCode::OK);
         let elements = answer.json()["elements"].as_array().unwrap().clone();
         assert!(elements.len() <= 100);
@@ -191,16 +175,12 @@ async fn v1_classes_come_in_pages_of_100_elements() {
         assert!(first.get(key).is_some(), "{key}");
     }
     let id = first["id"].as_u64().unwrap();
-    let answer = send(
-        &app,
-        get_bearer(&format!("/Api/Classes/Classes/{id}"), &token),
-    )
-    .await;
+    let answer = get_as(&app, &format!("/Api/Classes/Classes/{id}"), &token).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json()["id"], id);
-    let answer = send(&app, get_bearer("/Api/Classes/Classes/999999", &token)).await;
+    let answer = get_as(&app, "/Api/Classes/Classes/999999", &token).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    let answer = send(&app, get_bearer("/Api/Classes/Classes?page=0", &token)).await;
+    let answer = get_as(&app, "/Api/Classes/Classes?page=0", &token).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(answer.json()["errors"][0]["code"].is_string());
 
@@ -209,12 +189,10 @@ async fn v1_classes_come_in_pages_of_100_elements() {
         send(&app, get("/Api/Classes/Classes")).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let answer = send(&app, get_bearer("/Api/Classes/Classes", "nope")).await;
+    let answer = get_as(&app, "/Api/Classes/Classes", "nope").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_open_cors(&answer);
-    send(&app, post_empty("/__sandbox/expire-tokens")).await;
-    let answer = send(&app, get_bearer("/Api/Classes/Classes", &token)).await;
-    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_expired(&app, "/Api/Classes/Classes", &token).await;
 
     assert_open_preflight(&app, "/Api/Classes/Classes").await;
 }
@@ -233,7 +211,7 @@ async fn booking_twice_is_class_already_booked() {
     let answer = send(&app, book(json!(3))).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     assert!(answer.json()["bookingId"].is_u64());
-    let answer = send(&app, get_bearer("/Api/Classes/Classes/3", &token)).await;
+    let answer = get_as(&app, "/Api/Classes/Classes/3", &token).await;
     assert_eq!(answer.json()["isBooked"], true);
     assert_eq!(answer.json()["bookedCount"], 1);
 
@@ -280,7 +258,7 @@ async fn v2_needs_the_client_headers() {
     assert_eq!(send(&app, only_id).await.status, StatusCode::UNAUTHORIZED);
     // A member's bearer token is no v2 credential.
     let token = token(&app).await;
-    let answer = send(&app, get_bearer("/Api/v2.2/odata/Members", &token)).await;
+    let answer = get_as(&app, "/Api/v2.2/odata/Members", &token).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 
     // Server-side only: no CORS headers, not even on success.

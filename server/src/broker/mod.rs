@@ -27,7 +27,7 @@ use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use serde_json::{json, Value};
 
@@ -428,6 +428,32 @@ impl Broker {
             }
         })
     }
+
+    /// A proxied call put to [`Broker::authorize`]; once accepted, the URL it is forwarded to:
+    /// `api_base`, the checked path as encoded, and the query when there is one.
+    async fn authorized_url(
+        &self,
+        proxy: Proxy,
+        method: &Method,
+        headers: &HeaderMap,
+        path: &ProxyPath,
+        api_base: &str,
+        query: Option<&str>,
+    ) -> Result<String, Response> {
+        let call = ProxyCall {
+            proxy,
+            method,
+            path: &path.decoded,
+            headers,
+        };
+        self.authorize(&call).await?;
+        let mut url = format!("{api_base}{}", path.encoded);
+        if let Some(query) = query.filter(|q| !q.is_empty()) {
+            url.push('?');
+            url.push_str(query);
+        }
+        Ok(url)
+    }
 }
 
 /// Only reached if a handler runs for a provider without configuration, which the router
@@ -495,10 +521,12 @@ pub fn router(broker: Arc<Broker>) -> Router {
     let upstreams = &broker.upstreams;
     let mut router = Router::new();
     if upstreams.fitbark.is_some() {
-        router = router.route("/broker/fitbark/token", post(fitbark_token));
+        let fitbark = token_route("FitBark", FITBARK_GRANTS, |u| u.fitbark.as_ref());
+        router = router.route("/broker/fitbark/token", fitbark);
     }
     if upstreams.fisikal.is_some() {
-        router = router.route("/broker/fisikal/token", post(fisikal_token));
+        let fisikal = token_route("Fisikal", FISIKAL_GRANTS, |u| u.fisikal.as_ref());
+        router = router.route("/broker/fisikal/token", fisikal);
     }
     if upstreams.fitrankings.is_some() {
         router = router.route("/broker/fitrankings/iq/{*path}", get(fitrankings_proxy));
@@ -556,26 +584,23 @@ async fn relay(
     no_store(out)
 }
 
-async fn fitbark_token(
-    State(broker): State<Arc<Broker>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let Some(upstream) = &broker.upstreams.fitbark else {
-        return not_configured("FitBark");
-    };
-    forward_token(&broker, "FitBark", upstream, FITBARK_GRANTS, &headers, body).await
-}
-
-async fn fisikal_token(
-    State(broker): State<Arc<Broker>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let Some(upstream) = &broker.upstreams.fisikal else {
-        return not_configured("Fisikal");
-    };
-    forward_token(&broker, "Fisikal", upstream, FISIKAL_GRANTS, &headers, body).await
+/// `POST /broker/{provider}/token`: [`forward_token`] with the provider's upstream (picked
+/// from the broker's by `upstream`) and the grants it forwards.
+fn token_route(
+    provider: &'static str,
+    grants: &'static [GrantShape],
+    upstream: fn(&Upstreams) -> Option<&Upstream>,
+) -> MethodRouter<Arc<Broker>> {
+    post(
+        move |State(broker): State<Arc<Broker>>,
+              headers: HeaderMap,
+              body: Result<Bytes, BytesRejection>| async move {
+            let Some(upstream) = upstream(&broker.upstreams) else {
+                return not_configured(provider);
+            };
+            forward_token(&broker, provider, upstream, grants, &headers, body).await
+        },
+    )
 }
 
 /// The fields of `shapes`' grant from `params`, or the error the broker answers itself.
@@ -678,20 +703,20 @@ async fn fitrankings_proxy(
         Ok(_) => return invalid_path("not a FitRankings API path"),
         Err(reason) => return invalid_path(reason),
     };
-    let call = ProxyCall {
-        proxy: Proxy::FitRankings,
-        method: &method,
-        path: &path.decoded,
-        headers: &headers,
+    let url = match broker
+        .authorized_url(
+            Proxy::FitRankings,
+            &method,
+            &headers,
+            &path,
+            &upstream.base_url,
+            query.as_deref(),
+        )
+        .await
+    {
+        Ok(url) => url,
+        Err(response) => return response,
     };
-    if let Err(response) = broker.authorize(&call).await {
-        return response;
-    }
-    let mut url = format!("{}{}", upstream.base_url, path.encoded);
-    if let Some(query) = query.filter(|q| !q.is_empty()) {
-        url.push('?');
-        url.push_str(&query);
-    }
     let mut stale: Option<String> = None;
     // One retry: a 401 means the cached master token expired or was revoked.
     for attempt in 0..2 {
@@ -830,20 +855,21 @@ async fn perfectgym_v2(
         Ok(path) => path,
         Err(reason) => return invalid_path(reason),
     };
-    let call = ProxyCall {
-        proxy: Proxy::PerfectGymV2,
-        method: &method,
-        path: &path.decoded,
-        headers: &headers,
+    let api_base = format!("{}/Api/v2.2", upstream.base_url);
+    let url = match broker
+        .authorized_url(
+            Proxy::PerfectGymV2,
+            &method,
+            &headers,
+            &path,
+            &api_base,
+            uri.query(),
+        )
+        .await
+    {
+        Ok(url) => url,
+        Err(response) => return response,
     };
-    if let Err(response) = broker.authorize(&call).await {
-        return response;
-    }
-    let mut url = format!("{}/Api/v2.2{}", upstream.base_url, path.encoded);
-    if let Some(query) = uri.query().filter(|q| !q.is_empty()) {
-        url.push('?');
-        url.push_str(query);
-    }
     let mut request = broker
         .http
         .request(method.clone(), url)

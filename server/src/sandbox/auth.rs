@@ -1,5 +1,6 @@
 //! The bearer token of a data request: reading it ([`bearer_token`]), checking it against a
-//! sandbox's access tokens ([`Core::bearer_grant`], [`BearerRejection`]) and the [`Bearer`]
+//! sandbox's access tokens ([`Core::bearer_grant`], whose refusals are the
+//! [`BearerRejection`] that `control.rs` defines beside the trait naming it) and the [`Bearer`]
 //! extractor handlers take instead of repeating both, which refuses a request with the
 //! provider's own answer ([`Provider::refuse_bearer`]).
 
@@ -10,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 
-use super::control::{Core, Provider};
+use super::control::{BearerRejection, Core, Provider};
 use super::tokens::TokenStatus;
 
 /// `Authorization: Bearer <token>` (scheme case-insensitive, as RFC 6750 §2.1 allows).
@@ -19,25 +20,6 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// Why a bearer token was not accepted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BearerRejection {
-    Missing,
-    Expired,
-    Revoked,
-    Unknown,
-}
-
-impl BearerRejection {
-    pub fn description(self) -> &'static str {
-        match self {
-            BearerRejection::Missing | BearerRejection::Unknown => "The access token is invalid",
-            BearerRejection::Expired => "The access token expired",
-            BearerRejection::Revoked => "The access token was revoked",
-        }
-    }
 }
 
 impl<S, G: Clone> Core<S, G> {

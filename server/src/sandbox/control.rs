@@ -1,15 +1,17 @@
 //! What every sandbox keeps in the same shape and the test-control endpoints built on it:
 //! grant [`Counters`], adjustable [`Settings`] (the simplest of them [`TtlSettings`]), their
-//! [`Core`] (with the access tokens), the [`Provider`] trait each sandbox implements, and
-//! [`control_routes`] (`/__sandbox/*`).
+//! [`Core`] (with the access tokens), the traits each sandbox implements ([`HasCore`], through
+//! [`has_core!`], and [`Provider`], with the [`BearerRejection`] its `refuse_bearer` answers),
+//! [`control_routes`] (`/__sandbox/*`) and [`sandbox_app`], which adds them and the
+//! [`BODY_LIMIT`] to a provider's routes.
 //!
-//! A provider module implements [`Provider`] and merges [`control_routes`] into its router;
+//! A provider module implements both traits and builds its router with [`sandbox_app`];
 //! everything test-facing then works the same on every origin.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,7 +20,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::auth::BearerRejection;
 use super::cors::{open_cors, with_cors};
 use super::tokens::{lock, TokenStore};
 use crate::http_util::{json_response, no_store, BodyBytes};
@@ -151,19 +152,72 @@ impl<S: Clone + Serialize + DeserializeOwned, G: Clone> Core<S, G> {
     }
 }
 
-/// Implemented by each provider's state so the control endpoints can be shared.
-pub trait Provider: Send + Sync + 'static {
+/// Why a bearer token was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BearerRejection {
+    Missing,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl BearerRejection {
+    pub fn description(self) -> &'static str {
+        match self {
+            BearerRejection::Missing | BearerRejection::Unknown => "The access token is invalid",
+            BearerRejection::Expired => "The access token expired",
+            BearerRejection::Revoked => "The access token was revoked",
+        }
+    }
+}
+
+/// The part of a provider's state that is the same for every sandbox: its settings and grant
+/// types and the [`Core`] holding them. Every provider keeps its core in a field named `core`
+/// and implements this with [`has_core!`].
+pub trait HasCore: Send + Sync + 'static {
     type Settings: Clone + Serialize + DeserializeOwned + Send + Sync;
     type Grant: Clone + Send + Sync;
 
     fn core(&self) -> &Core<Self::Settings, Self::Grant>;
+}
 
+/// `has_core!(Provider, Settings, Grant)`: [`HasCore`] for a provider state whose `core`
+/// field is a `Core<Settings, Grant>`.
+macro_rules! has_core {
+    ($provider:ty, $settings:ty, $grant:ty) => {
+        impl $crate::sandbox::control::HasCore for $provider {
+            type Settings = $settings;
+            type Grant = $grant;
+
+            fn core(&self) -> &$crate::sandbox::control::Core<$settings, $grant> {
+                &self.core
+            }
+        }
+    };
+}
+pub(crate) use has_core;
+
+/// Implemented by each provider's state, besides [`HasCore`], so the control endpoints and
+/// the [`super::auth::Bearer`] extractor can be shared.
+pub trait Provider: HasCore {
     /// Provider-specific state that `/__sandbox/reset` restores (besides counters and settings).
     fn reset_extra(&self) {}
 
     /// The provider's answer to a data request whose bearer token it does not accept (its
     /// status, body and `WWW-Authenticate` challenge); see [`super::auth::Bearer`].
     fn refuse_bearer(&self, rejection: BearerRejection) -> Response;
+}
+
+/// Largest request body any sandbox endpoint accepts (token requests are a few hundred bytes).
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// A sandbox origin's router: the provider's own `routes` with [`control_routes`] merged in,
+/// request bodies limited to [`BODY_LIMIT`], bound to the provider's `state`.
+pub fn sandbox_app<P: Provider>(routes: Router<Arc<P>>, state: Arc<P>) -> Router {
+    routes
+        .merge(control_routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
 }
 
 /// `/__sandbox/*`, with open CORS so browser tests can call them from the app origin.

@@ -5,23 +5,22 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider, TtlSettings};
+use super::auth::Bearer;
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
-use super::oauth::{doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal, OAuthError};
+use super::oauth::{
+    doorkeeper_invalid_token, secrets_equal, DoorkeeperClient, DoorkeeperToken, OAuthError,
+};
 use super::sample_data::mix;
 use super::tokens::{now_secs, RefreshTokens};
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map};
 
 pub const CLIENT_ID: &str = "fisikal-demo";
@@ -75,14 +74,14 @@ impl Fisikal {
     }
 }
 
+has_core!(Fisikal, Settings, u64);
+
+impl DoorkeeperClient for Fisikal {
+    const CLIENT: (&'static str, &'static str) = (CLIENT_ID, CLIENT_SECRET);
+    const GRANTS: &'static [&'static str] = &["password", "refresh_token"];
+}
+
 impl Provider for Fisikal {
-    type Settings = Settings;
-    type Grant = u64;
-
-    fn core(&self) -> &Core<Settings, u64> {
-        &self.core
-    }
-
     fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
         doorkeeper_invalid_token(rejection)
     }
@@ -94,14 +93,12 @@ pub fn app(state: Arc<Fisikal>) -> Router {
         .route("/api/unified/clubs/locations/{id}", get(location))
         .route("/api/web/schedule/occurrences", get(occurrences));
     let api = with_cors(api, open_cors());
-    Router::new()
+    let routes = Router::new()
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
         .merge(api)
-        .merge(control_routes())
-        .fallback(|| async { not_found() })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .fallback(|| async { not_found() });
+    sandbox_app(routes, state)
 }
 
 fn not_found() -> Response {
@@ -111,21 +108,8 @@ fn not_found() -> Response {
 /// The password is compared and dropped with the request; it is never logged or answered.
 async fn token(
     State(fk): State<Arc<Fisikal>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    DoorkeeperToken(params): DoorkeeperToken,
 ) -> Response {
-    let params = match doorkeeper_token_request(
-        &fk.core,
-        (CLIENT_ID, CLIENT_SECRET),
-        &["password", "refresh_token"],
-        &headers,
-        query.as_deref(),
-        body,
-    ) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
     match params.get("grant_type") {
         Some("password") => {
             let (Some(username), Some(password)) = (params.get("username"), params.get("password"))

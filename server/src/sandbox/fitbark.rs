@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, Request, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
@@ -19,21 +17,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider};
+use super::auth::Bearer;
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::dates::parse_date;
 use super::fitbark_data::{dog_json, series_records};
 use super::oauth::{
-    doorkeeper_challenge, doorkeeper_invalid_token, doorkeeper_token_request, secrets_equal,
-    OAuthError,
+    doorkeeper_challenge, doorkeeper_invalid_token, secrets_equal, DoorkeeperClient,
+    DoorkeeperToken, OAuthError,
 };
 use super::pages::{
     append_query, error_page, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
 };
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
 use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
@@ -184,14 +181,15 @@ impl FitBark {
     }
 }
 
+has_core!(FitBark, Settings, AccessGrant);
+
+impl DoorkeeperClient for FitBark {
+    const CLIENT: (&'static str, &'static str) = (CLIENT_ID, CLIENT_SECRET);
+    const GRANTS: &'static [&'static str] =
+        &["authorization_code", "refresh_token", "client_credentials"];
+}
+
 impl Provider for FitBark {
-    type Settings = Settings;
-    type Grant = AccessGrant;
-
-    fn core(&self) -> &Core<Settings, AccessGrant> {
-        &self.core
-    }
-
     /// Registered redirect URIs are app configuration that tests change; reset restores them.
     fn reset_extra(&self) {
         *lock(&self.redirect_uris) = self.default_redirect_uris.clone();
@@ -248,7 +246,7 @@ pub fn app(state: Arc<FitBark>) -> Router {
             get(redirect_urls).post(replace_redirect_urls),
         );
     let api = with_cors(api, open_cors());
-    Router::new()
+    let routes = Router::new()
         .route(
             "/oauth/authorize",
             get(authorize_page)
@@ -258,10 +256,8 @@ pub fn app(state: Arc<FitBark>) -> Router {
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
         .merge(api)
-        .merge(control_routes())
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .fallback(not_found);
+    sandbox_app(routes, state)
 }
 
 async fn not_found() -> Response {
@@ -478,21 +474,8 @@ async fn authorize_decision(
 
 async fn token(
     State(fb): State<Arc<FitBark>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    DoorkeeperToken(params): DoorkeeperToken,
 ) -> Response {
-    let params = match doorkeeper_token_request(
-        &fb.core,
-        (CLIENT_ID, CLIENT_SECRET),
-        &["authorization_code", "refresh_token", "client_credentials"],
-        &headers,
-        query.as_deref(),
-        body,
-    ) {
-        Ok(params) => params,
-        Err(response) => return response,
-    };
     let get = |name: &str| params.get(name);
     let client_id = CLIENT_ID;
     match get("grant_type").unwrap_or("") {

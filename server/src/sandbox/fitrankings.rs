@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
@@ -16,8 +16,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider};
+use super::auth::Bearer;
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::oauth::secrets_equal;
 use super::pages::{
@@ -25,7 +25,6 @@ use super::pages::{
 };
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
 use super::tokens::lock;
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const CLIENT_ID: &str = "fitconnect-demo";
@@ -101,14 +100,9 @@ impl FitRankings {
     }
 }
 
+has_core!(FitRankings, Settings, Principal);
+
 impl Provider for FitRankings {
-    type Settings = Settings;
-    type Grant = Principal;
-
-    fn core(&self) -> &Core<Settings, Principal> {
-        &self.core
-    }
-
     /// DRF says the same for a missing, unknown, expired or revoked token.
     fn refuse_bearer(&self, _: BearerRejection) -> Response {
         detail(StatusCode::UNAUTHORIZED, INVALID_KEY)
@@ -129,7 +123,7 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         Router::new().route("/__sandbox/issue-token", post(issue_token)),
         open_cors(),
     );
-    Router::new()
+    let routes = Router::new()
         .route(
             "/iq/oauth2/",
             get(consent_page)
@@ -140,11 +134,9 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         .route("/iq/tokens/master-token/", post(master_token))
         .method_not_allowed_fallback(method_not_allowed)
         .merge(data)
-        .merge(control_routes())
         .merge(issue_token)
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .fallback(not_found);
+    sandbox_app(routes, state)
 }
 
 /// Data answers are per user: keep them out of shared caches.

@@ -3,8 +3,8 @@
 //! Each provider is one module exposing `app(state) -> Router`; [`origins`] lists them with
 //! their port offsets, so adding a provider means adding its module and one entry there.
 //!
-//! What the providers share, by concern: [`control`] (the state every sandbox keeps and the
-//! `/__sandbox/` endpoints), [`tokens`], [`auth`] (the bearer token of a data request),
+//! What the providers share, by concern: [`control`] (the state every sandbox keeps, the
+//! `/__sandbox/` endpoints and the router set-up around each provider's routes), [`tokens`], [`auth`] (the bearer token of a data request),
 //! [`oauth`] (token endpoints and their errors), [`cors`], [`pages`] (HTML, redirects) and
 //! [`dates`].
 
@@ -28,8 +28,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-/// Largest request body any sandbox endpoint accepts (token requests are a few hundred bytes).
-pub const BODY_LIMIT: usize = 16 * 1024;
+pub use control::BODY_LIMIT;
 
 /// What the sandboxes need to know about the deployment.
 #[derive(Clone, Debug)]

@@ -1,18 +1,21 @@
 //! OAuth 2.0 as the sandboxes speak it: RFC 6749 error answers ([`OAuthError`]), Doorkeeper's
 //! `WWW-Authenticate` challenges, reading a token request's parameters and client credentials
-//! ([`TokenParams`]), and the checks every Doorkeeper token request goes through.
+//! ([`TokenParams`]), and the checks every Doorkeeper token request goes through
+//! ([`doorkeeper_token_request`], run for a handler by the [`DoorkeeperToken`] extractor with
+//! the provider's [`DoorkeeperClient`] facts).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine as _;
 use serde_json::json;
 
-use super::auth::BearerRejection;
-use super::control::Core;
+use super::control::{BearerRejection, Core, Provider};
 use super::pages::empty;
 use crate::http_util::{json_response, no_store, read_body, request_params};
 
@@ -177,6 +180,32 @@ pub fn doorkeeper_token_request<S, G>(
         return Err(OAuthError::InvalidClient.doorkeeper_response());
     }
     Ok(params)
+}
+
+/// What a Doorkeeper provider's token endpoint checks a request against.
+pub trait DoorkeeperClient: Provider {
+    /// The one registered client: its id and secret.
+    const CLIENT: (&'static str, &'static str);
+    /// The grant types the endpoint supports.
+    const GRANTS: &'static [&'static str];
+}
+
+/// A handler argument: the parameters of a token request that passed
+/// [`doorkeeper_token_request`] for the provider's [`DoorkeeperClient`]; any other request is
+/// answered with Doorkeeper's error and never reaches the handler.
+pub struct DoorkeeperToken(pub TokenParams);
+
+impl<P: DoorkeeperClient> FromRequest<Arc<P>> for DoorkeeperToken {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, provider: &Arc<P>) -> Result<Self, Response> {
+        let headers = request.headers().clone();
+        let query = request.uri().query().map(str::to_owned);
+        let body = Bytes::from_request(request, provider).await;
+        let core = provider.core();
+        doorkeeper_token_request(core, P::CLIENT, P::GRANTS, &headers, query.as_deref(), body)
+            .map(DoorkeeperToken)
+    }
 }
 
 /// `Content-Type: application/x-www-form-urlencoded` (parameters such as `charset` allowed).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -20,13 +20,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tower_http::cors::CorsLayer;
 
-use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider};
+use super::auth::Bearer;
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider};
 use super::cors::{registered_cors, with_cors};
 use super::oauth::{secrets_equal, OAuthError, TokenParams};
 use super::pages::empty;
 use super::tokens::RefreshTokens;
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, read_body};
 
 pub const CLIENT_ID: &str = "openfit-demo";
@@ -116,14 +115,9 @@ impl OpenFit {
     }
 }
 
+has_core!(OpenFit, Settings, Grant);
+
 impl Provider for OpenFit {
-    type Settings = Settings;
-    type Grant = Grant;
-
-    fn core(&self) -> &Core<Settings, Grant> {
-        &self.core
-    }
-
     /// ASP.NET's JWT bearer handler: 401, empty body, the reason in `WWW-Authenticate`.
     fn refuse_bearer(&self, rejection: BearerRejection) -> Response {
         let challenge = match rejection {
@@ -146,11 +140,9 @@ impl Provider for OpenFit {
 /// The identity server's origin.
 pub fn identity_app(state: Arc<OpenFit>) -> Router {
     let token = Router::new().route("/connect/token", post(token));
-    with_cors(token, client_cors(&state))
-        .merge(control_routes())
-        .fallback(|| async { empty(StatusCode::NOT_FOUND) })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+    let routes =
+        with_cors(token, client_cors(&state)).fallback(|| async { empty(StatusCode::NOT_FOUND) });
+    sandbox_app(routes, state)
 }
 
 /// The (invented) data API's origin; it accepts the identity server's tokens.
@@ -161,10 +153,7 @@ pub fn api_app(state: Arc<OpenFit>) -> Router {
         .route("/api/clients/{id}/episodes", get(episodes))
         .route("/api/clients/{id}/sessions", get(sessions))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "Not Found") });
-    with_cors(api, client_cors(&state))
-        .merge(control_routes())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+    sandbox_app(with_cors(api, client_cors(&state)), state)
 }
 
 /// CORS for the client's registered origins only; other origins get no allow header.

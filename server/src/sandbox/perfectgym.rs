@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::middleware::{from_fn, Next};
 use axum::response::Response;
@@ -20,15 +20,14 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::{Bearer, BearerRejection};
-use super::control::{control_routes, Core, Provider, TtlSettings};
+use super::auth::Bearer;
+use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider, TtlSettings};
 use super::cors::{open_cors, with_cors};
 use super::dates::format_timestamp;
 use super::oauth::{secrets_equal, OAuthError, TokenParams};
 use super::odata::{Field, Kind, Query};
 use super::sample_data::mix;
 use super::tokens::{lock, now_secs};
-use super::BODY_LIMIT;
 use crate::http_util::{json_response, no_store, query_map, read_body, request_params, BodyBytes};
 
 pub const USERNAME: &str = "member@perfectgym.test";
@@ -149,14 +148,9 @@ impl PerfectGym {
     }
 }
 
+has_core!(PerfectGym, Settings, u64);
+
 impl Provider for PerfectGym {
-    type Settings = Settings;
-    type Grant = u64;
-
-    fn core(&self) -> &Core<Settings, u64> {
-        &self.core
-    }
-
     fn reset_extra(&self) {
         lock(&self.bookings).clear();
     }
@@ -180,13 +174,8 @@ pub fn app(state: Arc<PerfectGym>) -> Router {
         .route("/Api/v2.2/odata/Classes", get(classes))
         .route("/Api/v2.2/ClassBooking/BookClass", post(v2_book))
         .layer(from_fn(client_headers));
-    Router::new()
-        .merge(v1)
-        .merge(v2)
-        .merge(control_routes())
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+    let routes = Router::new().merge(v1).merge(v2).fallback(not_found);
+    sandbox_app(routes, state)
 }
 
 /// ASP.NET Web API's answer to any request it does not authorise (both API generations).

@@ -1,4 +1,6 @@
-//! Helpers shared by the router tests: build requests, run them with `oneshot`, read answers.
+//! Helpers shared by the router tests: build requests, run them with `oneshot`, read answers
+//! and check the shapes several providers share (OAuth errors, bearer challenges, problem
+//! documents, HTML pages, open CORS), and drive a sandbox's `/__sandbox/*` endpoints.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -45,6 +47,19 @@ pub fn assert_upstream_failure(answer: &Answer, status: StatusCode) {
     );
     assert_eq!(body["status"], status.as_u16());
     assert!(body["detail"].is_string(), "{body}");
+}
+
+/// An OAuth error answer: `status` and the JSON body's `error` code.
+pub fn assert_oauth_error(answer: &Answer, status: StatusCode, error: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    assert_eq!(answer.json()["error"], error, "{}", answer.text());
+}
+
+/// A refused bearer token: `status` and a `WWW-Authenticate` challenge that contains `needle`.
+pub fn assert_challenge(answer: &Answer, status: StatusCode, needle: &str) {
+    assert_eq!(answer.status, status, "{}", answer.text());
+    let challenge = answer.header("www-authenticate").expect("a challenge");
+    assert!(challenge.contains(needle), "{challenge}");
 }
 
 /// Browser calls from [`APP_ORIGIN`]; both proxies forward GET and POST for everyone.
@@ -136,6 +151,48 @@ pub async fn send(app: &Router, request: Request<Body>) -> Answer {
     }
 }
 
+/// A sandbox's `GET /__sandbox/counters`.
+pub async fn sandbox_counters(app: &Router) -> Value {
+    send(app, get("/__sandbox/counters")).await.json()
+}
+
+/// A sandbox's `POST /__sandbox/settings` with `settings`.
+pub async fn set(app: &Router, settings: Value) -> Answer {
+    send(app, post_json("/__sandbox/settings", &settings)).await
+}
+
+/// A sandbox's `POST /__sandbox/expire-tokens`: every access token issued so far expires.
+pub async fn expire_tokens(app: &Router) {
+    send(app, post_empty("/__sandbox/expire-tokens")).await;
+}
+
+/// After [`expire_tokens`], `token` is refused at `uri` with 401; returns that answer.
+pub async fn assert_expired(app: &Router, uri: &str, token: &str) -> Answer {
+    expire_tokens(app).await;
+    let answer = get_as(app, uri, token).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{uri}");
+    answer
+}
+
+/// An HTML page answered 200 that contains each of `needles`.
+pub fn assert_page(answer: &Answer, needles: &[&str]) {
+    assert_eq!(answer.status, StatusCode::OK);
+    let html = answer.text();
+    for needle in needles {
+        assert!(html.contains(needle), "{needle}");
+    }
+}
+
+/// A GET with `token` as its bearer token, sent.
+pub async fn get_as(app: &Router, uri: &str, token: &str) -> Answer {
+    send(app, get_bearer(uri, token)).await
+}
+
+/// The `access_token` of a token answer's JSON.
+pub fn access_token(tokens: &Value) -> &str {
+    tokens["access_token"].as_str().expect("an access_token")
+}
+
 pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()
 }
@@ -158,6 +215,15 @@ pub fn post_form(uri: &str, pairs: &[(&str, &str)]) -> Request<Body> {
     Request::post(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
+        .unwrap()
+}
+
+/// A POST of `body` as it is, labelled `content_type` (for bodies the other helpers would not
+/// build: broken or oversized ones).
+pub fn post_raw(uri: &str, content_type: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
         .unwrap()
 }
 
@@ -185,6 +251,14 @@ pub fn preflight(uri: &str, method: &str) -> Request<Body> {
         .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
         .body(Body::empty())
         .unwrap()
+}
+
+/// A loopback URL whose port was just free: nothing listens there.
+pub fn dead_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    dead
 }
 
 /// Serves `router` on an ephemeral loopback port (for code that needs a real socket).
