@@ -29,12 +29,8 @@ server_log=target/bench-server.log
 target/debug/fitconnect-server --port-base "$port_base" --root . > "$server_log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  grep -q '^fitconnect demo:' "$server_log" && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q '^fitconnect demo:' "$server_log" || { cat "$server_log"; echo "fitconnect-server did not start on $port_base"; exit 1; }
+. scripts/lib/server.sh
+wait_for "$server_pid" "$server_log" '^fitconnect demo:' "fitconnect-server on $port_base" || exit 1
 
 # Where the wasm's bytes go: twiggy (crates.io) on wasm-bindgen's output of the release build
 # before wasm-opt, which keeps the function names that wasm-opt drops.

@@ -38,19 +38,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Waits (at most 10 s) for `pattern` in `log` while process `pid` lives.
-wait_for() {
-  local pid=$1 log=$2 pattern=$3 what=$4
-  for _ in $(seq 1 100); do
-    grep -q "$pattern" "$log" && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$log"
-  echo "interop: $what did not start"
-  echo "interop: 0 passed, 1 failed"
-  exit 1
-}
+# wait_for PID LOG PATTERN WHAT; on failure the suite is one red line.
+. scripts/lib/server.sh
+started() { wait_for "$@" || { echo "interop: 0 passed, 1 failed"; exit 1; }; }
 
 node "$interop/make-root.mjs" "$root"
 # Origins and client ids from the file the servers and the tests read too.
@@ -62,7 +52,7 @@ port_base=${app##*:}
 op_log=target/interop-op.log
 node "$interop/servers.mjs" > "$op_log" 2>&1 &
 pids+=($!)
-wait_for "${pids[-1]}" "$op_log" '^interop servers ready' 'oidc-provider'
+started "${pids[-1]}" "$op_log" '^interop servers ready' 'interop: oidc-provider'
 
 # The broker talks to oidc-provider as it would to FitBark. The OpenFIT settings only put its
 # origins into the app's Content-Security-Policy (connect-src): the page calls them directly.
@@ -82,7 +72,7 @@ FITCONNECT_OPENFIT_CLIENT_ID=$openfit_id \
 FITCONNECT_BROKER_TIMEOUT_MS=5000 \
   "$server_bin" --port-base "$port_base" --root "$root" --no-sandbox > "$server_log" 2>&1 &
 pids+=($!)
-wait_for "${pids[-1]}" "$server_log" '^fitconnect demo:' 'fitconnect-server'
+started "${pids[-1]}" "$server_log" '^fitconnect demo:' 'interop: fitconnect-server'
 
 # Bounded: the suite takes well under a minute; the config's globalTimeout stops it at two.
 # In the background, so that a signal stops it at once (see the traps above).
