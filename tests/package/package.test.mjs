@@ -81,6 +81,12 @@ function exportedNames(file) {
   return [...names].filter((n) => !n.startsWith('__wbg')).sort();
 }
 
+test("the entries' class list follows the Rust side: the glue wasm-bindgen generates from src/lib.rs's classes! exports these names and no others", () => {
+  // A provider added in Rust (src/providers/ and its classes! line) fails this until the
+  // hand-written entries (npm/fitconnect.js, npm/node.js, npm/inline.js) name its class too.
+  assert.deepEqual([...exportedNames(join(dir, 'glue.js')), 'FitConnectError'].sort(), PUBLIC);
+});
+
 test('the entry exports the public API; it wraps the generated glue, which fetches the wasm next to it', () => {
   assert.deepEqual(exportedNames(join(dir, 'fitconnect.js')), PUBLIC);
   assert.deepEqual(exportedNames(join(dir, 'inline.js')), PUBLIC);
