@@ -206,7 +206,9 @@ async function measureFetch(browser, session) {
     const pairRatios = samples.sdk.map((x, i) => x / samples.plain[i]);
     const sdk = summary(samples.sdk);
     const plain = summary(samples.plain);
+    const stubbed = await tab.evaluate((n) => window.bench.stubbed(n), 5000);
     return {
+      stubbed: { calls: 5000, sdkUs: round(stubbed.sdkUs, 1), plainUs: round(stubbed.plainUs, 1) },
       url: `${SANDBOX}/iq/users/`,
       perKind: samples.sdk.length,
       interleaving: 'pairs, order alternating',
@@ -304,6 +306,7 @@ function table(r) {
     `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
     `  ${pad('plain fetch with the same header', 52)}${lpad(f.plain.medianMs.toFixed(3), 8)} ms  (p10 ${f.plain.p10Ms.toFixed(3)}, p90 ${f.plain.p90Ms.toFixed(3)})`,
     `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
+    `  the SDK's own work, with fetch answering at once (${f.stubbed.calls} calls each): ${f.stubbed.sdkUs} µs per call, plain ${f.stubbed.plainUs} µs`,
     '',
     `click to popup, ${c.clicks} trusted clicks on ${c.element}`,
     `  median ${c.medianMs.toFixed(2)} ms, max ${c.maxMs.toFixed(2)} ms (clock step ${c.clockStepMs} ms); target < ${TARGETS.clickMs} ms: ${ok(r.targets.click)}`,
