@@ -28,13 +28,16 @@ pub fn is_loopback(host_and_port: &str) -> bool {
         })
 }
 
+/// Whether `url` is `https:` (`true`) or `http:` (`false`), and what follows `//`.
+fn split_scheme(url: &str) -> Option<(bool, &str)> {
+    url.strip_prefix("https://")
+        .map(|rest| (true, rest))
+        .or_else(|| url.strip_prefix("http://").map(|rest| (false, rest)))
+}
+
 /// Checks a base URL option named `name` and drops trailing slashes.
 pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
-    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = url.strip_prefix("http://") {
-        (false, rest)
-    } else {
+    let Some((https, rest)) = split_scheme(url) else {
         return Err(invalid_config(format!(
             "{name} must be an absolute http(s) URL"
         )));
@@ -57,11 +60,7 @@ pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
 /// it was relative) by the base-URL rule: `https:`, or `http:` only on a loopback host, with no
 /// user info or fragment. A query is allowed: an app's server may route on one.
 pub fn check_endpoint(name: &str, url: &str) -> Result<()> {
-    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = url.strip_prefix("http://") {
-        (false, rest)
-    } else {
+    let Some((https, rest)) = split_scheme(url) else {
         return Err(invalid_config(format!(
             "{name} must be an https: URL (http: only for localhost, 127.0.0.1 or [::1])"
         )));
