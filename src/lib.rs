@@ -12,6 +12,7 @@
 //! - This file: the exported classes (`FitRankings`, `FitBark`, `PerfectGym`, `OpenFit`,
 //!   `Fisikal`), `handleCallback` and `defineConnectButtons`, each a thin layer over the above.
 #![deny(missing_docs)]
+#![deny(clippy::missing_errors_doc)]
 
 pub mod core;
 pub mod providers;
@@ -61,7 +62,8 @@ mod exports {
                 impl $class {
                     #[doc = $new_doc]
                     #[doc = ""]
-                    #[doc = "Throws `FitConnectError` (`invalid_config`) for a missing or mistyped option, or an option named like a secret."]
+                    #[doc = "# Errors"]
+                    #[doc = "Throws a `FitConnectError` with code `invalid_config`, naming the provider, when `options` is not an object; an option is missing, has another type or breaks its rule (a URL that is not `https:` outside a loopback host, for example); a member, at any depth, is named like a secret; or there is no browser window."]
                     #[wasm_bindgen(constructor)]
                     pub fn new(
                         #[wasm_bindgen(unchecked_param_type = $options)] options: JsValue,
@@ -85,6 +87,10 @@ mod exports {
 
                     /// Calls `callback(session | null)` whenever the session changes (in any
                     /// instance configured alike); returns the unsubscribe function.
+                    ///
+                    /// # Errors
+                    /// Throws a `FitConnectError` with code `invalid_config` when `callback` is
+                    /// not a function.
                     #[wasm_bindgen(js_name = onSessionChange, unchecked_return_type = "() => void")]
                     pub fn on_session_change(
                         &self,
@@ -99,9 +105,24 @@ mod exports {
 
                     /// `fetch` to the provider's API with the user's Bearer token. Relative paths
                     /// resolve against the API base URL (with a trailing slash); a URL on any other
-                    /// origin is refused (`invalid_config`) and nothing is sent. An expired token is
+                    /// origin is refused and nothing is sent. An expired token is
                     /// refreshed first where the provider issues refresh tokens, and a 401 answer
-                    /// then leads to one refresh and one retry.
+                    /// then leads to one refresh and one retry. Any other answer, an error status
+                    /// included, resolves with its `Response`.
+                    ///
+                    /// # Errors
+                    /// Rejects with a `FitConnectError`:
+                    /// - `invalid_config`: `pathOrUrl` is not a string or not a valid URL, or is on
+                    ///   another origin than the API (nothing is sent); `init` is not a valid
+                    ///   `RequestInit`; or the token cannot be put in a header;
+                    /// - `not_connected`: there is no session, or it expired and cannot be
+                    ///   refreshed (it is then forgotten);
+                    /// - `network_error`: the request got no HTTP answer;
+                    /// - `http_error`: a 401 or 403 whose `WWW-Authenticate` challenge says
+                    ///   `insufficient_scope` (with `status` and the `scope` asked for);
+                    /// - a failed refresh's error: `network_error`, `http_error`,
+                    ///   `access_denied`, `oauth_error` (`invalid_grant` also forgets the session)
+                    ///   or `invalid_response`.
                     #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
                     pub fn fetch(
                         &self,
@@ -155,8 +176,20 @@ mod exports {
             impl $class {
                 /// Opens the provider's sign-in popup and resolves with the session once the user
                 /// allowed access. Call it directly in a click handler: the popup opens before
-                /// this returns. Rejects with `popup_blocked`, `popup_closed`, `timeout`,
-                /// `interaction_in_progress`, `access_denied` or `invalid_callback`.
+                /// this returns.
+                ///
+                /// # Errors
+                /// Rejects with a `FitConnectError`:
+                /// - `interaction_in_progress`: this page's sign-in popup is still open (it is
+                ///   focused instead);
+                /// - `popup_blocked`: the browser blocked the popup;
+                /// - `popup_closed`: the popup was closed before the callback page reported;
+                /// - `timeout`: no report within `timeoutMs` (the popup is then closed);
+                /// - `access_denied` or `oauth_error`: the callback carries the provider's error;
+                /// - `invalid_callback`: the callback lacks the token or the user id, repeats a
+                ///   parameter, or cannot be decoded;
+                /// - `invalid_config`: there is no browser window or no
+                ///   `crypto.getRandomValues`.
                 #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
                 pub fn connect(&self) -> js_sys::Promise {
                     popup::connect(&self.client, providers::$module::PARAMS)
@@ -168,12 +201,21 @@ mod exports {
             impl $class {
                 /// Starts an authorisation: stores a new transaction (state, PKCE verifier) and
                 /// returns the provider's authorise URL to navigate to.
+                ///
+                /// # Errors
+                /// Throws a `FitConnectError` with code `invalid_config` where there is no
+                /// browser window or no `crypto.getRandomValues`, or the transaction cannot be
+                /// written for storage.
                 #[wasm_bindgen(js_name = authorizeUrl)]
                 pub fn authorize_url(&self) -> Result<String, JsValue> {
                     redirect::authorize_url(&self.client).map_err(|e| self.client.to_js(e))
                 }
 
                 /// Starts an authorisation and sends the browser to the provider's authorise page.
+                ///
+                /// # Errors
+                /// Throws a `FitConnectError` with code `invalid_config` in the cases of
+                /// `authorizeUrl()`, and when the page cannot navigate.
                 pub fn authorize(&self) -> Result<(), JsValue> {
                     redirect::authorize(&self.client).map_err(|e| self.client.to_js(e))
                 }
@@ -188,10 +230,22 @@ mod exports {
                 /// On the redirect page: consumes the stored transaction, removes the response
                 /// from the address bar, validates it (state, `iss`, the provider's error),
                 /// exchanges the code through `tokenEndpoint`, stores and returns the session.
-                /// Calling it again on the same page returns the same promise; on a page without
-                /// an authorisation response it rejects with `invalid_callback` and leaves a
-                /// pending sign-in alone. Rejects with `state_mismatch`, `access_denied`,
-                /// `oauth_error`, `invalid_callback` or `invalid_response`.
+                /// Calling it again on the same page returns the same promise.
+                ///
+                /// # Errors
+                /// Rejects with a `FitConnectError`:
+                /// - `invalid_callback`: the page has no authorisation response (a pending
+                ///   sign-in is then left alone), or the response cannot be decoded, repeats a
+                ///   parameter, names another issuer (`iss`) or has no `code`;
+                /// - `state_mismatch`: no sign-in of this client was started in this tab within
+                ///   the last 15 minutes (or it already completed), or the response's `state` is
+                ///   missing or different;
+                /// - `access_denied` or `oauth_error`: the provider refused, in the response or
+                ///   at the code exchange;
+                /// - `network_error`, `http_error` or `invalid_response`: the code exchange got
+                ///   no answer (or none within 30 seconds), an error status without an OAuth
+                ///   error, or no valid token response;
+                /// - `invalid_config`: there is no browser window.
                 #[wasm_bindgen(js_name = completeAuthorization, unchecked_return_type = "Promise<Session>")]
                 pub fn complete_authorization(&self) -> js_sys::Promise {
                     redirect::complete(&self.client)
@@ -201,8 +255,17 @@ mod exports {
         (password, $class:ident, $module:ident) => {
             #[wasm_bindgen]
             impl $class {
-                /// Signs in with a user name (or e-mail) and password. A wrong password rejects
-                /// with `oauth_error`.
+                /// Signs in with a user name (or e-mail) and password.
+                ///
+                /// # Errors
+                /// Rejects with a `FitConnectError`:
+                /// - `invalid_config`: `credentials` is not an object, `username` or `password`
+                ///   is not a string, `username` is blank or `password` is empty;
+                /// - `oauth_error` (a wrong password, for example) or `access_denied`: the
+                ///   provider refused the grant;
+                /// - `network_error`, `http_error` or `invalid_response`: the token request got
+                ///   no answer (or none within 30 seconds), an error status without an OAuth
+                ///   error, or no valid token response.
                 #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
                 pub fn login(
                     &self,
@@ -229,6 +292,10 @@ mod exports {
     #[wasm_bindgen]
     impl PerfectGym {
         /// Signs in with a Facebook access token.
+        ///
+        /// # Errors
+        /// Rejects with a `FitConnectError`: `invalid_config` when `facebookToken` is not a
+        /// string or is empty; otherwise as `login()` for the token request.
         #[wasm_bindgen(js_name = loginWithFacebook, unchecked_return_type = "Promise<Session>")]
         pub fn login_with_facebook(
             &self,
@@ -244,6 +311,10 @@ mod exports {
     /// The message goes to the opener with this page's own origin as the target; without an
     /// opener (`Cross-Origin-Opener-Policy`, `noopener`), over a BroadcastChannel of this origin,
     /// which the opener accepts only from the popup it opened.
+    ///
+    /// # Errors
+    /// Rejects with a `FitConnectError` with code `invalid_config` where there is no browser
+    /// window.
     #[wasm_bindgen(js_name = handleCallback, unchecked_return_type = "Promise<void>")]
     pub fn handle_callback() -> js_sys::Promise {
         match crate::web::callback::handle() {
@@ -264,6 +335,11 @@ mod exports {
 
     /// Registers `<fitconnect-button>` (once; a later call only updates the defaults) with
     /// default options per provider, and returns the element's class.
+    ///
+    /// # Errors
+    /// Throws a `FitConnectError` with code `invalid_config` outside a browser (no `window`,
+    /// `customElements` or `HTMLElement`). A `tagName` that is not a valid custom element name
+    /// makes `customElements.define` throw the browser's own error, passed on as it is.
     #[wasm_bindgen(js_name = defineConnectButtons, unchecked_return_type = "FitConnectButtonConstructor")]
     pub fn define_connect_buttons(
         #[wasm_bindgen(unchecked_optional_param_type = "ConnectButtonsOptions")] options: Option<

@@ -35,6 +35,12 @@ pub struct Client {
 
 impl Client {
     /// Checks `options` with the provider's `read` and prepares the client.
+    ///
+    /// # Errors
+    /// `invalid_config` where there is no browser window; for the options the provider's `read`
+    /// refuses ([`providers::configure`], which names the provider); for a token endpoint that
+    /// does not resolve against the page or breaks [`check_endpoint`]; or for a base URL the
+    /// browser's `URL` cannot read.
     pub fn new(provider: &'static providers::Provider, options: &JsValue) -> Result<Client, Error> {
         let id = provider.id;
         let window = web::window()?;
@@ -131,6 +137,9 @@ impl Client {
     }
 
     /// Calls `callback(session | null)` on every change; answers the unsubscribe function.
+    ///
+    /// # Errors
+    /// `invalid_config` when `callback` is not a function.
     pub fn on_session_change(&self, callback: JsValue) -> Result<js_sys::Function, Error> {
         let callback: js_sys::Function = callback
             .dyn_into()
@@ -151,6 +160,15 @@ impl Client {
     /// the API base URL; any other origin is refused before anything is sent. An expiring token is
     /// refreshed first where the provider issues refresh tokens, and a 401 answer then leads to
     /// one refresh and one retry (RFC 6750 §3.1).
+    ///
+    /// # Errors
+    /// - `invalid_config`: `path_or_url` is not a string, not a valid URL or on another origin;
+    ///   `init` is not a valid `RequestInit`; or the token cannot be put in a header.
+    /// - `not_connected`: no session, or an expiring one that cannot be refreshed (it is then
+    ///   cleared).
+    /// - `network_error`: no HTTP answer.
+    /// - `http_error`: a 401 or 403 with an `insufficient_scope` challenge ([`challenge::react`]).
+    /// - The errors of [`Client::refresh`], when a refresh is needed.
     pub async fn fetch(
         self,
         path_or_url: JsValue,
@@ -219,6 +237,10 @@ impl Client {
 
     /// Obtains a session with a token request (code exchange or password grant), stores it and
     /// answers it as a plain object.
+    ///
+    /// # Errors
+    /// `invalid_config` when the client has no token endpoint; the errors of
+    /// [`http::post_token`] and [`read_token_response`]; and those of [`Client::store`].
     pub async fn sign_in(self, request: TokenRequest) -> Result<JsValue, Error> {
         let tokens = self.token_request(&request).await?;
         drop(request);
@@ -231,6 +253,9 @@ impl Client {
     }
 
     /// Stores a session and answers it as a plain object.
+    ///
+    /// # Errors
+    /// As [`store::save`]: `invalid_response` when the session cannot be written as JSON.
     pub fn store(&self, session: Session) -> Result<JsValue, Error> {
         store::save(&self.binding, session).map(|(_, object)| object)
     }

@@ -152,6 +152,16 @@ fn announce(provider: &'static str, binding: &Binding, spent: &str, text: String
 impl Client {
     /// Refreshes the session, or joins the refresh already under way for this session in this
     /// tab: every caller gets the one outcome.
+    ///
+    /// # Errors
+    /// - `not_connected`: there is no session; or it has no refresh token or the client no token
+    ///   endpoint; or another tab spent its refresh token and the rotated session did not reach
+    ///   this tab in time. In the last two cases the session is cleared.
+    /// - `invalid_config`: there is no browser window.
+    /// - The refresh request's errors ([`post_token`](crate::web::http::post_token),
+    ///   [`read_token_response`](crate::core::session::read_token_response)): `network_error`,
+    ///   `http_error`, `access_denied`, `oauth_error` (`invalid_grant` clears the session; the
+    ///   others keep it) or `invalid_response` (also when the renewed session cannot be stored).
     pub async fn refresh(&self) -> Result<(), Error> {
         let id = self.binding.id();
         let flight = REFRESHING.with_borrow(|r| r.get(id).cloned());

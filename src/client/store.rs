@@ -70,6 +70,9 @@ fn notify(binding: &Binding, session: Option<&Session>) {
 
 /// Stores a session and tells the subscribers; answers the stored text and the session as a plain
 /// object of its own (the subscribers get theirs).
+///
+/// # Errors
+/// `invalid_response` when the session cannot be written as JSON (`JSON.stringify` fails).
 pub fn save(binding: &Binding, session: Session) -> Result<(String, JsValue), Error> {
     let object = session_object(Some(&session));
     let text = json::stringify(&object)

@@ -120,6 +120,30 @@ pub struct PopupParams {
 
 /// Reads a popup callback (query, or fragment when the query is empty): the provider's error, or
 /// the token and user id, each exactly once and non-empty.
+///
+/// # Errors
+/// Each error names `provider`.
+/// - `invalid_callback`: the query (or the fragment read in its place) is longer than 16 KiB,
+///   has a malformed percent-escape or is not UTF-8; repeats `error` (or `error_description`
+///   next to an `error`), the token or the user id; or lacks the token or the user id (or has an
+///   empty one).
+/// - `access_denied` or `oauth_error`: the callback carries the provider's `error`
+///   (`access_denied` for that value, `oauth_error` for any other); this is checked before the
+///   token and user id.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::callback::{parse_popup_callback, PopupParams};
+/// use fitconnect::core::ErrorCode;
+///
+/// let names = PopupParams { token: "token", user_id: "user_id" };
+/// let session = parse_popup_callback("fitrankings", names, "?token=abc&user_id=42", "").unwrap();
+/// assert_eq!(session.access_token.expose(), "abc");
+/// assert_eq!(session.user_id.as_deref(), Some("42"));
+///
+/// let e = parse_popup_callback("fitrankings", names, "?error=access_denied", "").unwrap_err();
+/// assert_eq!((e.code, e.provider), (ErrorCode::AccessDenied, Some("fitrankings")));
+/// ```
 pub fn parse_popup_callback(
     provider: &'static str,
     names: PopupParams,
@@ -157,6 +181,19 @@ pub struct Inspection {
 }
 
 /// Looks at a page's query without judging it.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::callback::inspect;
+///
+/// let seen = inspect("?tab=2&code=abc&state=xyz");
+/// assert!(seen.response);
+/// assert_eq!(seen.state.as_deref(), Some("xyz"));
+/// // What the address bar keeps once the response is removed.
+/// assert_eq!(seen.clean, "?tab=2");
+///
+/// assert!(!inspect("?tab=2").response);
+/// ```
 pub fn inspect(search: &str) -> Inspection {
     if search.len() > query::MAX_QUERY_LEN {
         // Too long to be an authorisation response (and too long to read).
@@ -175,10 +212,38 @@ pub fn inspect(search: &str) -> Inspection {
 }
 
 /// Validates an authorisation response against the transaction this browser started, and answers
-/// the code to exchange. In order: `state` (missing, unexpected and different are all
-/// `state_mismatch`, compared in constant time), `iss` when present (RFC 9207: it must be
-/// `issuer`, or the response may come from another server: `invalid_callback`), the provider's
-/// error, then the code.
+/// the code to exchange. In order: `state`, `iss` when present (RFC 9207), the provider's error,
+/// then the code.
+///
+/// # Errors
+/// Each error names `provider`. In the order of the checks:
+/// - `invalid_callback`: the query is longer than 16 KiB, has a malformed percent-escape or is
+///   not UTF-8, or repeats `state`.
+/// - `state_mismatch`: no transaction was given (none started here, or already completed), the
+///   response has no `state`, or its `state` differs from the transaction's (compared in
+///   constant time).
+/// - `invalid_callback`: `iss` is present and is not `issuer` (the response may come from
+///   another server), or `iss` or `error` is repeated (or `error_description`, next to an
+///   `error`).
+/// - `access_denied` or `oauth_error`: the response carries the provider's `error`.
+/// - `invalid_callback`: `code` is missing, empty or repeated.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::callback::{parse_code_callback, Transaction};
+/// use fitconnect::core::ErrorCode;
+///
+/// let issuer = "https://app.fitbark.com";
+/// // Started before the redirect (the random bytes come from the browser).
+/// let tx = Transaction::start("fitbark", "https://app.example/", true, &[[1; 32], [2; 32]], 0);
+///
+/// let back = format!("?code=abc&state={}", tx.state);
+/// assert_eq!(parse_code_callback("fitbark", issuer, &back, Some(&tx)).unwrap(), "abc");
+///
+/// let forged = "?code=abc&state=guessed";
+/// let e = parse_code_callback("fitbark", issuer, forged, Some(&tx)).unwrap_err();
+/// assert_eq!(e.code, ErrorCode::StateMismatch);
+/// ```
 pub fn parse_code_callback(
     provider: &'static str,
     issuer: &str,

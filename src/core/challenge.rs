@@ -97,6 +97,18 @@ impl<'a> Cursor<'a> {
 /// Finds the `Bearer` challenge in a `WWW-Authenticate` value, which may hold several challenges
 /// (`Basic realm="a", Bearer error="invalid_token"`). `None` when there is none or the header is
 /// malformed.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::challenge::parse_bearer;
+///
+/// let header = r#"Basic realm="x", Bearer error="insufficient_scope", scope="read write""#;
+/// let challenge = parse_bearer(header).unwrap();
+/// assert_eq!(challenge.error.as_deref(), Some("insufficient_scope"));
+/// assert_eq!(challenge.scope.as_deref(), Some("read write"));
+///
+/// assert!(parse_bearer(r#"Basic realm="x""#).is_none());
+/// ```
 pub fn parse_bearer(header: &str) -> Option<BearerChallenge> {
     if header.len() > MAX_HEADER_LEN {
         return None;
@@ -154,6 +166,20 @@ pub enum Reaction {
 }
 
 /// Decides how to react to `status` with the `WWW-Authenticate` value `header` (RFC 6750 §3.1).
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::challenge::{react, Reaction};
+///
+/// // An expired or revoked token: refresh once, then retry once.
+/// assert_eq!(react(401, Some(r#"Bearer error="invalid_token""#)), Reaction::RefreshAndRetry);
+/// // Missing scope: a refresh would not help.
+/// assert!(matches!(
+///     react(403, Some(r#"Bearer error="insufficient_scope""#)),
+///     Reaction::Fail(e) if e.code.as_str() == "http_error"
+/// ));
+/// assert_eq!(react(403, None), Reaction::Return);
+/// ```
 pub fn react(status: u16, header: Option<&str>) -> Reaction {
     let challenge = header.and_then(parse_bearer);
     let error = challenge.as_ref().and_then(|c| c.error.as_deref());

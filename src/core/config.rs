@@ -250,6 +250,10 @@ impl Config {
 pub const TOKEN_ENDPOINT_REQUIRED: &str = "tokenEndpoint (your server's token URL) is required";
 
 /// The base URL: the option, checked, or the provider's default.
+///
+/// # Errors
+/// `invalid_config` when `option` breaks the rules of [`normalize_base_url`], or when it is
+/// `None` and the provider has no default (`baseUrl is required`).
 pub fn base_url(provider: &Provider, option: Option<&str>) -> Result<String> {
     match (option, provider.default_base_url) {
         (Some(url), _) => normalize_base_url("baseUrl", url),
@@ -263,6 +267,24 @@ pub fn base_url(provider: &Provider, option: Option<&str>) -> Result<String> {
 ///
 /// # Errors
 /// `invalid_config` with the rule's message, for the first option that breaks one.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::config::{configure, SignIn};
+/// use fitconnect::core::options::Options;
+/// use fitconnect::providers::perfectgym;
+///
+/// // In the browser the options object comes from JavaScript.
+/// let options: Options = serde_json::from_str(r#"{"baseUrl":"https://club.example/"}"#).unwrap();
+/// let config = configure(&perfectgym::PROVIDER, Some(&options)).unwrap();
+/// assert_eq!(config.base_url, "https://club.example");
+/// assert_eq!(config.token_url(), Some("https://club.example/Api/oauth/authorize"));
+/// assert!(matches!(config.sign_in, SignIn::Password { .. }));
+///
+/// let secret: Options = serde_json::from_str(r#"{"baseUrl":"https://c","clientSecret":"x"}"#).unwrap();
+/// let e = configure(&perfectgym::PROVIDER, Some(&secret)).unwrap_err();
+/// assert_eq!((e.code.as_str(), e.provider), ("invalid_config", Some("perfectgym")));
+/// ```
 pub fn configure(provider: &Provider, options: Option<&Options>) -> Result<Config> {
     options::reader(options)
         .and_then(provider.read)

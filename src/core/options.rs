@@ -117,6 +117,11 @@ fn secret_named(options: &Options) -> bool {
 }
 
 /// Reads options: `None` is what did not deserialize as an object (an array, a string, `null`).
+///
+/// # Errors
+/// `invalid_config`: [`NOT_AN_OBJECT`] when `options` is `None`; [`SECRET_OPTION`] when a
+/// member's name contains `secret` (in any case), in the object or in a nested object read
+/// (up to [`MAX_DEPTH`]).
 pub fn reader(options: Option<&Options>) -> Result<Reader<'_>> {
     let options = options.ok_or_else(|| invalid_config(NOT_AN_OBJECT))?;
     if secret_named(options) {
@@ -139,6 +144,10 @@ impl<'a> Reader<'a> {
     }
 
     /// A string option, or `None`.
+    ///
+    /// # Errors
+    /// `invalid_config` when the member is present (not `null` or `undefined`) and is not a
+    /// string.
     pub fn string(&self, name: &str) -> Result<Option<&'a str>> {
         match self.get(name) {
             None => Ok(None),
@@ -147,7 +156,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string option that must be present and not blank; `message` when it is not.
+    /// A string option that must be present and not blank.
+    ///
+    /// # Errors
+    /// `invalid_config`: as [`Reader::string`] for a member of another type; with `message` (or
+    /// `<name> is required` without one) when the member is absent, `null`, `undefined`, empty
+    /// or only whitespace.
     pub fn required(&self, name: &str, message: Option<&'static str>) -> Result<&'a str> {
         match self.string(name)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
@@ -159,6 +173,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A boolean option, `fallback` when absent.
+    ///
+    /// # Errors
+    /// `invalid_config` when the member is present and is not a boolean.
     pub fn flag(&self, name: &str, fallback: bool) -> Result<bool> {
         match self.get(name) {
             None => Ok(fallback),
@@ -168,6 +185,10 @@ impl<'a> Reader<'a> {
     }
 
     /// A positive whole number (a JavaScript safe integer), `fallback` when absent.
+    ///
+    /// # Errors
+    /// `invalid_config` when the member is present and is not a whole number from 1 to
+    /// 2^53 - 1 (a string or a boolean included).
     pub fn count(&self, name: &str, fallback: u64) -> Result<u64> {
         match self.get(name) {
             None => Ok(fallback),

@@ -26,6 +26,16 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 /// An opaque `state` value (RFC 6749 §10.12) from 32 random bytes: 43 base64url characters.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::pkce::{new_state, RANDOM_LEN};
+///
+/// // In the browser the bytes come from `crypto.getRandomValues`.
+/// let state = new_state(&[7; RANDOM_LEN]);
+/// assert_eq!(state.len(), 43);
+/// assert!(state.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+/// ```
 pub fn new_state(random: &[u8; RANDOM_LEN]) -> String {
     base64url(random)
 }
@@ -38,6 +48,23 @@ pub fn fingerprint(secret: &str) -> String {
 
 /// A PKCE code verifier. It is a secret until the code exchange: its `Debug` is redacted, it is
 /// wiped when dropped, and it is not `Clone`, so it is not copied around by accident.
+///
+/// # Examples
+/// The example of RFC 7636 Appendix B: the verifier goes to the token request, its S256
+/// challenge to the authorise URL.
+/// ```
+/// use fitconnect::core::pkce::CodeVerifier;
+///
+/// let random = [
+///     116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37,
+///     77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121,
+/// ];
+/// let verifier = CodeVerifier::new(&random);
+/// assert_eq!(verifier.secret(), "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+/// assert_eq!(verifier.challenge_s256(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+/// // The secret never shows in logs.
+/// assert_eq!(format!("{verifier:?}"), "CodeVerifier([redacted])");
+/// ```
 pub struct CodeVerifier(Zeroizing<String>);
 
 impl CodeVerifier {

@@ -55,6 +55,10 @@ fn invalid(message: &'static str) -> Error {
 
 /// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, every `%` starts
 /// two hex digits, and the bytes must be UTF-8.
+///
+/// # Errors
+/// `invalid_callback` when a `%` is not followed by two hex digits, or when the decoded bytes
+/// are not UTF-8.
 pub fn decode_component(raw: &str) -> Result<String> {
     let bytes = raw.as_bytes();
     let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
@@ -98,6 +102,25 @@ pub struct Params(Vec<(String, String)>);
 
 impl Params {
     /// Decodes every parameter; any malformed one makes the whole query invalid.
+    ///
+    /// # Errors
+    /// `invalid_callback` when the query is longer than [`MAX_QUERY_LEN`], or when a name or a
+    /// value fails [`decode_component`].
+    ///
+    /// # Examples
+    /// ```
+    /// use fitconnect::core::query::Params;
+    /// use fitconnect::core::ErrorCode;
+    ///
+    /// let params = Params::parse("?token=a%2Bb+c&user_id=42").unwrap();
+    /// assert_eq!(params.require("token").unwrap(), "a+b c");
+    /// assert_eq!(params.get("scope").unwrap(), None);
+    ///
+    /// // Strict: a repeated parameter or a broken escape is an error, not a guess.
+    /// let twice = Params::parse("?code=a&code=b").unwrap();
+    /// assert_eq!(twice.get("code").unwrap_err().code, ErrorCode::InvalidCallback);
+    /// assert_eq!(Params::parse("?code=%zz").unwrap_err().code, ErrorCode::InvalidCallback);
+    /// ```
     pub fn parse(query: &str) -> Result<Self> {
         if query.len() > MAX_QUERY_LEN {
             return Err(invalid("The callback is too long"));
@@ -118,7 +141,10 @@ impl Params {
         self.0.iter().any(|(n, _)| n == name)
     }
 
-    /// The parameter's value; a parameter given twice is an error (RFC 6749 §3.1: parameters
+    /// The parameter's value, `None` when it is absent.
+    ///
+    /// # Errors
+    /// `invalid_callback` when the parameter appears more than once (RFC 6749 §3.1: parameters
     /// must not be repeated).
     pub fn get(&self, name: &str) -> Result<Option<&str>> {
         let mut found = self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
@@ -132,6 +158,9 @@ impl Params {
     }
 
     /// The parameter's value, which must be present and non-empty.
+    ///
+    /// # Errors
+    /// `invalid_callback` when the parameter is absent, empty or repeated.
     pub fn require(&self, name: &str) -> Result<&str> {
         match self.get(name)? {
             Some(v) if !v.is_empty() => Ok(v),

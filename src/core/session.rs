@@ -48,6 +48,20 @@ pub struct Binding {
 
 impl Binding {
     /// The binding of a client's configuration (`token_endpoint` resolved, `""` for none).
+    ///
+    /// # Examples
+    /// ```
+    /// use fitconnect::core::session::Binding;
+    ///
+    /// let club_a = Binding::new("perfectgym", "https://club-a.example", "", "");
+    /// assert_eq!(club_a, Binding::new("perfectgym", "https://club-a.example", "", ""));
+    /// assert!(club_a.session_key().starts_with("fitconnect:session:perfectgym:"));
+    /// assert_eq!(club_a.provider(), "perfectgym");
+    ///
+    /// // Another club's API: its own storage keys, so neither sees the other's session.
+    /// let club_b = Binding::new("perfectgym", "https://club-b.example", "", "");
+    /// assert_ne!(club_a.session_key(), club_b.session_key());
+    /// ```
     pub fn new(provider: &str, api_origin: &str, token_endpoint: &str, client_id: &str) -> Binding {
         // A newline cannot occur in an origin or a URL: the parts cannot run into each other.
         let parts = [provider, api_origin, token_endpoint, client_id].join("\n");
@@ -239,7 +253,10 @@ pub type TokenFields = Fields;
 pub struct WrongType;
 
 /// The string member `name` of a stored record: `Ok(None)` when absent or `null` (as serde reads
-/// an `Option`), `Err` when it is anything else.
+/// an `Option`).
+///
+/// # Errors
+/// [`WrongType`] when the member is present and is neither a string nor `null`.
 pub fn text_field<'a>(
     fields: &'a Fields,
     name: &str,
@@ -251,7 +268,11 @@ pub fn text_field<'a>(
 }
 
 /// The whole, non-negative number member `name` of a stored record (at most
-/// [`MAX_SAFE_INTEGER`]): `Ok(None)` when absent or `null`, `Err` when it is anything else.
+/// [`MAX_SAFE_INTEGER`]): `Ok(None)` when absent or `null`.
+///
+/// # Errors
+/// [`WrongType`] when the member is present, not `null`, and not a whole number from 0 to
+/// [`MAX_SAFE_INTEGER`].
 pub fn whole_field(fields: &Fields, name: &str) -> core::result::Result<Option<u64>, WrongType> {
     match fields.get(name) {
         None | Some(Field::Null) => Ok(None),
@@ -300,14 +321,39 @@ fn text<'a>(fields: &'a TokenFields, name: &str) -> core::result::Result<Option<
 }
 
 /// Reads a token endpoint's answer: `status` and the body's JSON object (`None` when the body is
-/// not a JSON object).
+/// not a JSON object). A 2xx with a valid object and no `error` member gives the tokens (RFC 6749
+/// §5.1), with `expires_in` turned into `expires_at` from `now_ms`.
 ///
-/// - 2xx with a valid object: the tokens (RFC 6749 §5.1).
-/// - An `error` member on a 4xx (or a 2xx): the provider's OAuth error (RFC 6749 §5.2);
-///   `access_denied` has its own code.
-/// - 5xx: `http_error`, whatever the body says: a server failure is not a refused grant, so a
-///   caller keeps the session and can try again (the provider's `error` is kept for reference).
-/// - Any other status: `http_error`.
+/// # Errors
+/// Each error carries `status`.
+/// - `http_error` for a 5xx, whatever the body says: a server failure is not a refused grant, so
+///   a caller keeps the session and can try again (the provider's `error` and
+///   `error_description`, if any, are kept for reference).
+/// - Below 500, an `error` member is the provider's OAuth error (RFC 6749 §5.2): `access_denied`
+///   for that value, `oauth_error` for any other.
+/// - `invalid_response` for a 2xx whose body is not a JSON object, or whose members are not a
+///   valid token response: `access_token` missing, empty or not a string, `token_type` missing
+///   or not `bearer`, `expires_in` not a whole number of seconds, `refresh_token` or `scope` not
+///   a string.
+/// - `http_error` for any other status without an `error` member.
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::session::{read_token_response, Fields};
+/// use fitconnect::core::ErrorCode;
+///
+/// let body: Fields =
+///     serde_json::from_str(r#"{"access_token":"at","token_type":"Bearer","expires_in":3600}"#)
+///         .unwrap();
+/// let tokens = read_token_response(200, Some(&body), 1_000).unwrap();
+/// assert_eq!(tokens.access_token.expose(), "at");
+/// assert_eq!(tokens.expires_at, Some(1_000 + 3_600_000));
+///
+/// let refused: Fields = serde_json::from_str(r#"{"error":"invalid_grant"}"#).unwrap();
+/// let e = read_token_response(400, Some(&refused), 1_000).unwrap_err();
+/// assert_eq!((e.code, e.status), (ErrorCode::OauthError, Some(400)));
+/// assert_eq!(e.oauth_error.as_deref(), Some("invalid_grant"));
+/// ```
 pub fn read_token_response(
     status: u16,
     body: Option<&TokenFields>,

@@ -36,6 +36,29 @@ fn split_scheme(url: &str) -> Option<(bool, &str)> {
 }
 
 /// Checks a base URL option named `name` and drops trailing slashes.
+///
+/// # Errors
+/// `invalid_config`, with a message naming `name`, when `url`:
+/// - does not start with `https://` or `http://`;
+/// - is not an origin with an optional path: no host, or a `?`, `#`, `@`, space or backslash in
+///   it;
+/// - uses `http:` on a host that is not a loopback one ([`is_loopback`]).
+///
+/// # Examples
+/// ```
+/// use fitconnect::core::url::normalize_base_url;
+/// use fitconnect::core::ErrorCode;
+///
+/// let base = normalize_base_url("baseUrl", "https://club.example/api/").unwrap();
+/// assert_eq!(base, "https://club.example/api");
+/// // A local sandbox may use plain http.
+/// assert!(normalize_base_url("baseUrl", "http://127.0.0.1:8081").is_ok());
+///
+/// let e = normalize_base_url("baseUrl", "http://club.example").unwrap_err();
+/// assert_eq!(e.code, ErrorCode::InvalidConfig);
+/// assert_eq!(e.code.as_str(), "invalid_config");
+/// assert!(e.message.starts_with("baseUrl must use https:"));
+/// ```
 pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
     let Some((https, rest)) = split_scheme(url) else {
         return Err(invalid_config(format!(
@@ -59,6 +82,13 @@ pub fn normalize_base_url(name: &str, url: &str) -> Result<String> {
 /// Checks an absolute endpoint URL named `name` (a token endpoint, resolved against the page when
 /// it was relative) by the base-URL rule: `https:`, or `http:` only on a loopback host, with no
 /// user info or fragment. A query is allowed: an app's server may route on one.
+///
+/// # Errors
+/// `invalid_config`, with a message naming `name`, when `url`:
+/// - does not start with `https://` or `http://`;
+/// - has no host, or an `@`, a backslash or a space before its path or query;
+/// - has a fragment (`#`);
+/// - uses `http:` on a host that is not a loopback one ([`is_loopback`]).
 pub fn check_endpoint(name: &str, url: &str) -> Result<()> {
     let Some((https, rest)) = split_scheme(url) else {
         return Err(invalid_config(format!(

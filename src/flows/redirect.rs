@@ -32,7 +32,9 @@ thread_local! {
 /// provider's authorise URL.
 ///
 /// # Errors
-/// `invalid_config` where there is no browser window, randomness or storage for it.
+/// `invalid_config` when the client does not sign in with a redirect, or where there is no
+/// browser window, randomness (`crypto.getRandomValues`) or storage for it (the transaction
+/// cannot be written as JSON).
 pub fn authorize_url(client: &Client) -> Result<String, Error> {
     let config = client.config();
     let SignIn::Redirect {

@@ -24,6 +24,11 @@ pub const PROVIDER: Provider = Provider {
 };
 
 /// `{ baseUrl, tokenEndpoint }`.
+///
+/// # Errors
+/// `invalid_config` for the first option that breaks a rule: `baseUrl` or `tokenEndpoint`
+/// missing, blank or not a string ([`TOKEN_ENDPOINT_REQUIRED`] for the latter), or `baseUrl`
+/// not a valid base URL ([`normalize_base_url`](crate::core::url::normalize_base_url)).
 pub fn read(o: Reader) -> Result<Config> {
     let base = o.required("baseUrl", None)?;
     let token_url = o.required("tokenEndpoint", Some(TOKEN_ENDPOINT_REQUIRED))?;

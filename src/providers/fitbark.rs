@@ -36,6 +36,12 @@ pub const PROVIDER: Provider = Provider {
 };
 
 /// `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.
+///
+/// # Errors
+/// `invalid_config` for the first option that breaks a rule: `clientId`, `redirectUri` or
+/// `tokenEndpoint` missing, blank or not a string ([`TOKEN_ENDPOINT_REQUIRED`] for the last);
+/// `baseUrl`, `scope` or `issuer` present but not a string; `baseUrl` or `issuer` not a valid
+/// base URL ([`normalize_base_url`]); `pkce` present but not a boolean.
 pub fn read(o: Reader) -> Result<Config> {
     let client_id = o.required("clientId", None)?;
     let redirect_uri = o.required("redirectUri", None)?;

@@ -37,6 +37,12 @@ pub const PARAMS: PopupParams = PopupParams {
 pub const DEFAULT_TIMEOUT_MS: u64 = 300_000;
 
 /// `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.
+///
+/// # Errors
+/// `invalid_config` for the first option that breaks a rule: `clientId` or `callbackUri`
+/// missing, blank or not a string; `timeoutMs` present but not a positive whole number;
+/// `baseUrl` present but not a string, or not a valid base URL
+/// ([`normalize_base_url`](crate::core::url::normalize_base_url)).
 pub fn read(o: Reader) -> Result<Config> {
     let client_id = o.required("clientId", None)?;
     let callback_uri = o.required("callbackUri", None)?;

@@ -39,6 +39,13 @@ pub const TEST: (&str, &str) = (
 );
 
 /// `{ clientId, environment?: "production" | "test" | { identityUrl, apiUrl }, refreshSkewSeconds? }`.
+///
+/// # Errors
+/// `invalid_config` for the first option that breaks a rule: `clientId` missing, blank or not a
+/// string; an `environment` object whose `identityUrl` or `apiUrl` is missing, blank, not a
+/// string or not a valid base URL ([`normalize_base_url`]); an `environment` present that is neither an
+/// object nor one of the strings `"production"`, `"test"` (or `""`); `refreshSkewSeconds`
+/// present but not a positive whole number.
 pub fn read(o: Reader) -> Result<Config> {
     let client_id = o.required("clientId", None)?;
     let (identity, api) = match o.object("environment") {

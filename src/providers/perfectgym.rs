@@ -22,6 +22,10 @@ pub const PROVIDER: Provider = Provider {
 };
 
 /// `{ baseUrl }`, the club's host.
+///
+/// # Errors
+/// `invalid_config` when `baseUrl` is missing, blank or not a string, or is not a valid base URL
+/// ([`normalize_base_url`](crate::core::url::normalize_base_url)).
 pub fn read(o: Reader) -> Result<Config> {
     let base = o.required("baseUrl", None)?;
     let base = base_url(&PROVIDER, Some(base))?;

@@ -12,6 +12,10 @@ use crate::core::Error;
 /// them. Without an opener (cut by `Cross-Origin-Opener-Policy` or `noopener`), they go over a
 /// `BroadcastChannel` of this origin, with the nonce the opener left in this popup's copy of
 /// `sessionStorage`. Then closes the window.
+///
+/// # Errors
+/// `invalid_config` when there is no browser window ([`window`](super::window)). Nothing else
+/// fails: a post that throws falls back to the `BroadcastChannel`.
 pub fn handle() -> Result<(), Error> {
     let window = super::window()?;
     let location = window.location();

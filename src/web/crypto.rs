@@ -3,7 +3,11 @@
 use crate::core::error::invalid_config;
 use crate::core::Error;
 
-/// `N` random bytes; `invalid_config` where the Web Crypto API is missing.
+/// `N` random bytes.
+///
+/// # Errors
+/// `invalid_config` where there is no browser window, or where `crypto.getRandomValues` is
+/// missing or throws.
 pub fn random<const N: usize>() -> Result<[u8; N], Error> {
     let mut bytes = [0u8; N];
     super::window()?

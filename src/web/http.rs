@@ -22,6 +22,9 @@ fn network_error(message: &'static str) -> Error {
 }
 
 /// `new Request(url, init)`: `init` is the app's `RequestInit` (or `undefined`).
+///
+/// # Errors
+/// `invalid_config` when the `Request` constructor throws (it refuses the URL or `init`).
 pub fn request(url: &str, init: Option<&JsValue>) -> Result<web_sys::Request, Error> {
     match init.filter(|i| !i.is_undefined() && !i.is_null()) {
         Some(init) => {
@@ -33,6 +36,10 @@ pub fn request(url: &str, init: Option<&JsValue>) -> Result<web_sys::Request, Er
 }
 
 /// Sets `Authorization: Bearer <token>` (RFC 6750 §2.1).
+///
+/// # Errors
+/// `invalid_config` when the browser refuses the header (the token holds characters a header
+/// value cannot carry).
 pub fn authorize(request: &web_sys::Request, token: &str) -> Result<(), Error> {
     request
         .headers()
@@ -40,7 +47,10 @@ pub fn authorize(request: &web_sys::Request, token: &str) -> Result<(), Error> {
         .map_err(|_| invalid_config("The access token cannot be sent in a header"))
 }
 
-/// Sends a request; `network_error` when no HTTP answer comes back.
+/// Sends a request. Any HTTP answer, whatever its status, is `Ok`.
+///
+/// # Errors
+/// `network_error` when no HTTP answer comes back (`fetch` rejects).
 pub async fn send(request: web_sys::Request) -> Result<web_sys::Response, Error> {
     Request::from(request)
         .send()
@@ -69,9 +79,15 @@ fn body(request: &TokenRequest, style: TokenStyle) -> Result<JsValue, JsValue> {
 }
 
 /// POSTs a token request and reads the answer: its status and its JSON object (`None` when the
-/// body is not a JSON object). A body over 64 KiB is `invalid_response`, found without reading
-/// more than that; no answer within
-/// [`TOKEN_TIMEOUT_MS`] is `network_error`.
+/// body is not a JSON object or not UTF-8). Any status is `Ok`: the caller reads it with
+/// [`read_token_response`](crate::core::session::read_token_response).
+///
+/// # Errors
+/// - `invalid_config` when the request body cannot be written.
+/// - `network_error` when no answer comes within [`TOKEN_TIMEOUT_MS`], when the request gets no
+///   HTTP answer, or when the response body cannot be read.
+/// - `invalid_response` (with the status) for a body over 64 KiB, declared in `Content-Length`
+///   or found while reading, without reading more than that.
 pub async fn post_token(
     url: &str,
     style: TokenStyle,

@@ -28,6 +28,9 @@ fn lock_manager() -> Result<Option<web_sys::LockManager>, Error> {
 
 /// Takes the lock `name` and holds it for the rest of the page's life; resolves once it is held.
 /// Without the Web Locks API, nothing is held.
+///
+/// # Errors
+/// `invalid_config` when there is no browser window.
 pub async fn hold(name: &str) -> Result<(), Error> {
     let Some(locks) = lock_manager()? else {
         return Ok(());
@@ -43,7 +46,11 @@ pub async fn hold(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether any page of this origin holds the lock `name` (`false` without the Web Locks API).
+/// Whether any page of this origin holds the lock `name` (`false` without the Web Locks API, or
+/// when the query fails).
+///
+/// # Errors
+/// `invalid_config` when there is no browser window.
 pub async fn is_held(name: &str) -> Result<bool, Error> {
     let Some(locks) = lock_manager()? else {
         return Ok(false);
@@ -60,6 +67,10 @@ pub async fn is_held(name: &str) -> Result<bool, Error> {
 
 /// Runs `task` holding the lock `name`. With `if_available`, the task is told `false` when
 /// another holder has it. Without the Web Locks API the task runs at once, as if it held the lock.
+/// Answers the task's answer, or `false` when the task did not run to an answer.
+///
+/// # Errors
+/// `invalid_config` when there is no browser window; otherwise the task's own error.
 pub async fn with_lock(name: &str, if_available: bool, task: Task) -> Result<bool, Error> {
     let Some(locks) = lock_manager()? else {
         return task(true).await;

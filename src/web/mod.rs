@@ -19,11 +19,15 @@ use web_sys::Window;
 use crate::core::error::invalid_config;
 use crate::core::Error;
 
-/// The page's window; `invalid_config` where there is none (a worker, server-side rendering).
+/// The page's window.
 ///
 /// A browser's global object is a `Window`. A DOM emulated in Node (jsdom under Vitest or Jest)
 /// puts `window` and `document` on Node's global, which is no `Window` instance: there the
 /// global's `window` (or the global itself) is taken whenever a `document` exists.
+///
+/// # Errors
+/// `invalid_config` where there is no window (a worker, server-side rendering): no `Window`
+/// global and no `document` object on the global.
 pub fn window() -> Result<Window, Error> {
     if let Some(window) = web_sys::window() {
         return Ok(window);

@@ -81,6 +81,10 @@ fn whole(value: Result<JsValue, JsValue>) -> i32 {
 
 /// Opens `url` in a 400x600 popup named `name`, centred over this window. Must run in the
 /// click's task: nothing may be awaited before it.
+///
+/// # Errors
+/// `invalid_config` when there is no browser window; `popup_blocked` when `window.open` gives no
+/// window (or throws).
 pub fn open(url: &str, name: &str) -> Result<Window, Error> {
     let window = super::window()?;
     let centre = |start: i32, outer: i32, size: i32| (start + (outer - size) / 2).max(0);
@@ -135,6 +139,10 @@ fn same_nonce(expected: &str, got: Option<&str>) -> bool {
 }
 
 /// Writes a fresh nonce for the popup about to open; [`wait`] checks channel reports against it.
+///
+/// # Errors
+/// `invalid_config` when there is no browser window or no `crypto.getRandomValues`
+/// ([`random`](super::crypto::random)).
 pub fn new_nonce() -> Result<String, Error> {
     let nonce = crate::core::pkce::base64url(&super::crypto::random::<32>()?);
     storage::write(NONCE_KEY, &nonce);
@@ -146,8 +154,13 @@ pub fn new_nonce() -> Result<String, Error> {
     Ok(nonce)
 }
 
-/// Waits for the callback page opened in `popup` to report; rejects with `popup_closed` or
-/// `timeout` (after which the popup is closed).
+/// Waits for the callback page opened in `popup` to report.
+///
+/// # Errors
+/// - `invalid_config` when there is no browser window.
+/// - `popup_closed` when the popup, once seen showing the provider's page with its link intact,
+///   is closed and no report arrives within a short grace period.
+/// - `timeout` when no report arrives within `timeout_ms`; the popup is then closed.
 pub async fn wait(popup: Window, nonce: String, timeout_ms: u64) -> Result<CallbackMessage, Error> {
     let window = super::window()?;
     let origin = window.location().origin().unwrap_or_default();
