@@ -1,5 +1,5 @@
 //! The browser layer: one module per browser API, on web-sys and js-sys (and gloo-net for HTTP),
-//! each turning a thrown JavaScript value into the core's [`Error`](crate::core::Error).
+//! each turning a thrown JavaScript value into the core's [`Error`].
 
 pub mod broadcast;
 pub mod callback;
