@@ -240,6 +240,24 @@ async fn a_401_refreshes_once_and_retries() {
 
 // --- other tabs --------------------------------------------------------------------------------
 
+/// What the tab that refreshed announces: the [`openfit`] client's session rotated from the
+/// refresh token `spent` to `access_token` and `refresh_token`, for an hour.
+fn rotation(spent: &str, access_token: &str, refresh_token: &str) -> JsValue {
+    let later = js_sys::Date::now() as u64 + 3_600_000;
+    let rotated = format!(
+        r#"{{"provider":"openfit","accessToken":"{access_token}","tokenType":"bearer","refreshToken":"{refresh_token}","expiresAt":{later}}}"#
+    );
+    let announcement = js("{ provider: 'openfit' }");
+    for (name, value) in [
+        ("binding", openfit_binding()),
+        ("from", fingerprint(spent)),
+        ("session", rotated),
+    ] {
+        Reflect::set(&announcement, &name.into(), &value.into()).unwrap();
+    }
+    announcement
+}
+
 /// Another tab holds the refresh lock and announces the rotated session: this tab adopts it and
 /// never spends the (single-use) refresh token itself.
 #[wasm_bindgen_test]
@@ -262,19 +280,7 @@ async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
     ))
     .await
     .map_err(|e| format!("{e:?}"))?;
-    let later = js_sys::Date::now() as u64 + 3_600_000;
-    let rotated = format!(
-        r#"{{"provider":"openfit","accessToken":"theirs","tokenType":"bearer","refreshToken":"rt-theirs","expiresAt":{later}}}"#
-    );
-    let announcement = js("{ provider: 'openfit' }");
-    Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
-    Reflect::set(
-        &announcement,
-        &"from".into(),
-        &fingerprint("rt-shared").into(),
-    )
-    .unwrap();
-    Reflect::set(&announcement, &"session".into(), &rotated.into()).unwrap();
+    let announcement = rotation("rt-shared", "theirs", "rt-theirs");
     broadcast_later("fitconnect:rotation", announcement, 50);
 
     let response = settle(client.fetch("/api/clients".into(), None))
@@ -334,19 +340,7 @@ async fn late_winner(log: &JsValue) -> Result<(), String> {
     expired_openfit_session("rt-late");
     let client = openfit();
     let binding = openfit_binding();
-    let later = js_sys::Date::now() as u64 + 3_600_000;
-    let rotated = format!(
-        r#"{{"provider":"openfit","accessToken":"winner","tokenType":"bearer","refreshToken":"rt-winner","expiresAt":{later}}}"#
-    );
-    let announcement = js("{ provider: 'openfit' }");
-    Reflect::set(&announcement, &"binding".into(), &binding.as_str().into()).unwrap();
-    Reflect::set(
-        &announcement,
-        &"from".into(),
-        &fingerprint("rt-late").into(),
-    )
-    .unwrap();
-    Reflect::set(&announcement, &"session".into(), &rotated.into()).unwrap();
+    let announcement = rotation("rt-late", "winner", "rt-winner");
     let mark = format!("fitconnect:spent:{binding}:{}", fingerprint("rt-late"));
     settle(winning_tab(
         &format!("fitconnect:refresh:{binding}"),
