@@ -6,6 +6,8 @@
 # (examples/consumers/shared/smoke.js: init(), every class, FitBark's authorizeUrl(), a
 # <fitconnect-button>) in headless Chromium (tests/consumers/browser.mjs), in Vitest's jsdom, or
 # in Node (server-side rendering). publint and @arethetypeswrong/cli check the tarball first.
+# A browser app's page is examples/consumers/shared/index.html, loading the script its
+# package.json names as `consumer.page`.
 #
 # Apps are copied out of the repository, to ~/.cache/fitconnect-consumers/<checkout>/ (so that
 # nothing resolves from the repository's own node_modules, and installs outlive a fresh clone), and
@@ -44,7 +46,14 @@ prepare() {
   # An example's own `file:` dependency on the package: the tarball replaces it.
   node -e 'const f = process.argv[1], p = require(f); if (p.dependencies) delete p.dependencies.fitconnect;
     require("fs").writeFileSync(f, JSON.stringify(p, null, 2))' "$dir/package.json"
-  if [ -d "$dir/src" ] && [ -z "$(field "$src" check)" ]; then
+  # The page of a browser app: one shared index.html, loading the script the app names.
+  local page; page=$(field "$src" page)
+  if [ -n "$page" ]; then
+    sed "s#PAGE_SCRIPT#$page#" "$root/examples/consumers/shared/index.html" > "$dir/index.html"
+  fi
+  # The shared smoke test, in src/ (which git does not keep when the app has nothing else there).
+  if [ -z "$(field "$src" check)" ]; then
+    mkdir -p "$dir/src"
     local entry; entry=$(field "$src" entry)
     sed "s#from 'fitconnect';#from '${entry:-fitconnect}';#" "$root/examples/consumers/shared/smoke.js" > "$dir/src/smoke.js"
   fi
