@@ -3,6 +3,7 @@
 // into a category by its name, and prints raw bytes and each category's share of the code and
 // data (the name section itself, which the shipped wasm does not have, is left out). The shares
 // show where a size change came from; wasm-opt and gzip shrink every category, not equally.
+// ("allocator and small maps": talc or dlmalloc, and litemap, hashbrown or BTreeMap.)
 // Usage: node bench/categories.mjs <twiggy.csv> [--json]
 import { readFileSync } from 'node:fs';
 
@@ -13,11 +14,11 @@ const CATEGORIES = [
   ['SDK providers', (n) => n.includes('fitconnect::providers')],
   ['SDK web (browser APIs)', (n) => n.includes('fitconnect::web')],
   ['SDK client, flows and exports', (n) => n.includes('fitconnect')],
+  ['allocator and small maps', (n) => /talc|dlmalloc|litemap|hashbrown|btree|__rust_alloc|__rust_dealloc|__rust_realloc|__rdl_/.test(n)],
   ['formatting and panics', (n) => /fmt|panic|Debug|Display|escape_|printable|slice_error|unwrap_failed|assert_failed/.test(n)],
   ['serde and serde-wasm-bindgen', (n) => /serde/.test(n)],
   ['wasm-bindgen, js-sys, web-sys, gloo', (n) => /wasm_bindgen|js_sys|web_sys|gloo|__wbg|__wbindgen/.test(n)],
   ['sha2, base64, percent-encoding, subtle, zeroize', (n) => /sha2|base64|percent_encoding|subtle|zeroize/.test(n)],
-  ['allocator (talc) and maps (litemap)', (n) => /talc|litemap|__rust_alloc|__rust_dealloc|__rust_realloc|__rdl_/.test(n)],
   ['std, core and alloc', (n) => /^(core|alloc|std)\b|^<(core|alloc|std)|core\[|alloc\[|std\[/.test(n)],
   ['tables, imports, exports and the rest', () => true],
 ];
