@@ -197,11 +197,12 @@ async function measureFetch(browser, session) {
     if (!setup.connected) throw new Error('fetch page: the SDK did not pick up the session');
     const pairs = (n, offset) => tab.evaluate(([m, o]) => window.bench.pairs(m, o), [n, offset]);
     await pairs(20, 0); // warm-up: connection, preflight cache, JIT
-    const samples = { sdk: [], plain: [] };
+    const samples = { sdk: [], plain: [], request: [] };
     for (let done = 0; done < FETCHES; done += FETCH_BLOCK) {
       const r = await pairs(Math.min(FETCH_BLOCK, FETCHES - done), done);
       samples.sdk.push(...r.sdk);
       samples.plain.push(...r.plain);
+      samples.request.push(...r.request);
     }
     const pairRatios = samples.sdk.map((x, i) => x / samples.plain[i]);
     const sdk = summary(samples.sdk);
@@ -209,6 +210,7 @@ async function measureFetch(browser, session) {
     const stubbed = await tab.evaluate((n) => window.bench.stubbed(n), 5000);
     return {
       stubbed: { calls: 5000, sdkUs: round(stubbed.sdkUs, 1), plainUs: round(stubbed.plainUs, 1) },
+      request: { call: 'fetch(new Request(url, { headers: { Authorization } }))', ...summary(samples.request) },
       url: `${SANDBOX}/iq/users/`,
       perKind: samples.sdk.length,
       interleaving: 'pairs, order alternating',
@@ -306,6 +308,7 @@ function table(r) {
     `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
     `  ${pad('plain fetch with the same header', 52)}${lpad(f.plain.medianMs.toFixed(3), 8)} ms  (p10 ${f.plain.p10Ms.toFixed(3)}, p90 ${f.plain.p90Ms.toFixed(3)})`,
     `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
+    `  ${pad('plain fetch of a Request object (as the SDK sends)', 52)}${lpad(f.request.medianMs.toFixed(3), 8)} ms  (p10 ${f.request.p10Ms.toFixed(3)}, p90 ${f.request.p90Ms.toFixed(3)}); ratio to plain ${(f.request.medianMs / f.plain.medianMs).toFixed(3)}`,
     `  the SDK's own work, with fetch answering at once (${f.stubbed.calls} calls each): ${f.stubbed.sdkUs} µs per call, plain ${f.stubbed.plainUs} µs`,
     '',
     `click to popup, ${c.clicks} trusted clicks on ${c.element}`,
