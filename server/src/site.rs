@@ -16,7 +16,8 @@ use crate::config::Config;
 use crate::sandbox::{fisikal, openfit, perfectgym};
 
 /// What the demo page needs to know to talk to the providers (no secrets). With the sandbox
-/// running it also shows the sandbox accounts, so the demo's login forms can offer them.
+/// running it also shows the sandbox accounts, so the demo's login forms can offer them; without
+/// it, the providers whose broker part is not configured are left out.
 pub fn demo_config(config: &Config) -> Value {
     let app = config.app_origin();
     let mut perfectgym = json!({
@@ -42,7 +43,7 @@ pub fn demo_config(config: &Config) -> Value {
         openfit["sandboxAccount"] = account(openfit::USERNAME, openfit::PASSWORD);
         fisikal["sandboxAccount"] = account(fisikal::USERNAME, fisikal::PASSWORD);
     }
-    json!({
+    let mut demo = json!({
         "fitrankings": {
             "baseUrl": config.fitrankings.base_url,
             "clientId": config.fitrankings.client_id,
@@ -58,7 +59,25 @@ pub fn demo_config(config: &Config) -> Value {
         "openfit": openfit,
         "fisikal": fisikal,
         "sandbox": config.sandbox,
-    })
+    });
+    // Without the sandbox, a provider whose broker part nobody configured has no routes: the demo
+    // shows no card for it. (OpenFIT has no broker part.)
+    if !config.sandbox {
+        let configured = &config.configured;
+        for (provider, is_configured) in [
+            ("fitrankings", configured.fitrankings),
+            ("fitbark", configured.fitbark),
+            ("perfectgym", configured.perfectgym),
+            ("fisikal", configured.fisikal),
+        ] {
+            if !is_configured {
+                if let Some(providers) = demo.as_object_mut() {
+                    providers.remove(provider);
+                }
+            }
+        }
+    }
+    demo
 }
 
 /// The demo pages' Content-Security-Policy: scripts and styles from the app origin only;

@@ -112,6 +112,32 @@ async fn demo_config_matches_the_contract() {
     assert!(!answer.text().contains("pass"));
 }
 
+/// Without the sandbox, a provider whose broker part nobody configured has no routes (404): the
+/// demo's config leaves it out, so the page shows no card that could only fail.
+#[tokio::test]
+async fn without_the_sandbox_the_demo_config_names_only_configured_providers() {
+    let fisikal = [
+        ("FITCONNECT_FISIKAL_URL", "https://gym.example".to_string()),
+        ("FITCONNECT_FISIKAL_CLIENT_ID", "id".to_string()),
+        ("FITCONNECT_FISIKAL_CLIENT_SECRET", "secret".to_string()),
+    ];
+    let answer = send(
+        &app_with_env(&["--no-sandbox"], &fisikal),
+        get("/demo-config.json"),
+    )
+    .await;
+    let config = answer.json();
+    for provider in ["fitrankings", "fitbark", "perfectgym"] {
+        assert!(
+            config.get(provider).is_none(),
+            "{provider} is not configured"
+        );
+    }
+    assert_eq!(config["fisikal"]["baseUrl"], "https://gym.example");
+    // OpenFIT has no broker part: the browser talks to it directly.
+    assert!(config.get("openfit").is_some());
+}
+
 #[tokio::test]
 async fn static_files_are_served_uncached() {
     let app = app(&[]);
