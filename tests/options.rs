@@ -231,6 +231,31 @@ fn the_config_object_is_a_fresh_plain_object() {
     );
 }
 
+/// An options object that contains itself, or nests deeper than the SDK reads, is read to the
+/// bounded depth and no further: it constructs (a secret-named member within that depth is still
+/// refused), it does not recurse without end.
+#[wasm_bindgen_test]
+fn options_that_contain_themselves_are_read_to_the_bounded_depth() {
+    let cyclic = js(
+        "(() => { const o = { clientId: 'c', callbackUri: 'https://app.example/cb' }; o.self = o; return o; })()",
+    );
+    let built = FitRankings::new(cyclic);
+    assert!(
+        built.is_ok(),
+        "{:?}",
+        built.err().and_then(|e| text(&e, "message"))
+    );
+    let deep = js(
+        "(() => { let o = { end: true }; for (let i = 0; i < 100000; i++) o = { o }; return { clientId: 'c', callbackUri: 'https://app.example/cb', deep: o }; })()",
+    );
+    assert!(FitRankings::new(deep).is_ok());
+    let secret = js(
+        "(() => { const o = { clientId: 'c', callbackUri: 'https://app.example/cb', clientSecret: 's' }; o.self = o; return o; })()",
+    );
+    let error = FitRankings::new(secret).map(drop).unwrap_err();
+    assert_error(&error, "invalid_config");
+}
+
 /// Options may carry members the SDK does not know (a framework passing its props along, a
 /// shared config object): of a JSON-like type, they are ignored.
 #[wasm_bindgen_test]

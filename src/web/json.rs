@@ -29,21 +29,33 @@ pub fn fields(text: &str) -> Option<Fields> {
     fields_of(&js_sys::JSON::parse(text).ok()?)
 }
 
-/// The members of a plain object (JSON's answer, a message's data); `None` for anything else.
-/// Nested objects and arrays are [`Field::Other`], never walked.
-pub fn fields_of(value: &JsValue) -> Option<Fields> {
+/// The members of a plain object (`Object.entries`), name and value; `None` for anything but an
+/// object (an array, `null`, a string).
+pub fn members(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return None;
     }
-    let mut fields = Fields::new();
-    for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
-        let entry: js_sys::Array = entry.unchecked_into();
-        let Some(name) = entry.get(0).as_string() else {
-            continue;
-        };
-        fields.insert(name, field(&entry.get(1)));
-    }
-    Some(fields)
+    let entries = js_sys::Object::entries(value.unchecked_ref());
+    Some(
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let entry: js_sys::Array = entry.unchecked_into();
+                Some((entry.get(0).as_string()?, entry.get(1)))
+            })
+            .collect(),
+    )
+}
+
+/// The members of a plain object (JSON's answer, a message's data); `None` for anything else.
+/// Nested objects and arrays are [`Field::Other`], never walked.
+pub fn fields_of(value: &JsValue) -> Option<Fields> {
+    Some(
+        members(value)?
+            .into_iter()
+            .map(|(name, member)| (name, field(&member)))
+            .collect(),
+    )
 }
 
 fn field(value: &JsValue) -> Field {
