@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::core::options::{Options, Value, MAX_DEPTH};
-use crate::web::json::members;
+use crate::web::json::each_member;
 
 /// Reads a constructor's options object member by member: nested plain objects are walked (to a
 /// bounded depth, so that secret-named members are found in them too), other members are taken
@@ -14,7 +14,7 @@ use crate::web::json::members;
 /// anything but a plain object (`null`, an array, a string).
 pub fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
     let mut options = Options::new();
-    for (name, member) in members(value)? {
+    let object = each_member(value, &mut |name, member| {
         let nested = if depth < MAX_DEPTH {
             read_options(&member, depth + 1)
         } else {
@@ -31,6 +31,6 @@ pub fn read_options(value: &JsValue, depth: u32) -> Option<Options> {
                 .unwrap_or(Value::Other),
         };
         options.insert(name, value);
-    }
-    Some(options)
+    });
+    object.then_some(options)
 }

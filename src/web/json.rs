@@ -29,33 +29,29 @@ pub fn fields(text: &str) -> Option<Fields> {
     fields_of(&js_sys::JSON::parse(text).ok()?)
 }
 
-/// The members of a plain object (`Object.entries`), name and value; `None` for anything but an
-/// object (an array, `null`, a string).
-pub fn members(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
+/// Calls `each(name, value)` for the members of a plain object (`Object.entries`); `false`, calling
+/// nothing, for anything but an object (an array, `null`, a string).
+pub fn each_member(value: &JsValue, each: &mut dyn FnMut(String, JsValue)) -> bool {
     if !value.is_object() || js_sys::Array::is_array(value) {
-        return None;
+        return false;
     }
-    let entries = js_sys::Object::entries(value.unchecked_ref());
-    Some(
-        entries
-            .iter()
-            .filter_map(|entry| {
-                let entry: js_sys::Array = entry.unchecked_into();
-                Some((entry.get(0).as_string()?, entry.get(1)))
-            })
-            .collect(),
-    )
+    for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        if let Some(name) = entry.get(0).as_string() {
+            each(name, entry.get(1));
+        }
+    }
+    true
 }
 
 /// The members of a plain object (JSON's answer, a message's data); `None` for anything else.
 /// Nested objects and arrays are [`Field::Other`], never walked.
 pub fn fields_of(value: &JsValue) -> Option<Fields> {
-    Some(
-        members(value)?
-            .into_iter()
-            .map(|(name, member)| (name, field(&member)))
-            .collect(),
-    )
+    let mut fields = Fields::new();
+    each_member(value, &mut |name, member| {
+        fields.insert(name, field(&member));
+    })
+    .then_some(fields)
 }
 
 fn field(value: &JsValue) -> Field {
