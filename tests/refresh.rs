@@ -247,7 +247,7 @@ fn rotation(spent: &str, access_token: &str, refresh_token: &str) -> JsValue {
     let rotated = format!(
         r#"{{"provider":"openfit","accessToken":"{access_token}","tokenType":"bearer","refreshToken":"{refresh_token}","expiresAt":{later}}}"#
     );
-    let announcement = js("{ provider: 'openfit' }");
+    let announcement = js("{}");
     for (name, value) in [
         ("binding", openfit_binding()),
         ("from", fingerprint(spent)),
@@ -304,7 +304,7 @@ async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
     );
 
     // An announcement for a token this tab does not hold changes nothing.
-    let announcement = js("{ provider: 'openfit', session: '{}' }");
+    let announcement = js("{ session: '{}' }");
     Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
     Reflect::set(
         &announcement,

@@ -46,11 +46,11 @@ thread_local! {
     static LISTENING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A rotated session, announced to the other tabs: the provider and binding, the fingerprint of
-/// the refresh token it replaces (never the token), and the stored text of the new session.
+/// A rotated session, announced to the other tabs: its binding (which names the provider), the
+/// fingerprint of the refresh token it replaces (never the token), and the stored text of the new
+/// session.
 #[derive(Serialize)]
 struct Rotation {
-    provider: String,
     binding: String,
     from: String,
     session: String,
@@ -60,7 +60,6 @@ impl Rotation {
     fn from_fields(f: &Fields) -> Option<Rotation> {
         let text = |name| text_field(f, name).ok().flatten().map(String::from);
         Some(Rotation {
-            provider: text("provider")?,
             binding: text("binding")?,
             from: text("from")?,
             session: text("session")?,
@@ -108,13 +107,10 @@ pub fn listen_for_rotations() {
         let Some(rotation) = json::fields_of(&data).and_then(|f| Rotation::from_fields(&f)) else {
             return;
         };
-        let Some(provider) = providers::id(&rotation.provider) else {
+        let binding = Binding::from_id(&rotation.binding);
+        let Some(provider) = providers::id(binding.provider()) else {
             return;
         };
-        let binding = Binding::from_id(&rotation.binding);
-        if binding.provider() != provider {
-            return;
-        }
         let from = rotation.from.clone();
         remember(rotation);
         let spent = load(provider, &binding).and_then(|s| s.refresh_token);
@@ -138,9 +134,8 @@ pub fn listen_for_rotations() {
     }
 }
 
-fn announce(provider: &'static str, binding: &Binding, spent: &str, text: String) {
+fn announce(binding: &Binding, spent: &str, text: String) {
     let rotation = Rotation {
-        provider: provider.into(),
         binding: binding.id().into(),
         from: fingerprint(spent),
         session: text,
@@ -234,7 +229,7 @@ impl Client {
                     session.refresh_token.clone(),
                 );
                 let (text, _) = save(&self.binding, renewed)?;
-                announce(provider, &self.binding, refresh_token.expose(), text);
+                announce(&self.binding, refresh_token.expose(), text);
                 // Marked spent before the refresh lock is let go.
                 locks::hold(&mark).await
             }
@@ -254,16 +249,19 @@ impl Client {
     // Another tab spent this refresh token: wait for its announcement of the rotated session
     // (bounded) rather than spend the token again. Without it, the session cannot go on here.
     async fn adopt(&self, spent: &Secret) -> Result<(), Error> {
-        let (arrived, resolve) = web::deferred();
-        ADOPTING.with_borrow_mut(|a| a.push((self.binding.id().into(), resolve.clone())));
-        if let Ok(window) = web::window() {
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ADOPTION_LIMIT_MS);
-        }
         if self.current()?.refresh_token.as_ref() == Some(spent) {
+            // Resolved by the listener when the rotated session arrives, or by the time limit.
+            let (arrived, resolve) = web::deferred();
+            ADOPTING.with_borrow_mut(|a| a.push((self.binding.id().into(), resolve.clone())));
+            if let Ok(window) = web::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    ADOPTION_LIMIT_MS,
+                );
+            }
             let _ = JsFuture::from(arrived).await;
+            ADOPTING.with_borrow_mut(|a| a.retain(|(_, r)| !js_sys::Object::is(r, &resolve)));
         }
-        ADOPTING.with_borrow_mut(|a| a.retain(|(_, r)| !js_sys::Object::is(r, &resolve)));
         if self.current()?.refresh_token.as_ref() != Some(spent) {
             return Ok(());
         }
