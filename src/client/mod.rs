@@ -42,7 +42,6 @@ impl Client {
     /// does not resolve against the page or breaks [`check_endpoint`]; or for a base URL the
     /// browser's `URL` cannot read.
     pub fn new(provider: &'static providers::Provider, options: &JsValue) -> Result<Client, Error> {
-        let id = provider.id;
         let window = web::window()?;
         let options = options::read_options(options, 1);
         let mut config = providers::configure(provider, options.as_ref())?;
@@ -50,17 +49,17 @@ impl Client {
         if let Some(token) = &mut config.token {
             let page = window.location().href().unwrap_or_default();
             let resolved = Url::new_with_base(&token.url, &page)
-                .map_err(|_| invalid_config("the token endpoint is not a valid URL"))?;
+                .map_err(|_| invalid_config("the token endpoint is not a valid URL"))?
+                .href();
             // Passwords and refresh tokens go there: the base-URL rule applies.
-            check_endpoint("tokenEndpoint", &resolved.href())?;
-            token.url = resolved.href();
+            check_endpoint("tokenEndpoint", &resolved)?;
+            token.url = resolved;
         }
-        let provider = id;
         let api_origin = Url::new(&config.base_url)
             .map_err(|_| invalid_config("baseUrl is not a valid URL"))?
             .origin();
         let binding = Binding::new(
-            provider,
+            provider.id,
             &api_origin,
             config.token_url().unwrap_or_default(),
             &config.client_id,
