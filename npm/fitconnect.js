@@ -1,6 +1,7 @@
 // The package's browser entry, written by hand: it re-exports wasm-bindgen's generated glue
 // (glue.js, `wasm-pack --target web`) and wraps its init(). scripts/build.sh copies it next to the
-// glue and puts the one snippet directory's name (snippets/fitconnect-<hash>/) in the import below.
+// glue, puts the one snippet directory's name (snippets/fitconnect-<hash>/) in the import below and
+// writes the class exports (see `//@classes`).
 //
 // The glue finds the wasm with `new URL('fitconnect_bg.wasm', import.meta.url)`, the pattern Vite,
 // webpack 5, Parcel and Next.js recognise: they copy the file and rewrite the URL. This module adds:
@@ -44,11 +45,10 @@ function guardClass(Class) {
   });
 }
 
-export const FitRankings = /* @__PURE__ */ guardClass(glue.FitRankings);
-export const FitBark = /* @__PURE__ */ guardClass(glue.FitBark);
-export const PerfectGym = /* @__PURE__ */ guardClass(glue.PerfectGym);
-export const OpenFit = /* @__PURE__ */ guardClass(glue.OpenFit);
-export const Fisikal = /* @__PURE__ */ guardClass(glue.Fisikal);
+// The provider classes, guarded. scripts/build.sh replaces the next line with one export per class
+// the glue declares (one per line of the provider registry, src/providers/mod.rs), such as
+// `export const FitBark = /* @__PURE__ */ guardClass(glue.FitBark);`.
+//@classes guardClass glue
 
 export function defineConnectButtons(options) {
   if (!loaded) throw notInitialized('defineConnectButtons()');

@@ -25,11 +25,9 @@ function browserClass(Class) {
   });
 }
 
-export const FitRankings = browserClass(browser.FitRankings);
-export const FitBark = browserClass(browser.FitBark);
-export const PerfectGym = browserClass(browser.PerfectGym);
-export const OpenFit = browserClass(browser.OpenFit);
-export const Fisikal = browserClass(browser.Fisikal);
+// The provider classes. scripts/build.sh replaces the next line with one export per class, such as
+// `export const FitBark = /* @__PURE__ */ browserClass(browser.FitBark);`.
+//@classes browserClass browser
 
 export function handleCallback(...args) {
   return hasDom() ? browser.handleCallback(...args) : Promise.reject(browserOnly('handleCallback()'));

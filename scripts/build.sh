@@ -5,10 +5,10 @@
 #             pattern bundlers copy), the wasm, snippets/fitconnect-<hash>/js/ (the button and the
 #             error class), and the hand-written modules of npm/: fitconnect.js (the entry: it
 #             re-exports the glue, wraps init() and guards the classes until init() resolves; this
-#             script fills in the snippet directory's name), text-codec.js (which the entry imports
-#             first), inline.js (`fitconnect/inline`: the same API with the wasm inlined, from
+#             script fills in the snippet directory's name and one export per class of the glue),
+#             text-codec.js (which the entry imports first), inline.js (`fitconnect/inline`: the same API with the wasm inlined, from
 #             inline-wasm.js, written here), node.js (the `node` condition: import-safe for
-#             server-side rendering), their .d.ts files, the package's README and package.json
+#             server-side rendering; its class exports filled in likewise), their .d.ts files, the package's README and package.json
 #             (npm/package.mjs).
 #   pkg/      the same entry, glue, wasm and snippets for a page without a bundler, served to the
 #             demo at /pkg/. Minified file by file unless --dev (the npm package stays readable:
@@ -34,9 +34,25 @@ dirs=(pkg-npm/snippets/fitconnect-*)
 [ "${#dirs[@]}" -eq 1 ] && [ -f "${dirs[0]}/js/error.js" ] \
   || { echo "build: expected one pkg-npm/snippets/fitconnect-*/js/error.js, found: ${dirs[*]}" >&2; exit 1; }
 snippets=${dirs[0]#pkg-npm/snippets/}
-sed "s#/snippets/SNIPPETS/#/snippets/$snippets/#" npm/fitconnect.js > pkg-npm/fitconnect.js
+# The provider classes the glue declares: one per line of the provider registry (src/providers/mod.rs).
+classes=$(sed -n 's/^export class \([A-Za-z0-9_$]*\) .*/\1/p' pkg-npm/glue.js | tr '\n' ' ')
+[ -n "$classes" ] || { echo "build: the glue declares no class" >&2; exit 1; }
+# An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped; and the
+# snippet directory's name goes into its imports.
+entry() {
+  awk -v classes="$classes" '
+    $1 == "//@classes" {
+      n = split(classes, c, " ")
+      for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s);\n", c[i], $2, $3, c[i]
+      next
+    }
+    { print }' "npm/$1" | sed "s#/snippets/SNIPPETS/#/snippets/$snippets/#" > "pkg-npm/$1"
+  grep -q '^export const' "pkg-npm/$1" || { echo "build: no class exports in $1" >&2; exit 1; }
+}
+entry fitconnect.js
+entry node.js
 grep -q "/snippets/$snippets/js/error.js" pkg-npm/fitconnect.js || { echo "build: the entry does not import the error class" >&2; exit 1; }
-cp npm/fitconnect.d.ts npm/inline.js npm/inline.d.ts npm/node.js npm/text-codec.js npm/README.md pkg-npm/
+cp npm/fitconnect.d.ts npm/inline.js npm/inline.d.ts npm/text-codec.js npm/README.md pkg-npm/
 printf '// The wasm of fitconnect_bg.wasm, base64 (written by scripts/build.sh for inline.js).\nexport default "%s";\n' \
   "$(base64 -w0 pkg-npm/fitconnect_bg.wasm)" > pkg-npm/inline-wasm.js
 node npm/package.mjs pkg-npm

@@ -1,12 +1,13 @@
 //! The macros that declare the exported classes: `classes!` (each provider's class, its
 //! constructor, the members every class has, and the connect button's client factory) and
-//! `flow_methods!` (the methods of each sign-in flow). `lib.rs` invokes `classes!` once, one line
-//! per provider; the items the macros name (`Client`, the flows, `to_js`) resolve where it does.
+//! `flow_methods!` (the methods of each sign-in flow). `lib.rs` passes `classes!` to the provider
+//! registry (`registry!` in `src/providers/mod.rs`), which calls it with one line per provider; the
+//! items the macros name (`Client`, the flows, `to_js`) resolve where `lib.rs` invokes it.
 
 /// Declares each provider's class (its constructor, the members every class has and its
 /// flow's methods) and `create(provider, options)`, which the connect button uses to make a
-/// client. One line per provider: `Class, module in src/providers, flow (popup, redirect or
-/// password), "its TypeScript options type", "constructor doc"`.
+/// client. One line per provider, as `registry!` lists them: `Class, module in src/providers, flow
+/// (popup, redirect or password), "its TypeScript options type", "constructor doc"`.
 macro_rules! classes {
     ($($class:ident, $module:ident, $flow:ident, $options:literal, $new_doc:literal;)*) => {
         $(
@@ -117,12 +118,10 @@ macro_rules! classes {
 
         /// A new client of `provider`'s class, for the connect button.
         fn create(provider: &str, options: JsValue) -> Result<JsValue, JsValue> {
-            $(
-                if provider == providers::$module::PROVIDER.id {
-                    return $class::new(options).map(Into::into);
-                }
-            )*
-            Err(to_js(invalid_config(["Unknown provider \"", provider, "\""].concat())))
+            match providers::Id::parse(provider) {
+                $(Some(providers::Id::$class) => $class::new(options).map(Into::into),)*
+                None => Err(to_js(invalid_config(["Unknown provider \"", provider, "\""].concat()))),
+            }
         }
     };
 }

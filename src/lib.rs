@@ -15,6 +15,7 @@
 #![deny(clippy::missing_errors_doc)]
 
 pub mod core;
+#[macro_use]
 pub mod providers;
 
 #[cfg(target_arch = "wasm32")]
@@ -48,16 +49,7 @@ mod exports {
     use crate::providers;
     use crate::web::error::to_js;
 
-    classes! {
-        FitRankings, fitrankings, popup, "FitRankingsOptions",
-            "`options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.";
-        FitBark, fitbark, redirect, "FitBarkOptions",
-            "`options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.";
-        PerfectGym, perfectgym, password, "PerfectGymOptions", "`options`: `{ baseUrl }`, the club's host.";
-        OpenFit, openfit, password, "OpenFitOptions",
-            "`options`: `{ clientId, environment?, refreshSkewSeconds? }`.";
-        Fisikal, fisikal, password, "FisikalOptions", "`options`: `{ baseUrl, tokenEndpoint }`.";
-    }
+    registry!(classes);
 
     #[wasm_bindgen]
     impl PerfectGym {

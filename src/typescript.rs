@@ -1,10 +1,39 @@
-//! TypeScript declarations that wasm-bindgen cannot derive from Rust signatures: the options,
-//! session and error types the exported classes name through `unchecked_param_type` and
-//! `unchecked_return_type`, the `FitConnectError` class (a JS snippet, `js/error.js`), and the
-//! connect button's element, options and events (`js/button.js`). wasm-bindgen copies each block
-//! verbatim into the generated `fitconnect.d.ts`, next to the classes it declares from Rust.
-//! No `any`: `tests/package` checks that, and `examples/vite-app` type-checks against the result.
+//! TypeScript declarations that wasm-bindgen cannot derive from Rust signatures: the provider ids
+//! and options types (from the provider registry and each provider's file), the session and error
+//! types the exported classes name through `unchecked_param_type` and `unchecked_return_type`, the
+//! `FitConnectError` class (a JS snippet, `js/error.js`), and the connect button's element, options
+//! and events (`js/button.js`). wasm-bindgen copies each block verbatim into the generated
+//! `fitconnect.d.ts`, next to the classes it declares from Rust. No `any`: `tests/package` checks
+//! that, and `examples/vite-app` type-checks against the result.
 use wasm_bindgen::prelude::*;
+
+/// What the provider registry (`registry!` in `src/providers/mod.rs`) says in TypeScript: the
+/// `ProviderId` union (each provider's module is named by its id), each provider's options type
+/// and class by id, and each provider's own declarations (its options type, from its file).
+macro_rules! provider_types {
+    ($($class:ident, $module:ident, $flow:ident, $options:literal, $doc:literal;)*) => {
+        #[wasm_bindgen(typescript_custom_section)]
+        const PROVIDERS: &'static str = concat!(
+            "\n/**\n * Provider ids, as in `Session.provider` and `FitConnectError.provider`.",
+            "\n * @example\n * const id: ProviderId = \"fitbark\";\n */\nexport type ProviderId =",
+            $("\n  | \"", stringify!($module), "\"",)*
+            ";\n\n/** Each provider's options type, by provider id. */\nexport interface ProviderOptions {",
+            $("\n  ", stringify!($module), ": ", $options, ";",)*
+            "\n}\n\n/** Each provider's class, by provider id. */\nexport interface ProviderClients {",
+            $("\n  ", stringify!($module), ": ", stringify!($class), ";",)*
+            "\n}\n"
+        );
+
+        $(
+            const _: () = {
+                #[wasm_bindgen(typescript_custom_section)]
+                const OPTIONS: &'static str = crate::providers::$module::TYPESCRIPT;
+            };
+        )*
+    };
+}
+
+registry!(provider_types);
 
 #[wasm_bindgen(typescript_custom_section)]
 const ERRORS: &'static str = r#"
@@ -17,13 +46,6 @@ export type FitConnectErrorCode =
   | "popup_blocked" | "popup_closed" | "timeout" | "state_mismatch" | "invalid_callback"
   | "access_denied" | "oauth_error" | "invalid_response" | "http_error" | "network_error"
   | "storage_unavailable" | "not_connected" | "invalid_config" | "interaction_in_progress";
-
-/**
- * Provider ids, as in `Session.provider` and `FitConnectError.provider`.
- * @example
- * const id: ProviderId = "fitbark";
- */
-export type ProviderId = "fitrankings" | "fitbark" | "perfectgym" | "openfit" | "fisikal";
 
 /**
  * Every error the SDK throws or rejects with.
@@ -43,7 +65,7 @@ export declare class FitConnectError extends Error {
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
-const SESSION_AND_OPTIONS: &'static str = r#"
+const SESSION_AND_CREDENTIALS: &'static str = r#"
 /**
  * A user's tokens for one provider, as stored in sessionStorage.
  * @example
@@ -62,89 +84,6 @@ export interface Session {
 }
 
 /**
- * Options of `new FitRankings(...)`.
- * @example
- * const options: FitRankingsOptions = { clientId: "abc", callbackUri: "https://app.example/callback.html" };
- */
-export interface FitRankingsOptions {
-  clientId: string;
-  /** Your callback page, which calls `handleCallback()`. */
-  callbackUri: string;
-  /** Defaults to https://api.fitrankings.com */
-  baseUrl?: string;
-  /** How long the popup may stay open, default 300000 (5 minutes). */
-  timeoutMs?: number;
-}
-
-/**
- * Options of `new FitBark(...)`.
- * @example
- * const options: FitBarkOptions = { clientId: "abc", redirectUri: "https://app.example/", tokenEndpoint: "/broker/fitbark/token" };
- */
-export interface FitBarkOptions {
-  clientId: string;
-  /** Registered redirect URI: the page that calls `completeAuthorization()`. */
-  redirectUri: string;
-  /** Your server's token endpoint (the broker), which adds the client secret. */
-  tokenEndpoint: string;
-  /** Defaults to https://app.fitbark.com */
-  baseUrl?: string;
-  scope?: string;
-  /** Send PKCE S256, default true. */
-  pkce?: boolean;
-  /**
-   * The `iss` an authorization response must carry when it carries one (RFC 9207); defaults to
-   * the origin of `baseUrl`.
-   */
-  issuer?: string;
-}
-
-/**
- * Options of `new PerfectGym(...)`.
- * @example
- * const options: PerfectGymOptions = { baseUrl: "https://yourclub.perfectgym.com" };
- */
-export interface PerfectGymOptions {
-  /** The club's host, e.g. https://yourclub.perfectgym.com */
-  baseUrl: string;
-}
-
-/**
- * OpenFIT hosts: its identity server and its API.
- * @example
- * const hosts: OpenFitHosts = { identityUrl: "https://ids.openfit.care", apiUrl: "https://api.openfit.care" };
- */
-export interface OpenFitHosts {
-  identityUrl: string;
-  apiUrl: string;
-}
-
-/**
- * Options of `new OpenFit(...)`.
- * @example
- * const options: OpenFitOptions = { clientId: "abc", environment: "test" };
- */
-export interface OpenFitOptions {
-  clientId: string;
-  /** "production" (default), "test", or explicit hosts. */
-  environment?: "production" | "test" | OpenFitHosts;
-  /** Refresh when fewer seconds than this remain, default 300. */
-  refreshSkewSeconds?: number;
-}
-
-/**
- * Options of `new Fisikal(...)`.
- * @example
- * const options: FisikalOptions = { baseUrl: "https://yourgym.fisikal.com", tokenEndpoint: "/broker/fisikal/token" };
- */
-export interface FisikalOptions {
-  /** The instance host, e.g. https://yourgym.fisikal.com */
-  baseUrl: string;
-  /** Your server's token endpoint (the broker), which adds the client id and secret. */
-  tokenEndpoint: string;
-}
-
-/**
  * What `login()` takes. The password is sent once and never stored.
  * @example
  * await gym.login({ username: form.email.value, password: form.password.value } satisfies PasswordCredentials);
@@ -158,13 +97,7 @@ export interface PasswordCredentials {
 #[wasm_bindgen(typescript_custom_section)]
 const CONNECT_BUTTON: &'static str = r#"
 /** Default options per provider, used by every button of that provider; attributes override them. */
-export interface ConnectButtonDefaults {
-  fitrankings?: Partial<FitRankingsOptions>;
-  fitbark?: Partial<FitBarkOptions>;
-  perfectgym?: Partial<PerfectGymOptions>;
-  openfit?: Partial<OpenFitOptions>;
-  fisikal?: Partial<FisikalOptions>;
-}
+export type ConnectButtonDefaults = { [P in ProviderId]?: Partial<ProviderOptions[P]> };
 
 /**
  * Options of `defineConnectButtons()`.
@@ -190,10 +123,9 @@ export interface DisconnectedDetail {
  * `<fitconnect-button provider="…">`: a real `<button>` (in a shadow root, `part="button"`) that connects
  * the user to one provider and shows idle, connecting, connected (with Disconnect) and error states.
  *
- * Attributes mirror the provider class's options: `client-id`, `callback-uri`, `base-url`, `timeout-ms`
- * (FitRankings); `client-id`, `redirect-uri`, `token-endpoint`, `base-url`, `scope`, `pkce` (FitBark);
- * `base-url` (PerfectGym); `client-id`, `environment` or `identity-url` + `api-url`, `refresh-skew-seconds`
- * (OpenFIT); `base-url`, `token-endpoint` (Fisikal). Relative URLs resolve against the page.
+ * Attributes mirror the provider class's options, in kebab-case (`client-id` sets `clientId`); each
+ * options type lists its provider's (`FitRankingsOptions`, for example). Relative URLs resolve against
+ * the page.
  *
  * Styling: `::part(button)`, `::part(status)`, `::part(dialog)` and the custom properties
  * `--fitconnect-button-bg`, `-color`, `-border`, `-radius`, `-font`, `-font-size`, `-font-weight`,
@@ -217,9 +149,9 @@ export interface FitConnectButtonElement extends HTMLElement {
   /** What the button shows now. */
   readonly state: ConnectButtonState;
   /** Options set from script (for frameworks that pass objects); attributes take precedence. */
-  options: Partial<FitRankingsOptions & FitBarkOptions & PerfectGymOptions & OpenFitOptions & FisikalOptions>;
+  options: Partial<ProviderOptions[ProviderId]>;
   /** The SDK client the button uses, or `null` while its options are incomplete. */
-  readonly client: FitRankings | FitBark | PerfectGym | OpenFit | Fisikal | null;
+  readonly client: ProviderClients[ProviderId] | null;
   /** The provider's current session, or `null`. */
   readonly session: Session | null;
   /** Forgets the session, like clicking Disconnect, and dispatches `fitconnect:disconnected`. */

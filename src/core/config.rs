@@ -79,6 +79,54 @@ impl Attribute {
     }
 }
 
+/// `client-id`: the client id the provider issued to the app.
+pub const CLIENT_ID: Attribute = Attribute::new("client-id", "clientId", AttributeKind::Text);
+/// `base-url`: the provider's (or the club's) API origin.
+pub const BASE_URL: Attribute = Attribute::new("base-url", "baseUrl", AttributeKind::Url);
+/// `token-endpoint`: the app's server endpoint (the broker) that token requests go to.
+pub const TOKEN_ENDPOINT: Attribute =
+    Attribute::new("token-endpoint", "tokenEndpoint", AttributeKind::Url);
+
+impl Provider {
+    /// A provider signing in with `flow`, whose options `read` checks; no connect-button
+    /// attributes, one API host per customer (no default `baseUrl`) and no refresh margin until
+    /// the builder methods below say otherwise.
+    pub const fn new(
+        id: &'static str,
+        name: &'static str,
+        flow: Flow,
+        read: fn(Reader) -> Result<Config>,
+    ) -> Self {
+        Provider {
+            id,
+            name,
+            flow,
+            attributes: &[],
+            default_base_url: None,
+            refresh_skew_ms: 0,
+            read,
+        }
+    }
+
+    /// The connect button's attributes.
+    pub const fn attributes(mut self, attributes: &'static [Attribute]) -> Self {
+        self.attributes = attributes;
+        self
+    }
+
+    /// The API origin used when the options give no `baseUrl`.
+    pub const fn default_base_url(mut self, url: &'static str) -> Self {
+        self.default_base_url = Some(url);
+        self
+    }
+
+    /// How close to its expiry a token is treated as expired (ms).
+    pub const fn refresh_skew_ms(mut self, ms: u64) -> Self {
+        self.refresh_skew_ms = ms;
+        self
+    }
+}
+
 /// Where token requests go, and how they are written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenEndpoint {

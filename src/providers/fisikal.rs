@@ -1,27 +1,33 @@
 //! Fisikal: a Doorkeeper password grant that needs the client secret, so sign-in and refresh go
 //! through the app's server (`tokenEndpoint`); API calls go to the gym's instance.
 
-use crate::core::config::AttributeKind::*;
 use crate::core::config::{
-    base_url, Attribute, Config, Flow, Provider, SignIn, TOKEN_ENDPOINT_REQUIRED,
+    base_url, Config, Flow, Provider, SignIn, BASE_URL, TOKEN_ENDPOINT, TOKEN_ENDPOINT_REQUIRED,
 };
 use crate::core::options::Reader;
 use crate::core::token::TokenStyle;
 use crate::core::Result;
 
 /// Fisikal.
-pub const PROVIDER: Provider = Provider {
-    id: "fisikal",
-    name: "Fisikal",
-    flow: Flow::Password,
-    attributes: &[
-        Attribute::new("base-url", "baseUrl", Url),
-        Attribute::new("token-endpoint", "tokenEndpoint", Url),
-    ],
-    read,
-    default_base_url: None,
-    refresh_skew_ms: 30_000,
-};
+pub const PROVIDER: Provider = Provider::new("fisikal", "Fisikal", Flow::Password, read)
+    .refresh_skew_ms(30_000)
+    .attributes(&[BASE_URL, TOKEN_ENDPOINT]);
+
+/// The TypeScript declaration of its options (`typescript.rs` adds it to the package's types).
+pub const TYPESCRIPT: &str = r#"
+/**
+ * Options of `new Fisikal(...)`.
+ * Connect-button attributes: `base-url`, `token-endpoint`.
+ * @example
+ * const options: FisikalOptions = { baseUrl: "https://yourgym.fisikal.com", tokenEndpoint: "/broker/fisikal/token" };
+ */
+export interface FisikalOptions {
+  /** The instance host, e.g. https://yourgym.fisikal.com */
+  baseUrl: string;
+  /** Your server's token endpoint (the broker), which adds the client id and secret. */
+  tokenEndpoint: string;
+}
+"#;
 
 /// `{ baseUrl, tokenEndpoint }`.
 ///

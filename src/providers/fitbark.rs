@@ -5,7 +5,8 @@
 use crate::core::callback::Transaction;
 use crate::core::config::AttributeKind::*;
 use crate::core::config::{
-    base_url, Attribute, Config, Flow, Provider, SignIn, TOKEN_ENDPOINT_REQUIRED,
+    base_url, Attribute, Config, Flow, Provider, SignIn, BASE_URL, CLIENT_ID, TOKEN_ENDPOINT,
+    TOKEN_ENDPOINT_REQUIRED,
 };
 use crate::core::options::Reader;
 use crate::core::query;
@@ -16,24 +17,45 @@ use crate::core::Result;
 const AUTHORIZE_PATH: &str = "/oauth/authorize";
 
 /// FitBark.
-pub const PROVIDER: Provider = Provider {
-    id: "fitbark",
-    name: "FitBark",
-    flow: Flow::Redirect,
-    attributes: &[
-        Attribute::new("client-id", "clientId", Text),
+// Tokens live a year; a token that the server already considers expired gets a 401, which leads
+// to a refresh anyway. A refresh margin would only make short-lived tokens refresh on every call.
+pub const PROVIDER: Provider = Provider::new("fitbark", "FitBark", Flow::Redirect, read)
+    .default_base_url("https://app.fitbark.com")
+    .attributes(&[
+        CLIENT_ID,
         Attribute::new("redirect-uri", "redirectUri", Url),
-        Attribute::new("token-endpoint", "tokenEndpoint", Url),
-        Attribute::new("base-url", "baseUrl", Url),
+        TOKEN_ENDPOINT,
+        BASE_URL,
         Attribute::new("scope", "scope", Text),
         Attribute::new("pkce", "pkce", Flag),
-    ],
-    read,
-    default_base_url: Some("https://app.fitbark.com"),
-    // Tokens live a year; a token that the server already considers expired gets a 401, which
-    // leads to a refresh anyway. A margin would only make short-lived tokens refresh on every call.
-    refresh_skew_ms: 0,
-};
+    ]);
+
+/// The TypeScript declaration of its options (`typescript.rs` adds it to the package's types).
+pub const TYPESCRIPT: &str = r#"
+/**
+ * Options of `new FitBark(...)`.
+ * Connect-button attributes: `client-id`, `redirect-uri`, `token-endpoint`, `base-url`, `scope`, `pkce`.
+ * @example
+ * const options: FitBarkOptions = { clientId: "abc", redirectUri: "https://app.example/", tokenEndpoint: "/broker/fitbark/token" };
+ */
+export interface FitBarkOptions {
+  clientId: string;
+  /** Registered redirect URI: the page that calls `completeAuthorization()`. */
+  redirectUri: string;
+  /** Your server's token endpoint (the broker), which adds the client secret. */
+  tokenEndpoint: string;
+  /** Defaults to https://app.fitbark.com */
+  baseUrl?: string;
+  scope?: string;
+  /** Send PKCE S256, default true. */
+  pkce?: boolean;
+  /**
+   * The `iss` an authorization response must carry when it carries one (RFC 9207); defaults to
+   * the origin of `baseUrl`.
+   */
+  issuer?: string;
+}
+"#;
 
 /// `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.
 ///

@@ -3,7 +3,9 @@
 
 use crate::core::callback::PopupParams;
 use crate::core::config::AttributeKind::*;
-use crate::core::config::{base_url, Attribute, Config, Flow, Provider, SignIn};
+use crate::core::config::{
+    base_url, Attribute, Config, Flow, Provider, SignIn, BASE_URL, CLIENT_ID,
+};
 use crate::core::options::Reader;
 use crate::core::query;
 use crate::core::Result;
@@ -12,20 +14,33 @@ const AUTHORIZE_PATH: &str = "/iq/oauth2/";
 const CALLBACK_PARAM: &str = "callback_uri";
 
 /// FitRankings.
-pub const PROVIDER: Provider = Provider {
-    id: "fitrankings",
-    name: "FitRankings",
-    flow: Flow::Popup,
-    attributes: &[
-        Attribute::new("client-id", "clientId", Text),
+pub const PROVIDER: Provider = Provider::new("fitrankings", "FitRankings", Flow::Popup, read)
+    .default_base_url("https://api.fitrankings.com")
+    .attributes(&[
+        CLIENT_ID,
         Attribute::new("callback-uri", "callbackUri", Url),
-        Attribute::new("base-url", "baseUrl", Url),
+        BASE_URL,
         Attribute::new("timeout-ms", "timeoutMs", Number),
-    ],
-    read,
-    default_base_url: Some("https://api.fitrankings.com"),
-    refresh_skew_ms: 0,
-};
+    ]);
+
+/// The TypeScript declaration of its options (`typescript.rs` adds it to the package's types).
+pub const TYPESCRIPT: &str = r#"
+/**
+ * Options of `new FitRankings(...)`.
+ * Connect-button attributes: `client-id`, `callback-uri`, `base-url`, `timeout-ms`.
+ * @example
+ * const options: FitRankingsOptions = { clientId: "abc", callbackUri: "https://app.example/callback.html" };
+ */
+export interface FitRankingsOptions {
+  clientId: string;
+  /** Your callback page, which calls `handleCallback()`. */
+  callbackUri: string;
+  /** Defaults to https://api.fitrankings.com */
+  baseUrl?: string;
+  /** How long the popup may stay open, default 300000 (5 minutes). */
+  timeoutMs?: number;
+}
+"#;
 
 /// The callback's parameters.
 pub const PARAMS: PopupParams = PopupParams {

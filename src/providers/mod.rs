@@ -1,59 +1,147 @@
-//! The five providers, one file each: its description ([`Provider`]: id, name, flow, the connect
-//! button's attributes), endpoints, options reader and request quirks, as data plus a few
-//! functions over the core's types. [`ALL`] registers them; the classes in `lib.rs`, the connect
-//! button and the TypeScript provider ids follow it. Adding a provider means one file here, its
-//! line in [`ALL`] and its line in `lib.rs`'s `classes!`.
-
-pub mod fisikal;
-pub mod fitbark;
-pub mod fitrankings;
-pub mod openfit;
-pub mod perfectgym;
+//! The providers, one file each: its description ([`Provider`]: id, name, flow, the connect
+//! button's attributes), endpoints, options reader, request quirks and the TypeScript type of its
+//! options, as data plus a few functions over the core's types.
+//!
+//! `registry!` is the one list of them. This module declares their files, [`ALL`] and [`Id`]
+//! from it; `lib.rs` the exported classes and the connect button's client factory; `typescript.rs`
+//! the `ProviderId` union and the per-provider TypeScript maps; the npm entries' class exports
+//! follow the classes (`scripts/build.sh`). Adding a provider means one file here and its line in
+//! `registry!`.
 
 pub use crate::core::config::{configure, Config, Flow, Provider};
 
-/// Every provider: the registration list.
-pub const ALL: [&Provider; 5] = [
-    &fitrankings::PROVIDER,
-    &fitbark::PROVIDER,
-    &perfectgym::PROVIDER,
-    &openfit::PROVIDER,
-    &fisikal::PROVIDER,
-];
+/// The registered providers, one line each:
+/// `Class, module (its file in src/providers/, named by its id), flow (popup, redirect or
+/// password), "its TypeScript options type", "the constructor's doc"`.
+/// Expands `$then! { ...the lines... }`, for the macros that declare what follows from the list.
+macro_rules! registry {
+    ($then:ident) => {
+        $then! {
+            FitRankings, fitrankings, popup, "FitRankingsOptions",
+                "`options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.";
+            FitBark, fitbark, redirect, "FitBarkOptions",
+                "`options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.";
+            PerfectGym, perfectgym, password, "PerfectGymOptions", "`options`: `{ baseUrl }`, the club's host.";
+            OpenFit, openfit, password, "OpenFitOptions",
+                "`options`: `{ clientId, environment?, refreshSkewSeconds? }`.";
+            Fisikal, fisikal, password, "FisikalOptions", "`options`: `{ baseUrl, tokenEndpoint }`.";
+        }
+    };
+}
+
+/// Declares the provider modules, [`ALL`] and [`Id`] from the registry.
+macro_rules! providers {
+    ($($class:ident, $module:ident, $flow:ident, $options:literal, $doc:literal;)*) => {
+        $(
+            pub mod $module;
+        )*
+
+        /// Every provider, in registration order.
+        pub const ALL: &[&Provider] = &[$(&$module::PROVIDER),*];
+
+        /// A registered provider.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Id {
+            $(
+                #[doc = concat!("`", stringify!($module), "`: the `", stringify!($class), "` class.")]
+                $class,
+            )*
+        }
+
+        impl Id {
+            /// Every provider id, in registration order.
+            pub const ALL: &[Id] = &[$(Id::$class),*];
+
+            /// The provider's description.
+            pub fn provider(self) -> &'static Provider {
+                match self {
+                    $(Id::$class => &$module::PROVIDER,)*
+                }
+            }
+
+            /// The provider whose id is `id` (as in sessions, storage keys and the connect
+            /// button's `provider` attribute).
+            pub fn parse(id: &str) -> Option<Id> {
+                Id::ALL.iter().copied().find(|p| p.provider().id == id)
+            }
+
+            /// Where each provider's file is: its module's name, which is its id.
+            #[cfg(test)]
+            const MODULES: &[&str] = &[$(stringify!($module)),*];
+
+            /// Its flow, as registered.
+            #[cfg(test)]
+            fn registered_flow(self) -> Flow {
+                match self {
+                    $(Id::$class => flow!($flow),)*
+                }
+            }
+
+            /// Its options type's name, as registered, and its TypeScript declarations.
+            #[cfg(test)]
+            fn typescript(self) -> (&'static str, &'static str) {
+                match self {
+                    $(Id::$class => ($options, $module::TYPESCRIPT),)*
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+macro_rules! flow {
+    (popup) => {
+        Flow::Popup
+    };
+    (redirect) => {
+        Flow::Redirect
+    };
+    (password) => {
+        Flow::Password
+    };
+}
+
+registry!(providers);
 
 /// The provider id equal to `name`, as a `'static` string.
 pub fn id(name: &str) -> Option<&'static str> {
-    ALL.into_iter().map(|p| p.id).find(|id| *id == name)
+    Id::parse(name).map(|p| p.provider().id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The TypeScript declarations name the registered providers, in order: `ProviderId` and one
-    /// options type per class.
+    /// The registry's line agrees with the provider's description: the module is named by the
+    /// id (the TypeScript ids are the module names) and the class gets its flow's methods.
     #[test]
-    fn typescript_follows_the_registration() {
-        let declarations = include_str!("../typescript.rs");
-        let ids: Vec<String> = ALL.iter().map(|p| ["\"", p.id, "\""].concat()).collect();
-        let union = ["export type ProviderId = ", &ids.join(" | "), ";"].concat();
-        assert!(
-            declarations.contains(&union),
-            "typescript.rs should declare {union}"
-        );
-        let lib = include_str!("../lib.rs");
-        for provider in ALL {
-            let flow = match provider.flow {
-                Flow::Popup => "popup",
-                Flow::Redirect => "redirect",
-                Flow::Password => "password",
-            };
-            let line = [", ", provider.id, ", ", flow, ", "].concat();
-            assert!(
-                lib.contains(&line),
-                "lib.rs's classes! registers {} with its flow ({flow})",
-                provider.id
+    fn registry_lines_agree_with_the_descriptions() {
+        assert_eq!(ALL.len(), Id::ALL.len());
+        for (i, id) in Id::ALL.iter().enumerate() {
+            assert_eq!(id.provider().id, ALL[i].id);
+            assert_eq!(
+                Id::MODULES[i],
+                id.provider().id,
+                "{id:?}'s module is named by its id"
             );
+            assert_eq!(id.registered_flow(), id.provider().flow, "{id:?}'s flow");
+        }
+    }
+
+    /// Each provider's file declares the options type its class takes, and names every connect
+    /// button attribute in it.
+    #[test]
+    fn each_provider_declares_its_options_type() {
+        for id in Id::ALL {
+            let (options, declarations) = id.typescript();
+            assert!(
+                declarations.contains(&["export interface ", options, " {"].concat()),
+                "{id:?} declares {options}"
+            );
+            for attribute in id.provider().attributes {
+                let name = ["`", attribute.name, "`"].concat();
+                assert!(declarations.contains(&name), "{options} names {name}");
+            }
         }
     }
 

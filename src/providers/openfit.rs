@@ -3,7 +3,7 @@
 //! minutes of life remain. Production and test hosts are known; others can be given.
 
 use crate::core::config::AttributeKind::*;
-use crate::core::config::{Attribute, Config, Flow, Provider, SignIn};
+use crate::core::config::{Attribute, Config, Flow, Provider, SignIn, CLIENT_ID};
 use crate::core::error::invalid_config;
 use crate::core::options::Reader;
 use crate::core::token::TokenStyle;
@@ -14,21 +14,43 @@ const TOKEN_PATH: &str = "/connect/token";
 const SCOPE: &str = "OpenFitApi offline_access";
 
 /// OpenFIT.
-pub const PROVIDER: Provider = Provider {
-    id: "openfit",
-    name: "OpenFIT",
-    flow: Flow::Password,
-    attributes: &[
-        Attribute::new("client-id", "clientId", Text),
+pub const PROVIDER: Provider = Provider::new("openfit", "OpenFIT", Flow::Password, read)
+    .default_base_url(PRODUCTION.1)
+    .refresh_skew_ms(300_000)
+    .attributes(&[
+        CLIENT_ID,
         Attribute::new("environment", "environment", Text),
         Attribute::new("identity-url", "environment.identityUrl", Url),
         Attribute::new("api-url", "environment.apiUrl", Url),
         Attribute::new("refresh-skew-seconds", "refreshSkewSeconds", Number),
-    ],
-    read,
-    default_base_url: Some(PRODUCTION.1),
-    refresh_skew_ms: 300_000,
-};
+    ]);
+
+/// The TypeScript declaration of its options (`typescript.rs` adds it to the package's types).
+pub const TYPESCRIPT: &str = r#"
+/**
+ * OpenFIT hosts: its identity server and its API.
+ * @example
+ * const hosts: OpenFitHosts = { identityUrl: "https://ids.openfit.care", apiUrl: "https://api.openfit.care" };
+ */
+export interface OpenFitHosts {
+  identityUrl: string;
+  apiUrl: string;
+}
+
+/**
+ * Options of `new OpenFit(...)`.
+ * Connect-button attributes: `client-id`, `environment` (or `identity-url` and `api-url`), `refresh-skew-seconds`.
+ * @example
+ * const options: OpenFitOptions = { clientId: "abc", environment: "test" };
+ */
+export interface OpenFitOptions {
+  clientId: string;
+  /** "production" (default), "test", or explicit hosts. */
+  environment?: "production" | "test" | OpenFitHosts;
+  /** Refresh when fewer seconds than this remain, default 300. */
+  refreshSkewSeconds?: number;
+}
+"#;
 
 /// Production: identity server and API.
 pub const PRODUCTION: (&str, &str) = ("https://ids.openfit.care", "https://api.openfit.care");

@@ -2,8 +2,7 @@
 //! No refresh token is issued: an expired session is over. (API v2 needs the client secret on
 //! every request, so it is the broker's.)
 
-use crate::core::config::AttributeKind::*;
-use crate::core::config::{base_url, Attribute, Config, Flow, Provider, SignIn};
+use crate::core::config::{base_url, Config, Flow, Provider, SignIn, BASE_URL};
 use crate::core::options::Reader;
 use crate::core::token::{TokenRequest, TokenStyle};
 use crate::core::Result;
@@ -11,15 +10,22 @@ use crate::core::Result;
 const TOKEN_PATH: &str = "/Api/oauth/authorize";
 
 /// PerfectGym.
-pub const PROVIDER: Provider = Provider {
-    id: "perfectgym",
-    name: "PerfectGym",
-    flow: Flow::Password,
-    attributes: &[Attribute::new("base-url", "baseUrl", Url)],
-    read,
-    default_base_url: None,
-    refresh_skew_ms: 0,
-};
+pub const PROVIDER: Provider =
+    Provider::new("perfectgym", "PerfectGym", Flow::Password, read).attributes(&[BASE_URL]);
+
+/// The TypeScript declaration of its options (`typescript.rs` adds it to the package's types).
+pub const TYPESCRIPT: &str = r#"
+/**
+ * Options of `new PerfectGym(...)`.
+ * Connect-button attributes: `base-url`.
+ * @example
+ * const options: PerfectGymOptions = { baseUrl: "https://yourclub.perfectgym.com" };
+ */
+export interface PerfectGymOptions {
+  /** The club's host, e.g. https://yourclub.perfectgym.com */
+  baseUrl: string;
+}
+"#;
 
 /// `{ baseUrl }`, the club's host.
 ///

@@ -62,7 +62,10 @@ test('every file the package declares is there, and nothing it needs is left out
   }
 });
 
-const PUBLIC = ['Fisikal', 'FitBark', 'FitConnectError', 'FitRankings', 'OpenFit', 'PerfectGym', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'];
+// The provider classes, as the registry in src/providers/mod.rs lists them (`Class, module, flow, …`).
+const registry = readFileSync(join(root, 'src', 'providers', 'mod.rs'), 'utf8');
+const CLASSES = [...registry.matchAll(/^ +([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "/gm)].map((m) => m[1]);
+const PUBLIC = [...CLASSES, 'FitConnectError', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'].sort();
 
 // The names an ES module exports, read from its source (wasm-bindgen's output: `export class X`,
 // `export function f`, `export { a, b as c } from './m.js'`, `export * from './m.js'`, which is
@@ -81,10 +84,10 @@ function exportedNames(file) {
   return [...names].filter((n) => !n.startsWith('__wbg')).sort();
 }
 
-test("the entries' class list follows the Rust side: the glue wasm-bindgen generates from src/lib.rs's classes! exports these names and no others", () => {
-  // A provider added in Rust (src/providers/ and its classes! line) fails this until the
-  // hand-written entries (npm/fitconnect.js, npm/node.js, npm/inline.js) name its class too.
+test("the entries' class list follows the provider registry: the glue exports one class per registered provider, and the build wrote an export for each into the entries", () => {
+  assert.ok(CLASSES.length >= 5, `the registry lists the providers: ${CLASSES}`);
   assert.deepEqual([...exportedNames(join(dir, 'glue.js')), 'FitConnectError'].sort(), PUBLIC);
+  assert.deepEqual(exportedNames(join(dir, 'node.js')), PUBLIC);
 });
 
 test('the entry exports the public API; it wraps the generated glue, which fetches the wasm next to it', () => {
