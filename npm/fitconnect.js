@@ -46,8 +46,9 @@ function guardClass(Class) {
 }
 
 // The provider classes, guarded. scripts/build.sh replaces the next line with one export per class
-// the glue declares (one per line of the provider registry, src/providers/mod.rs), such as
-// `export const FitBark = /* @__PURE__ */ guardClass(glue.FitBark);`.
+// the glue declares (one per line of the provider registry, src/providers/mod.rs), each the glue's
+// class wrapped by guardClass() (and marked pure, so that a bundler drops the classes an app does
+// not use).
 //@classes guardClass glue
 
 export function defineConnectButtons(options) {

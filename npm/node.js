@@ -25,8 +25,8 @@ function browserClass(Class) {
   });
 }
 
-// The provider classes. scripts/build.sh replaces the next line with one export per class, such as
-// `export const FitBark = /* @__PURE__ */ browserClass(browser.FitBark);`.
+// The provider classes. scripts/build.sh replaces the next line with one export per class of the
+// browser entry, wrapped by browserClass().
 //@classes browserClass browser
 
 export function handleCallback(...args) {
