@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::error::{invalid_config, Result};
 use super::options::{self, Options, Reader};
-use super::token::TokenStyle;
 use super::url::normalize_base_url;
 
 /// A provider's description. What the connect button needs of it (id, name, flow, attributes)
@@ -125,6 +124,17 @@ impl Provider {
         self.refresh_skew_ms = ms;
         self
     }
+}
+
+/// How token requests are sent: a form to the provider's own endpoint, JSON to the app's server
+/// (which adds the client's credentials).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStyle {
+    /// `application/x-www-form-urlencoded` (RFC 6749 §4.3.2).
+    Form,
+    /// `application/json`, to the app's broker.
+    Json,
 }
 
 /// Where token requests go, and how they are written.

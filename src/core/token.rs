@@ -2,21 +2,9 @@
 //! wiped from memory when dropped (the password among them), and how they are written: a form to a
 //! provider's own endpoint, JSON to the app's server (which adds the client's credentials).
 
-use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::config::Config;
-
-/// How token requests are sent: a form to the provider's own endpoint, JSON to the app's server
-/// (which adds the client's credentials).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TokenStyle {
-    /// `application/x-www-form-urlencoded` (RFC 6749 §4.3.2).
-    Form,
-    /// `application/json`, to the app's broker.
-    Json,
-}
+use super::config::{Config, TokenStyle};
 
 /// A token request's fields, in order. Values are wiped from memory when dropped (the password
 /// among them); the browser layer writes them as a form or as JSON.

@@ -5,7 +5,7 @@ use crate::core::config::{
     base_url, Config, Flow, Provider, SignIn, BASE_URL, TOKEN_ENDPOINT, TOKEN_ENDPOINT_REQUIRED,
 };
 use crate::core::options::Reader;
-use crate::core::token::TokenStyle;
+use crate::core::config::TokenStyle;
 use crate::core::Result;
 
 /// Fisikal.

@@ -10,7 +10,7 @@ use crate::core::config::{
 };
 use crate::core::options::Reader;
 use crate::core::query;
-use crate::core::token::TokenStyle;
+use crate::core::config::TokenStyle;
 use crate::core::url::{normalize_base_url, origin};
 use crate::core::Result;
 

@@ -151,7 +151,7 @@ mod tests {
     fn each_provider_signs_in_its_own_way() {
         use crate::core::config::testing::config;
         use crate::core::config::SignIn;
-        use crate::core::token::TokenStyle;
+        use crate::core::config::TokenStyle;
 
         let c = config(
             &fitrankings::PROVIDER,

@@ -6,7 +6,7 @@ use crate::core::config::AttributeKind::*;
 use crate::core::config::{Attribute, Config, Flow, Provider, SignIn, CLIENT_ID};
 use crate::core::error::invalid_config;
 use crate::core::options::Reader;
-use crate::core::token::TokenStyle;
+use crate::core::config::TokenStyle;
 use crate::core::url::normalize_base_url;
 use crate::core::Result;
 

@@ -4,7 +4,8 @@
 
 use crate::core::config::{base_url, Config, Flow, Provider, SignIn, BASE_URL};
 use crate::core::options::Reader;
-use crate::core::token::{TokenRequest, TokenStyle};
+use crate::core::config::TokenStyle;
+use crate::core::token::TokenRequest;
 use crate::core::Result;
 
 const TOKEN_PATH: &str = "/Api/oauth/authorize";

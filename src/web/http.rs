@@ -9,9 +9,10 @@ use web_sys::{
     UrlSearchParams,
 };
 
+use crate::core::config::TokenStyle;
 use crate::core::error::invalid_config;
 use crate::core::session::{TokenFields, MAX_TOKEN_RESPONSE};
-use crate::core::token::{TokenRequest, TokenStyle};
+use crate::core::token::TokenRequest;
 use crate::core::{Error, ErrorCode};
 
 /// How long a token request may take before it is abandoned (`network_error`).
