@@ -40,6 +40,17 @@ impl<'de> Deserialize<'de> for Value {
 /// Reads a [`Value`] at a nesting depth, so that recursion is bounded.
 struct ValueSeed(u32);
 
+/// Reads one value without descending into an object or array (both are [`Value::Other`]): the
+/// way a member of a token response or a stored record is read.
+///
+/// # Errors
+/// The deserializer's own error, for input that is not valid.
+pub fn shallow_value<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<Value, D::Error> {
+    ValueSeed(MAX_DEPTH).deserialize(deserializer)
+}
+
 impl<'de> DeserializeSeed<'de> for ValueSeed {
     type Value = Value;
 

@@ -4,11 +4,11 @@
 use litemap::LiteMap;
 use std::fmt;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::Zeroizing;
 
 use super::error::{Error, ErrorCode, Result};
+use super::options::{self, Value};
 
 /// A token or other credential: `Debug` prints `[redacted]`, and the text is wiped from memory
 /// when the value is dropped. It serializes as its plain text: only into the stored session and
@@ -187,56 +187,15 @@ pub enum Field {
 }
 
 impl<'de> Deserialize<'de> for Field {
+    /// As an option value read at the depth where objects are no longer descended into: a
+    /// boolean, an array or an object is `Other`.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
-        struct FieldVisitor;
-
-        impl<'de> Visitor<'de> for FieldVisitor {
-            type Value = Field;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> core::result::Result<Field, E> {
-                Ok(Field::Text(v.into()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> core::result::Result<Field, E> {
-                Ok(Field::Text(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> core::result::Result<Field, E> {
-                Ok(Field::Number(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> core::result::Result<Field, E> {
-                Ok(Field::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> core::result::Result<Field, E> {
-                Ok(Field::Number(v as f64))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> core::result::Result<Field, E> {
-                Ok(Field::Other)
-            }
-            fn visit_unit<E: de::Error>(self) -> core::result::Result<Field, E> {
-                Ok(Field::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> core::result::Result<Field, E> {
-                Ok(Field::Null)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> core::result::Result<Field, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Field::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> core::result::Result<Field, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Field::Other)
-            }
-        }
-
-        deserializer.deserialize_any(FieldVisitor)
+        Ok(match options::shallow_value(deserializer)? {
+            Value::Text(s) => Field::Text(s),
+            Value::Number(n) => Field::Number(n),
+            Value::Absent => Field::Null,
+            Value::Bool(_) | Value::Object(_) | Value::Other => Field::Other,
+        })
     }
 }
 
