@@ -1,6 +1,7 @@
 // Shared fixtures and steps for the end-to-end tests.
 const path = require('node:path');
 const base = require('@playwright/test');
+const { pageFailingOnErrors } = require('../playwright-shared.js');
 
 const { expect } = base;
 
@@ -43,12 +44,7 @@ const test = base.test.extend({
     },
     { auto: true },
   ],
-  page: async ({ page }, use) => {
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err));
-    await use(page);
-    expect(errors.map(String), 'uncaught errors in the page').toEqual([]);
-  },
+  page: pageFailingOnErrors(expect),
 });
 
 // Screenshots for people to look at, next to Playwright's own output.
