@@ -287,14 +287,19 @@ mod tests {
         user_id: "user_id",
     };
 
-    fn tx() -> Transaction {
+    /// A FitBark sign-in started at `NOW`, from the random bytes `[seed; 32]` and `[seed + 1; 32]`.
+    fn start(pkce: bool, seed: u8) -> Transaction {
         Transaction::start(
             "fitbark",
             "https://app.example/",
-            true,
-            &[[1; 32], [2; 32]],
+            pkce,
+            &[[seed; 32], [seed + 1; 32]],
             NOW,
         )
+    }
+
+    fn tx() -> Transaction {
+        start(true, 1)
     }
 
     /// What `parse_code_callback` answers for the FitBark callback `query` while `t` is the
@@ -448,7 +453,7 @@ mod tests {
 
     #[test]
     fn transaction_without_pkce() {
-        let t = Transaction::start("fitbark", "r", false, &[[3; 32], [4; 32]], NOW);
+        let t = start(false, 3);
         assert!(t.verifier.is_none() && t.challenge().is_none());
         assert_ne!(t.state, tx().state);
     }
