@@ -42,8 +42,7 @@ async fn connect_flow(spy: &JsValue) -> Result<(), String> {
     );
     let popup = get(spy, "opened");
     if popup.is_null() || popup.is_undefined() {
-        let error = settle(promise).await.unwrap_err();
-        assert_error(&error, "popup_blocked");
+        rejection(promise, "popup_blocked").await;
         console_log!("window.open is blocked here: only popup_blocked was checked");
         return Ok(());
     }
@@ -55,8 +54,7 @@ async fn connect_flow(spy: &JsValue) -> Result<(), String> {
         report_from_popup(&popup, "?token=t%C3%B8k&user_id=7", ""),
         "the popup is still this origin's about:blank"
     );
-    let error = settle(second).await.unwrap_err();
-    assert_error(&error, "interaction_in_progress");
+    rejection(second, "interaction_in_progress").await;
     assert_eq!(get(spy, "calls").as_f64(), Some(1.0));
     let session = settle(promise).await.map_err(|e| {
         format!(
@@ -84,8 +82,7 @@ async fn connect_flow(spy: &JsValue) -> Result<(), String> {
         "{ clientId: 'c', callbackUri: location.origin + '/cb', baseUrl: location.origin, timeoutMs: 700 }",
     ))
     .map_err(|e| format!("{e:?}"))?;
-    let error = settle(quick.connect()).await.unwrap_err();
-    assert_error(&error, "timeout");
+    let error = rejection(quick.connect(), "timeout").await;
     assert_eq!(
         text(&error, "provider").as_deref(),
         Some("fitrankings"),

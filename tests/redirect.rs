@@ -33,9 +33,7 @@ async fn fitbark_redirect_round_trip() {
         "{ status: 200, body: JSON.stringify({ access_token: 'fb-at', token_type: 'Bearer', refresh_token: 'fb-rt', expires_in: 31536000 }) }",
     );
     Reflect::set(&spec, &"tokenUrl".into(), &token_url.as_str().into()).unwrap();
-    let log = fake_fetch(spec);
-    let result = fitbark_redirect(&log, &history).await;
-    restore_fetch();
+    let result = with_fake_fetch(spec, async |log| fitbark_redirect(log, &history).await).await;
     history
         .replace_state_with_url(&JsValue::NULL, "", Some(&address))
         .unwrap();
@@ -63,8 +61,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
     storage::remove(&tx_key);
     go("?code=x&state=forged");
     assert!(client.has_authorization_response());
-    let error = settle(client.complete_authorization()).await.unwrap_err();
-    assert_error(&error, "state_mismatch");
+    rejection(client.complete_authorization(), "state_mismatch").await;
 
     let url = web_sys::Url::new(&client.authorize_url().map_err(|e| format!("{e:?}"))?).unwrap();
     let params = url.search_params();
@@ -128,8 +125,7 @@ async fn fitbark_redirect(log: &JsValue, history: &web_sys::History) -> Result<(
         .get("state")
         .unwrap();
     go(&format!("?error=access_denied&state={state}"));
-    let error = settle(client.complete_authorization()).await.unwrap_err();
-    assert_error(&error, "access_denied");
+    rejection(client.complete_authorization(), "access_denied").await;
     assert_eq!(get(log, "tokenRequests").as_f64(), Some(1.0), "no exchange");
     Ok(())
 }

@@ -39,17 +39,7 @@ async fn concurrent_fetches_share_one_refresh() {
     let _ = unsubscribe.call0(&JsValue::NULL);
     restore_fetch();
 
-    let responses: Array = all.expect("all ten resolve").unchecked_into();
-    assert_eq!(responses.length(), 10);
-    for response in responses.iter() {
-        assert_eq!(response.unchecked_into::<web_sys::Response>().status(), 200);
-    }
-    assert_eq!(
-        get(&log, "tokenRequests").as_f64(),
-        Some(1.0),
-        "one refresh"
-    );
-    let calls: Array = get(&log, "calls").unchecked_into();
+    let calls = assert_one_refresh_served(all, 10, &log);
     assert_eq!(calls.length(), 11);
     let token_call = calls.get(0);
     assert_eq!(
@@ -93,6 +83,18 @@ async fn concurrent_fetches_share_one_refresh() {
     client.disconnect();
 }
 
+/// Asserts that the `count` fetches that `Promise.all` settled to as `all` each answered 200 and
+/// that one token request served them; answers the calls the fake `fetch` saw.
+fn assert_one_refresh_served(all: Result<JsValue, JsValue>, count: u32, log: &JsValue) -> Array {
+    let responses: Array = all.expect("every fetch resolves").unchecked_into();
+    assert_eq!(responses.length(), count);
+    for response in responses.iter() {
+        assert_eq!(response.unchecked_into::<web_sys::Response>().status(), 200);
+    }
+    assert_eq!(get(log, "tokenRequests").as_f64(), Some(1.0), "one refresh");
+    get(log, "calls").unchecked_into()
+}
+
 #[wasm_bindgen_test]
 async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     let client = openfit();
@@ -105,13 +107,8 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     let result = settle(client.refresh()).await;
     restore_fetch();
     let error = result.expect_err("a 504 rejects");
-    assert_error(&error, "http_error");
-    assert_eq!(number(&error, "status"), Some(504.0));
+    assert_failure(&error, "http_error", 504.0, "temporarily_unavailable");
     assert_eq!(text(&error, "provider").as_deref(), Some("openfit"));
-    assert_eq!(
-        text(&error, "oauthError").as_deref(),
-        Some("temporarily_unavailable")
-    );
     assert_eq!(
         text(&stored(&openfit_session()), "refreshToken").as_deref(),
         Some("rt-504"),
@@ -157,9 +154,7 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     restore_fetch();
     let _ = unsubscribe.call0(&JsValue::NULL);
     let error = result.expect_err("invalid_grant rejects");
-    assert_error(&error, "oauth_error");
-    assert_eq!(number(&error, "status"), Some(400.0));
-    assert_eq!(text(&error, "oauthError").as_deref(), Some("invalid_grant"));
+    assert_failure(&error, "oauth_error", 400.0, "invalid_grant");
     assert_eq!(text(&error, "description").as_deref(), Some("expired"));
     assert_eq!(storage::read(&openfit_session()), None, "cleared");
     assert!(client.session().is_null());
@@ -168,8 +163,16 @@ async fn a_server_error_keeps_the_session_and_invalid_grant_ends_it() {
     assert!(seen.get(0).is_null(), "subscribers hear of the end");
 
     // Nothing left to refresh.
-    let error = settle(client.refresh()).await.unwrap_err();
-    assert_error(&error, "not_connected");
+    rejection(client.refresh(), "not_connected").await;
+}
+
+/// Asserts that `error` is a `FitConnectError` of `code` for an answer of `status` that named the
+/// OAuth error `oauth_error`.
+#[track_caller]
+fn assert_failure(error: &JsValue, code: &str, status: f64, oauth_error: &str) {
+    assert_error(error, code);
+    assert_eq!(number(error, "status"), Some(status));
+    assert_eq!(text(error, "oauthError").as_deref(), Some(oauth_error));
 }
 
 /// A 401 `invalid_token` answer leads to one refresh (shared by the calls that got it) and one
@@ -199,16 +202,7 @@ async fn a_401_refreshes_once_and_retries() {
     restore_fetch();
     storage::remove(&openfit_session());
 
-    let responses: Array = all.expect("all three resolve").unchecked_into();
-    for response in responses.iter() {
-        assert_eq!(response.unchecked_into::<web_sys::Response>().status(), 200);
-    }
-    assert_eq!(
-        get(&log, "tokenRequests").as_f64(),
-        Some(1.0),
-        "one refresh"
-    );
-    let calls: Array = get(&log, "calls").unchecked_into();
+    let calls = assert_one_refresh_served(all, 3, &log);
     let retried: Vec<JsValue> = calls
         .iter()
         .filter(|c| text(c, "authorization").as_deref() == Some("Bearer at3"))
@@ -229,16 +223,26 @@ async fn a_401_refreshes_once_and_retries() {
         .all(|c| text(c, "method").as_deref() == Some("PUT")));
 
     let error = admin.expect_err("insufficient_scope rejects");
-    assert_error(&error, "http_error");
-    assert_eq!(number(&error, "status"), Some(403.0));
+    assert_failure(&error, "http_error", 403.0, "insufficient_scope");
     assert_eq!(text(&error, "scope").as_deref(), Some("admin"));
-    assert_eq!(
-        text(&error, "oauthError").as_deref(),
-        Some("insufficient_scope")
-    );
 }
 
 // --- other tabs --------------------------------------------------------------------------------
+
+/// Runs `test` on the [`openfit`] client, whose stored session has expired with the refresh token
+/// `refresh_token`, with `fetch` faked (see [`with_fake_fetch`]) and the token endpoint answering
+/// `answer`; removes the session afterwards, then fails on the error `test` returned.
+async fn with_expired_session(
+    refresh_token: &str,
+    answer: &str,
+    test: impl AsyncFnOnce(&OpenFit, &JsValue) -> Result<(), String>,
+) {
+    expired_openfit_session(refresh_token);
+    let client = openfit();
+    let result = with_fake_fetch(js(answer), async |log| test(&client, log).await).await;
+    storage::remove(&openfit_session());
+    result.unwrap();
+}
 
 /// What the tab that refreshed announces: the [`openfit`] client's session rotated from the
 /// refresh token `spent` to `access_token` and `refresh_token`, for an hour.
@@ -262,47 +266,39 @@ fn rotation(spent: &str, access_token: &str, refresh_token: &str) -> JsValue {
 /// never spends the (single-use) refresh token itself.
 #[wasm_bindgen_test]
 async fn a_refresh_in_another_tab_is_adopted() {
-    let log = fake_fetch(js(
-        "{ status: 200, body: JSON.stringify({ access_token: 'mine', token_type: 'bearer', refresh_token: 'rt-mine', expires_in: 3600 }) }",
-    ));
-    let result = adopt_other_tab(&log).await;
-    restore_fetch();
-    storage::remove(&openfit_session());
-    result.unwrap();
-}
+    let answer = "{ status: 200, body: JSON.stringify({ access_token: 'mine', token_type: 'bearer', refresh_token: 'rt-mine', expires_in: 3600 }) }";
+    with_expired_session("rt-shared", answer, async |client, log| {
+        settle(hold_lock(
+            &format!("fitconnect:refresh:{}", openfit_binding()),
+            500,
+        ))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+        let announcement = rotation("rt-shared", "theirs", "rt-theirs");
+        broadcast_later("fitconnect:rotation", announcement, 50);
 
-async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
-    expired_openfit_session("rt-shared");
-    let client = openfit();
-    settle(hold_lock(
-        &format!("fitconnect:refresh:{}", openfit_binding()),
-        500,
-    ))
-    .await
-    .map_err(|e| format!("{e:?}"))?;
-    let announcement = rotation("rt-shared", "theirs", "rt-theirs");
-    broadcast_later("fitconnect:rotation", announcement, 50);
+        fetch_with_the_adopted_session(client, log, "theirs", "rt-theirs").await?;
+        let calls: Array = get(log, "calls").unchecked_into();
+        assert_eq!(calls.length(), 1);
 
-    fetch_with_the_adopted_session(&client, log, "theirs", "rt-theirs").await?;
-    let calls: Array = get(log, "calls").unchecked_into();
-    assert_eq!(calls.length(), 1);
-
-    // An announcement for a token this tab does not hold changes nothing.
-    let announcement = js("{ session: '{}' }");
-    Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
-    Reflect::set(
-        &announcement,
-        &"from".into(),
-        &fingerprint("rt-other").into(),
-    )
-    .unwrap();
-    broadcast_later("fitconnect:rotation", announcement, 0);
-    sleep(150).await;
-    assert_eq!(
-        text(&stored(&openfit_session()), "accessToken").as_deref(),
-        Some("theirs")
-    );
-    Ok(())
+        // An announcement for a token this tab does not hold changes nothing.
+        let announcement = js("{ session: '{}' }");
+        Reflect::set(&announcement, &"binding".into(), &openfit_binding().into()).unwrap();
+        Reflect::set(
+            &announcement,
+            &"from".into(),
+            &fingerprint("rt-other").into(),
+        )
+        .unwrap();
+        broadcast_later("fitconnect:rotation", announcement, 0);
+        sleep(150).await;
+        assert_eq!(
+            text(&stored(&openfit_session()), "accessToken").as_deref(),
+            Some("theirs")
+        );
+        Ok(())
+    })
+    .await;
 }
 
 /// The tab that won the race announces the rotated session late, after it let the refresh lock go:
@@ -311,32 +307,24 @@ async fn adopt_other_tab(log: &JsValue) -> Result<(), String> {
 /// provider detects reuse).
 #[wasm_bindgen_test]
 async fn a_late_announcement_is_awaited_and_the_spent_token_never_replayed() {
-    let log = fake_fetch(js(
-        "{ status: 400, body: JSON.stringify({ error: 'invalid_grant' }) }",
-    ));
-    let result = late_winner(&log).await;
-    restore_fetch();
-    storage::remove(&openfit_session());
-    result.unwrap();
-}
+    let answer = "{ status: 400, body: JSON.stringify({ error: 'invalid_grant' }) }";
+    with_expired_session("rt-late", answer, async |client, log| {
+        let binding = openfit_binding();
+        let announcement = rotation("rt-late", "winner", "rt-winner");
+        let mark = format!("fitconnect:spent:{binding}:{}", fingerprint("rt-late"));
+        settle(winning_tab(
+            &format!("fitconnect:refresh:{binding}"),
+            &mark,
+            300,
+            announcement,
+            1_200,
+        ))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
 
-async fn late_winner(log: &JsValue) -> Result<(), String> {
-    expired_openfit_session("rt-late");
-    let client = openfit();
-    let binding = openfit_binding();
-    let announcement = rotation("rt-late", "winner", "rt-winner");
-    let mark = format!("fitconnect:spent:{binding}:{}", fingerprint("rt-late"));
-    settle(winning_tab(
-        &format!("fitconnect:refresh:{binding}"),
-        &mark,
-        300,
-        announcement,
-        1_200,
-    ))
-    .await
-    .map_err(|e| format!("{e:?}"))?;
-
-    fetch_with_the_adopted_session(&client, log, "winner", "rt-winner").await
+        fetch_with_the_adopted_session(client, log, "winner", "rt-winner").await
+    })
+    .await;
 }
 
 /// A call that needed a refresh went out with the session another tab rotated to

@@ -6,9 +6,14 @@ import { loadFitRankings, loadFitBark, loadPerfectGym, loadOpenFit, loadFisikal 
 // ---------------------------------------------------------------------------
 // Providers. Adding one means adding an entry here (and its block in /demo-config.json);
 // the card, status, session and error handling are shared.
-//   options(config)      the SDK options, for the class and for <fitconnect-button>.
-//   signIn               password providers: the card shows a sign-in form; the OAuth providers'
-//                        cards use <fitconnect-button>, which opens the provider's own sign-in.
+//   Client               the SDK class.
+//   options(config)      the SDK options, for the class and for <fitconnect-button>; without it,
+//                        the provider's config block as it is.
+//   redirect             the provider sends the browser back to this page (a redirect sign-in);
+//                        the other OAuth provider signs in in a pop-up.
+//   signIn               password providers: the card shows a sign-in form (`extra`: other ways to
+//                        sign in); the OAuth providers' cards use <fitconnect-button>, which opens
+//                        the provider's own sign-in.
 //   load(client, config) the data sections shown once connected.
 // ---------------------------------------------------------------------------
 
@@ -16,21 +21,15 @@ const PROVIDERS = [
   {
     id: 'fitrankings',
     name: 'FitRankings',
-    flowLabel: 'Pop-up sign-in',
     blurb: 'Activities from Fitbit, Garmin, Polar and other trackers, ranked.',
-    options: (cfg) => cfg,
-    create: (options) => new FitRankings(options),
-    waitingText: 'Waiting for you in the FitRankings window…',
+    Client: FitRankings,
     load: loadFitRankings,
   },
   {
     id: 'fitbark',
     name: 'FitBark',
-    flowLabel: 'Redirect sign-in',
     blurb: 'Activity, rest and play of your dogs and the dogs you follow.',
-    options: (cfg) => cfg,
-    create: (options) => new FitBark(options),
-    waitingText: 'Taking you to FitBark…',
+    Client: FitBark,
     // The provider sends the browser back to this page with ?code=&state= (or ?error=).
     redirect: true,
     load: loadFitBark,
@@ -38,14 +37,11 @@ const PROVIDERS = [
   {
     id: 'perfectgym',
     name: 'PerfectGym',
-    flowLabel: 'Password sign-in',
     blurb: 'Classes at your PerfectGym club, and the club’s timetable through the app’s server.',
     // Only the options the SDK takes: the config block also carries the sandbox account.
     options: (cfg) => ({ baseUrl: cfg.baseUrl }),
-    create: (options) => new PerfectGym(options),
+    Client: PerfectGym,
     signIn: {
-      usernameLabel: 'E-mail or user name',
-      legacyNote: 'PerfectGym offers only the legacy password grant.',
       extra: [
         {
           label: 'Sign in with Facebook (sandbox token)',
@@ -54,42 +50,41 @@ const PROVIDERS = [
         },
       ],
     },
-    waitingText: 'Signing in to PerfectGym…',
     load: loadPerfectGym,
   },
   {
     id: 'openfit',
     name: 'OpenFIT',
-    flowLabel: 'Password sign-in',
     blurb: 'Clients and therapy sessions from the OpenFIT outcome-measurement platform.',
     options: (cfg) => ({
       clientId: cfg.clientId,
       environment: cfg.environment,
       ...(cfg.refreshSkewSeconds != null ? { refreshSkewSeconds: cfg.refreshSkewSeconds } : {}),
     }),
-    create: (options) => new OpenFit(options),
-    signIn: {
-      usernameLabel: 'E-mail or user name',
-      legacyNote: 'OpenFIT offers only the legacy password grant.',
-    },
-    waitingText: 'Signing in to OpenFIT…',
+    Client: OpenFit,
+    signIn: {},
     load: loadOpenFit,
   },
   {
     id: 'fisikal',
     name: 'Fisikal',
-    flowLabel: 'Password sign-in',
     blurb: 'Club locations and the class schedule of a gym running on Fisikal.',
     options: (cfg) => ({ baseUrl: cfg.baseUrl, tokenEndpoint: new URL(cfg.tokenEndpoint, window.location.href).href }),
-    create: (options) => new Fisikal(options),
-    signIn: {
-      usernameLabel: 'E-mail or user name',
-      legacyNote: 'Fisikal offers only the legacy password grant.',
-    },
-    waitingText: 'Signing in to Fisikal…',
+    Client: Fisikal,
+    signIn: {},
     load: loadFisikal,
   },
 ];
+
+// The SDK options of a provider from its config block.
+const sdkOptions = (provider, cfg) => (provider.options ? provider.options(cfg) : cfg);
+
+// How a provider signs in, as its card tells it: the badge, and the status while a sign-in runs.
+function flow(provider) {
+  if (provider.signIn) return { label: 'Password sign-in', waiting: `Signing in to ${provider.name}…` };
+  if (provider.redirect) return { label: 'Redirect sign-in', waiting: `Taking you to ${provider.name}…` };
+  return { label: 'Pop-up sign-in', waiting: `Waiting for you in the ${provider.name} window…` };
+}
 
 // ---------------------------------------------------------------------------
 // Error messages, per FitConnectError code. `during` is 'signin' or 'data'.
@@ -168,7 +163,7 @@ function buildCard(provider, client, config = {}) {
       'header',
       { class: 'card-header' },
       h('h2', { id: titleId }, provider.name),
-      h('span', { class: 'badge' }, provider.flowLabel),
+      h('span', { class: 'badge' }, flow(provider).label),
     ),
     h('p', { class: 'blurb' }, provider.blurb),
     card.status,
@@ -202,7 +197,7 @@ function buildConnectButton(card) {
     if (button.getAttribute('state') === 'connecting') {
       clearError(card);
       card.busy = true;
-      setStatus(card, 'busy', card.provider.waitingText);
+      setStatus(card, 'busy', flow(card.provider).waiting);
     } else if (card.busy) {
       card.busy = false;
       sync(card);
@@ -272,12 +267,12 @@ function buildSignInForm(card) {
     'form',
     // POST, so that even a submit the script does not catch never puts the password in a URL.
     { class: 'signin', method: 'post', 'aria-label': `Sign in to ${provider.name}`, 'aria-describedby': ids.note },
-    h('p', { class: 'legacy-note', id: ids.note }, provider.signIn.legacyNote),
+    h('p', { class: 'legacy-note', id: ids.note }, `${provider.name} offers only the legacy password grant.`),
     sandbox,
     h(
       'div',
       { class: 'fields' },
-      h('div', { class: 'field' }, h('label', { for: ids.user }, provider.signIn.usernameLabel), username),
+      h('div', { class: 'field' }, h('label', { for: ids.user }, 'E-mail or user name'), username),
       h('div', { class: 'field' }, h('label', { for: ids.pass }, 'Password'), password),
     ),
     h('div', { class: 'actions' }, submit, extras),
@@ -308,7 +303,7 @@ function startSignIn(card, start) {
   }
   card.busy = true;
   setSignInEnabled(card, false);
-  setStatus(card, 'busy', card.provider.waitingText);
+  setStatus(card, 'busy', flow(card.provider).waiting);
   if (card.provider.redirect && !(pending instanceof Promise)) return; // the page is navigating away
 
   Promise.resolve(pending)
@@ -479,7 +474,7 @@ async function main() {
   const buttonDefaults = {};
   for (const provider of PROVIDERS) {
     if (!config[provider.id]) continue;
-    buttonDefaults[provider.id] = provider.options(config[provider.id]);
+    buttonDefaults[provider.id] = sdkOptions(provider, config[provider.id]);
     buttonRow.append(h('fitconnect-button', { provider: provider.id }));
   }
   document.getElementById('embed').hidden = buttonRow.childElementCount === 0;
@@ -490,7 +485,7 @@ async function main() {
     if (!providerConfig) continue; // not configured on this server
     let client;
     try {
-      client = provider.create(provider.options(providerConfig));
+      client = new provider.Client(sdkOptions(provider, providerConfig));
     } catch (err) {
       const card = buildCard(provider, null, providerConfig);
       container.append(card.root);

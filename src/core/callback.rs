@@ -287,20 +287,33 @@ mod tests {
         user_id: "user_id",
     };
 
-    fn tx() -> Transaction {
+    /// A FitBark sign-in started at `NOW`, from the random bytes `[seed; 32]` and `[seed + 1; 32]`.
+    fn start(pkce: bool, seed: u8) -> Transaction {
         Transaction::start(
             "fitbark",
             "https://app.example/",
-            true,
-            &[[1; 32], [2; 32]],
+            pkce,
+            &[[seed; 32], [seed + 1; 32]],
             NOW,
         )
     }
 
-    fn code(q: &str, t: Option<&Transaction>) -> ErrorCode {
-        parse_code_callback("fitbark", ISSUER, q, t)
-            .unwrap_err()
-            .code
+    fn tx() -> Transaction {
+        start(true, 1)
+    }
+
+    /// What `parse_code_callback` answers for the FitBark callback `query` while `t` is the
+    /// pending sign-in; `STATE` in `query` stands for `t`'s state.
+    fn parse(query: &str, t: Option<&Transaction>) -> Result<String> {
+        let query = match t {
+            Some(t) => query.replace("STATE", &t.state),
+            None => query.to_string(),
+        };
+        parse_code_callback("fitbark", ISSUER, &query, t)
+    }
+
+    fn code(query: &str, t: Option<&Transaction>) -> ErrorCode {
+        parse(query, t).unwrap_err().code
     }
 
     #[test]
@@ -342,12 +355,7 @@ mod tests {
 
     #[test]
     fn code_callback_success() {
-        let t = tx();
-        let q = format!("?code=abc&state={}", t.state);
-        assert_eq!(
-            parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap(),
-            "abc"
-        );
+        assert_eq!(parse("?code=abc&state=STATE", Some(&tx())).unwrap(), "abc");
     }
 
     #[test]
@@ -364,53 +372,41 @@ mod tests {
             code("?error=access_denied&state=x", Some(&t)),
             ErrorCode::StateMismatch
         );
-        let twice = format!("?code=a&state={0}&state={0}", t.state);
-        assert_eq!(code(&twice, Some(&t)), ErrorCode::InvalidCallback);
-        let no_code = format!("?state={}", t.state);
-        assert_eq!(code(&no_code, Some(&t)), ErrorCode::InvalidCallback);
-        let two_codes = format!("?code=a&code=b&state={}", t.state);
-        assert_eq!(code(&two_codes, Some(&t)), ErrorCode::InvalidCallback);
+        for q in [
+            "?code=a&state=STATE&state=STATE",
+            "?state=STATE",
+            "?code=a&code=b&state=STATE",
+        ] {
+            assert_eq!(code(q, Some(&t)), ErrorCode::InvalidCallback, "{q}");
+        }
     }
 
     #[test]
     fn rfc9207_issuer_must_match_when_present() {
         let t = tx();
-        let ok = format!(
-            "?code=abc&state={}&iss={}",
-            t.state, "https%3A%2F%2Fapp.fitbark.com"
-        );
-        assert_eq!(
-            parse_code_callback("fitbark", ISSUER, &ok, Some(&t)).unwrap(),
-            "abc"
-        );
-        let other = format!("?code=abc&state={}&iss=https%3A%2F%2Fevil.example", t.state);
-        let e = parse_code_callback("fitbark", ISSUER, &other, Some(&t)).unwrap_err();
+        let ok = "?code=abc&state=STATE&iss=https%3A%2F%2Fapp.fitbark.com";
+        assert_eq!(parse(ok, Some(&t)).unwrap(), "abc");
+        let other = "?code=abc&state=STATE&iss=https%3A%2F%2Fevil.example";
+        let e = parse(other, Some(&t)).unwrap_err();
         assert_eq!(
             (e.code, e.provider),
             (ErrorCode::InvalidCallback, Some("fitbark"))
         );
-        let error = format!(
-            "?error=access_denied&state={}&iss=https%3A%2F%2Fevil.example",
-            t.state
-        );
-        assert_eq!(code(&error, Some(&t)), ErrorCode::InvalidCallback);
-        let twice = format!("?code=abc&state={}&iss={ISSUER}&iss={ISSUER}", t.state);
+        let error = "?error=access_denied&state=STATE&iss=https%3A%2F%2Fevil.example";
+        assert_eq!(code(error, Some(&t)), ErrorCode::InvalidCallback);
+        let twice = format!("?code=abc&state=STATE&iss={ISSUER}&iss={ISSUER}");
         assert_eq!(code(&twice, Some(&t)), ErrorCode::InvalidCallback);
     }
 
     #[test]
     fn code_callback_provider_errors() {
         let t = tx();
-        let q = format!(
-            "?error=access_denied&error_description=The+resource+owner+denied&state={}",
-            t.state
-        );
-        let e = parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap_err();
+        let q = "?error=access_denied&error_description=The+resource+owner+denied&state=STATE";
+        let e = parse(q, Some(&t)).unwrap_err();
         assert_eq!(e.code, ErrorCode::AccessDenied);
         assert_eq!(e.description.as_deref(), Some("The resource owner denied"));
         assert_eq!(e.provider, Some("fitbark"));
-        let q = format!("?error=invalid_scope&state={}", t.state);
-        let e = parse_code_callback("fitbark", ISSUER, &q, Some(&t)).unwrap_err();
+        let e = parse("?error=invalid_scope&state=STATE", Some(&t)).unwrap_err();
         assert_eq!(e.code, ErrorCode::OauthError);
         assert_eq!(e.oauth_error.as_deref(), Some("invalid_scope"));
     }
@@ -457,7 +453,7 @@ mod tests {
 
     #[test]
     fn transaction_without_pkce() {
-        let t = Transaction::start("fitbark", "r", false, &[[3; 32], [4; 32]], NOW);
+        let t = start(false, 3);
         assert!(t.verifier.is_none() && t.challenge().is_none());
         assert_ne!(t.state, tx().state);
     }

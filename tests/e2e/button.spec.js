@@ -2,7 +2,7 @@
 // the sandbox. Keyboard use, the password dialog, shared sessions, events across shadow roots, styling
 // from outside, and a picture of every state (target/screenshots/demo-button-*.png).
 const path = require('node:path');
-const { test, expect, APP, FITBARK, card, gotoDemo, waitReady, storedSession } = require('./helpers');
+const { test, expect, APP, FITBARK, card, gotoDemo, waitReady, storedSession, answerConsent, closeAfterProviderPage } = require('./helpers');
 
 const row = (page) => page.locator('#connect-buttons');
 const rowButton = (page, provider) => row(page).locator(`fitconnect-button[provider="${provider}"]`);
@@ -20,15 +20,6 @@ async function recordEvents(page) {
     }
   });
 }
-// What a user does: the popup shows the provider's page, then they close it. The SDK reports
-// popup_closed only for a popup it saw on the provider's page (its poll runs every 100 ms); one
-// that closes before that is treated as cut off by COOP and waited for.
-async function closeAfterProviderPage(popup) {
-  await popup.waitForLoadState('load');
-  await popup.waitForTimeout(300);
-  await popup.close();
-}
-
 const events = (page) => page.evaluate(() => window.__events);
 
 test('keyboard: Enter opens the FitRankings popup; Allow connects the row button and the card together', async ({ page }) => {
@@ -47,9 +38,7 @@ test('keyboard: Enter opens the FitRankings popup; Allow connects the row button
   await row(page).screenshot({ path: shot('connecting'), animations: 'disabled' });
 
   await popup.waitForLoadState('domcontentloaded');
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
+  await answerConsent(popup);
 
   await expect(button).toHaveAttribute('state', 'connected');
   await expect(button.getByRole('button', { name: 'Disconnect FitRankings' })).toBeFocused();
@@ -98,9 +87,7 @@ test('a closed popup: error state with a visible message and Try again; the card
   await rowButton(page, 'fitrankings').getByRole('button', { name: /^Try again/ }).click();
   const popup = await popup3;
   await popup.waitForLoadState('domcontentloaded');
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
+  await answerConsent(popup);
   await expect(rowButton(page, 'fitrankings')).toHaveAttribute('state', 'connected');
 });
 

@@ -1,16 +1,14 @@
 // A provider page with Cross-Origin-Opener-Policy: same-origin cuts the popup off from the app:
 // `popup.closed` reads true at once and the callback page has no opener. connect() must still
 // complete, and a popup cut off like that is not reported as closed by the user.
-const { test, expect, FITRANKINGS, card, gotoDemo, storedSession, openFitRankingsPopup } = require('./helpers');
+const { test, expect, FITRANKINGS, card, gotoDemo, storedSession, openFitRankingsConsent } = require('./helpers');
 
 test('with COOP on the consent page, Allow still connects (the callback reports over the channel)', async ({
   page,
   sandbox,
 }) => {
   await sandbox.settings(FITRANKINGS, { coop: true });
-  await gotoDemo(page);
-  const popup = await openFitRankingsPopup(page);
-  await popup.getByRole('button', { name: 'Allow' }).waitFor();
+  const popup = await openFitRankingsConsent(page);
   // The opener now sees the popup as closed while the user is still on the consent page.
   await page.waitForTimeout(1200);
   await expect(card(page, 'fitrankings')).not.toHaveAttribute('data-state', 'error');

@@ -12,8 +12,10 @@ const {
   gotoDemo,
   waitReady,
   storedSession,
-  openFitRankingsPopup,
+  openFitRankingsConsent,
+  connectFitRankings,
   openFitBarkAuthorize,
+  recordBrokerCalls,
   connectFitBark,
 } = require('./helpers');
 
@@ -25,9 +27,7 @@ test('a callback the SDK did not ask for does not complete connect(), by channel
   // COOP on the consent page: the real callback reports over the BroadcastChannel, the path a
   // forger would use.
   await sandbox.settings(FITRANKINGS, { coop: true });
-  await gotoDemo(page);
-  const popup = await openFitRankingsPopup(page);
-  await popup.getByRole('button', { name: 'Allow' }).waitFor();
+  const popup = await openFitRankingsConsent(page);
 
   // A same-origin page opened without an opener (as a foreign site's noopener link would) runs the
   // app's own callback page with an attacker's token: it broadcasts, with no nonce.
@@ -91,10 +91,7 @@ test('a refresh that fails with a 5xx or no answer keeps the session; invalid_gr
 });
 
 test('an authorization response whose iss names another server stops before any exchange', async ({ page, sandbox }) => {
-  const brokerCalls = [];
-  page.on('request', (req) => {
-    if (new URL(req.url()).pathname.startsWith('/broker/')) brokerCalls.push(req.url());
-  });
+  const brokerCalls = recordBrokerCalls(page);
   await gotoDemo(page);
   await openFitBarkAuthorize(page);
   const state = new URL(page.url()).searchParams.get('state');
@@ -125,11 +122,7 @@ test("the callback page's token reaches no other request, and leaves the address
   const seen = [];
   context.on('request', (req) => seen.push({ url: req.url(), referer: req.headers().referer ?? '' }));
   await gotoDemo(page);
-  const popup = await openFitRankingsPopup(page);
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
-  await expect(card(page, 'fitrankings')).toHaveAttribute('data-state', 'connected');
+  await connectFitRankings(page);
   const { accessToken } = await storedSession(page, 'fitrankings');
   const callbackLoads = seen.filter((r) => r.url.startsWith(`${APP}/callback.html`));
   expect(callbackLoads).toHaveLength(1);

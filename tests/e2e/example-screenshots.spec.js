@@ -2,18 +2,10 @@
 // target/screenshots/buttons/*.png (outside test-results/, which each Playwright run empties). Also checks each state is what its picture claims.
 const path = require('node:path');
 const { test, expect } = require('@playwright/test');
+const { answerConsent, closeAfterProviderPage } = require('./helpers');
 
 const APP = 'http://127.0.0.1:24090';
 const shot = (name) => path.join(__dirname, '..', '..', 'target', 'screenshots', 'buttons', `${name}.png`);
-
-// What a user does: the popup shows the provider's page, then they close it. The SDK reports
-// popup_closed only for a popup it saw on the provider's page (its poll runs every 100 ms); one
-// that closes before that is treated as cut off by COOP and waited for.
-async function closeAfterProviderPage(popup) {
-  await popup.waitForLoadState('load');
-  await popup.waitForTimeout(300);
-  await popup.close();
-}
 
 test('every button state, pictured', async ({ page, request }) => {
   await request.post('http://127.0.0.1:24081/__sandbox/reset');
@@ -35,9 +27,7 @@ test('every button state, pictured', async ({ page, request }) => {
   await card.screenshot({ path: shot('connecting'), animations: 'disabled' });
 
   await popup.waitForLoadState('domcontentloaded');
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
+  await answerConsent(popup);
   await expect(button).toHaveAttribute('state', 'connected');
   await card.screenshot({ path: shot('connected') });
   await page.locator('header').screenshot({ path: shot('shared-session-header') });

@@ -2,6 +2,7 @@
 // base 24080 (playwright.example.config.js serves it on 24090). Drives <fitconnect-button> the way a
 // user does and checks the events the app receives.
 const base = require('@playwright/test');
+const { answerConsent, closeAfterProviderPage } = require('./helpers');
 
 const { expect } = base;
 
@@ -46,15 +47,6 @@ const test = base.test.extend({
   },
 });
 
-// What a user does: the popup shows the provider's page, then they close it. The SDK reports
-// popup_closed only for a popup it saw on the provider's page (its poll runs every 100 ms); one
-// that closes before that is treated as cut off by COOP and waited for.
-async function closeAfterProviderPage(popup) {
-  await popup.waitForLoadState('load');
-  await popup.waitForTimeout(300);
-  await popup.close();
-}
-
 const events = (page) => page.evaluate(() => window.__events);
 const card = (page, provider) => page.locator(`li[data-provider="${provider}"]`);
 
@@ -96,9 +88,7 @@ test('FitRankings: the button opens the popup, Allow connects, both buttons shar
   expect(new URL(popup.url()).origin).toBe(FITRANKINGS);
   expect(new URL(popup.url()).searchParams.get('callback_uri')).toBe(`${APP}/callback.html`);
 
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
+  await answerConsent(popup);
 
   await expect(listed).toHaveAttribute('state', 'connected');
   await expect(listed.getByRole('button', { name: 'Disconnect FitRankings' })).toBeVisible();

@@ -9,6 +9,7 @@ const {
   waitReady,
   storedSession,
   openFitBarkAuthorize,
+  recordBrokerCalls,
   connectFitBark,
   waitUntilExpired,
 } = require('./helpers');
@@ -164,10 +165,7 @@ test('20 concurrent calls on an expired token share one refresh', async ({ page,
 });
 
 test('a tampered state is rejected as state_mismatch and no code is exchanged', async ({ page, sandbox }) => {
-  const brokerCalls = [];
-  page.on('request', (req) => {
-    if (new URL(req.url()).pathname.startsWith('/broker/')) brokerCalls.push(req.url());
-  });
+  const brokerCalls = recordBrokerCalls(page);
   await gotoDemo(page);
   await openFitBarkAuthorize(page);
 

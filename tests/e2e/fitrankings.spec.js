@@ -9,6 +9,7 @@ const {
   gotoDemo,
   storedSession,
   openFitRankingsPopup,
+  answerConsent,
 } = require('./helpers');
 
 test('Allow in the 400x600 pop-up stores the session and fetches data with the Bearer token', async ({
@@ -39,9 +40,7 @@ test('Allow in the 400x600 pop-up stores the session and fetches data with the B
   expect(Math.abs(size.h - 600)).toBeLessThanOrEqual(40);
 
   await expect(fr.getByTestId('status')).toContainText('FitRankings window');
-  const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
-  await closed;
+  await answerConsent(popup);
 
   await expect(fr).toHaveAttribute('data-state', 'connected');
   await expect(fr.getByTestId('status')).toHaveText('Connected to FitRankings');
@@ -87,7 +86,7 @@ test('Deny closes the pop-up (popup_closed); with deny=redirect it reports acces
   const fr = card(page, 'fitrankings');
 
   let popup = await openFitRankingsPopup(page);
-  let closed = popup.waitForEvent('close');
+  const closed = popup.waitForEvent('close');
   // As a person would, after reading the page: a popup that closes before its page was ever seen
   // may have been cut off by Cross-Origin-Opener-Policy, which is not reported as popup_closed.
   await popup.getByRole('button', { name: 'Deny' }).waitFor();
@@ -101,9 +100,7 @@ test('Deny closes the pop-up (popup_closed); with deny=redirect it reports acces
   await sandbox.settings(FITRANKINGS, { deny: 'redirect' });
   popup = await openFitRankingsPopup(page);
   await expect(fr.getByTestId('error')).toBeHidden(); // a new attempt clears the old message
-  closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Deny' }).click();
-  await closed;
+  await answerConsent(popup, 'Deny');
   await expect(fr.getByTestId('error-code')).toHaveText('access_denied');
   await expect(fr.getByTestId('error')).toContainText('You declined access.');
   await page.screenshot({ path: screenshotPath('demo-error.png'), fullPage: true });

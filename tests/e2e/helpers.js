@@ -1,6 +1,7 @@
 // Shared fixtures and steps for the end-to-end tests.
 const path = require('node:path');
 const base = require('@playwright/test');
+const { pageFailingOnErrors } = require('../playwright-shared.js');
 
 const { expect } = base;
 
@@ -43,12 +44,7 @@ const test = base.test.extend({
     },
     { auto: true },
   ],
-  page: async ({ page }, use) => {
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err));
-    await use(page);
-    expect(errors.map(String), 'uncaught errors in the page').toEqual([]);
-  },
+  page: pageFailingOnErrors(expect),
 });
 
 // Screenshots for people to look at, next to Playwright's own output.
@@ -93,11 +89,32 @@ async function openFitRankingsPopup(page) {
   return popup;
 }
 
-async function connectFitRankings(page) {
-  const popup = await openFitRankingsPopup(page);
+// Clicks `button` (Allow or Deny) on the FitRankings consent page and waits for the pop-up to close.
+async function answerConsent(popup, button = 'Allow') {
   const closed = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Allow' }).click();
+  await popup.getByRole('button', { name: button }).click();
   await closed;
+}
+
+// What a user does: the pop-up shows the provider's page, then they close it. The SDK reports
+// popup_closed only for a pop-up it saw on the provider's page (its poll runs every 100 ms); one
+// that closes before that is treated as cut off by COOP and waited for.
+async function closeAfterProviderPage(popup) {
+  await popup.waitForLoadState('load');
+  await popup.waitForTimeout(300);
+  await popup.close();
+}
+
+// Opens the demo, clicks Connect FitRankings and returns the pop-up once its consent page shows Allow.
+async function openFitRankingsConsent(page) {
+  await gotoDemo(page);
+  const popup = await openFitRankingsPopup(page);
+  await popup.getByRole('button', { name: 'Allow' }).waitFor();
+  return popup;
+}
+
+async function connectFitRankings(page) {
+  await answerConsent(await openFitRankingsPopup(page));
   await expect(card(page, 'fitrankings')).toHaveAttribute('data-state', 'connected');
 }
 
@@ -105,6 +122,16 @@ async function connectFitRankings(page) {
 async function openFitBarkAuthorize(page) {
   await card(page, 'fitbark').getByRole('button', { name: 'Connect FitBark' }).click();
   await page.waitForURL((url) => url.origin === FITBARK && url.pathname === '/oauth/authorize');
+}
+
+// The URLs of the requests the page sends to the app's broker (token exchanges and refreshes) from
+// now on; the array fills as they are sent.
+function recordBrokerCalls(page) {
+  const calls = [];
+  page.on('request', (req) => {
+    if (new URL(req.url()).pathname.startsWith('/broker/')) calls.push(req.url());
+  });
+  return calls;
 }
 
 async function connectFitBark(page) {
@@ -182,8 +209,12 @@ module.exports = {
   waitReady,
   storedSession,
   openFitRankingsPopup,
+  openFitRankingsConsent,
+  answerConsent,
+  closeAfterProviderPage,
   connectFitRankings,
   openFitBarkAuthorize,
+  recordBrokerCalls,
   connectFitBark,
   waitUntilExpired,
   sandboxAccount,

@@ -1,6 +1,7 @@
 // Fixtures and steps shared by the interop tests.
 import { test as base, expect } from '@playwright/test';
 
+import shared from '../playwright-shared.js';
 import { APP, FITBARK, OPENFIT_IDENTITY } from './ports.mjs';
 
 export { expect };
@@ -38,12 +39,7 @@ export const test = base.extend({
     },
     { auto: true },
   ],
-  page: async ({ page }, use) => {
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err));
-    await use(page);
-    expect(errors.map(String), 'uncaught errors in the page').toEqual([]);
-  },
+  page: shared.pageFailingOnErrors(expect),
 });
 
 /** Opens an interop page on the app origin and waits until the SDK is loaded. */

@@ -1,7 +1,7 @@
 //! What the browser tests share: the page-side fakes and helpers (inline JavaScript: a `fetch`
 //! that never reaches the network, a `window.open` spy, a broken `Storage.prototype.setItem`,
 //! frames, posts and BroadcastChannel messages sent later, Web Locks held as another tab would),
-//! reading results (`get`, `text`, `number`, `has`, `assert_error`, `settle`), and the clients
+//! reading results (`get`, `text`, `number`, `has`, `assert_error`, `settle`, `rejection`), and the clients
 //! and storage keys several files use (`openfit()`, `openfit_session()`, `fitrankings_session()`,
 //! `fitbark_keys()`).
 //!
@@ -389,8 +389,28 @@ pub fn assert_error(error: &JsValue, code: &str) {
     );
 }
 
+/// Runs `test` with `fetch` replaced by the fake that answers `spec` (see `fakeFetch` above),
+/// giving it the fake's log, and puts the real `fetch` back before answering what `test` did: a
+/// test that fails with an `Err` leaves no fake behind.
+pub async fn with_fake_fetch(
+    spec: JsValue,
+    test: impl AsyncFnOnce(&JsValue) -> Result<(), String>,
+) -> Result<(), String> {
+    let log = fake_fetch(spec);
+    let result = test(&log).await;
+    restore_fetch();
+    result
+}
+
 pub async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
+}
+
+/// Awaits `promise`, which must reject with a `FitConnectError` of `code`; answers the error.
+pub async fn rejection(promise: Promise, code: &str) -> JsValue {
+    let error = settle(promise).await.expect_err("rejects");
+    assert_error(&error, code);
+    error
 }
 
 pub async fn sleep(ms: i32) {

@@ -44,3 +44,13 @@ export async function smoke() {
 // What every smoke run must give.
 export const EXPECTED_URL_PREFIX =
   'https://app.fitbark.com/oauth/authorize?response_type=code&client_id=smoke&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&state=';
+
+// The smoke test in a test runner's jsdom (jest-jsdom, vitest-jsdom): the checks
+// tests/consumers/browser.mjs makes of a page's result, with the runner's own `expect`.
+export async function expectSmokePasses(expect) {
+  const out = await smoke();
+  expect(out.beforeInit).toBe('invalid_config');
+  expect(out.url.startsWith(EXPECTED_URL_PREFIX)).toBe(true);
+  expect(out.classes).toEqual(['FitRankings', 'FitBark', 'PerfectGym', 'OpenFit', 'Fisikal']);
+  expect(out.button).toBeTruthy();
+}

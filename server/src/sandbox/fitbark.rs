@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -27,7 +26,8 @@ use super::oauth::{
     DoorkeeperToken, OAuthError,
 };
 use super::pages::{
-    append_query, error_page, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
+    append_query, coop_while_set, error_page, escape_html, found, hidden_inputs, html_page,
+    is_http_url,
 };
 use super::sample_data::{FbDog, FbRelation, DOG_PICTURE_BASE64, FB_DOGS, FB_RELATIONS, FB_USER};
 use super::tokens::{lock, now_secs, RefreshTokens, TokenStore};
@@ -246,12 +246,11 @@ pub fn app(state: Arc<FitBark>) -> Router {
             get(redirect_urls).post(replace_redirect_urls),
         );
     let api = with_cors(api, open_cors());
+    let authorize = get(authorize_page).post(authorize_decision);
     let routes = Router::new()
         .route(
             "/oauth/authorize",
-            get(authorize_page)
-                .post(authorize_decision)
-                .route_layer(from_fn_with_state(state.clone(), authorize_coop)),
+            coop_while_set(authorize, &state, |s| s.coop),
         )
         // No CORS: the token endpoint takes the client secret and is called by servers only.
         .route("/oauth/token", post(token))
@@ -327,12 +326,6 @@ impl AuthRequest {
             ),
         ])
     }
-}
-
-/// The COOP header on every answer of `/oauth/authorize` when the setting is on.
-async fn authorize_coop(State(fb): State<Arc<FitBark>>, request: Request, next: Next) -> Response {
-    let coop = fb.core.settings.get().coop;
-    with_coop(next.run(request).await, coop)
 }
 
 fn authorize_error_page(message: &str) -> Response {

@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -21,7 +20,7 @@ use super::control::{has_core, sandbox_app, BearerRejection, Core, Provider};
 use super::cors::{open_cors, with_cors};
 use super::oauth::secrets_equal;
 use super::pages::{
-    self, append_query, escape_html, found, hidden_inputs, html_page, is_http_url, with_coop,
+    self, append_query, coop_while_set, escape_html, found, hidden_inputs, html_page, is_http_url,
 };
 use super::sample_data::{decimal4, FrActivity, FrUser, FR_ACTIVITIES, FR_USERS};
 use super::tokens::lock;
@@ -123,13 +122,9 @@ pub fn app(state: Arc<FitRankings>) -> Router {
         Router::new().route("/__sandbox/issue-token", post(issue_token)),
         open_cors(),
     );
+    let consent = get(consent_page).post(consent_decision);
     let routes = Router::new()
-        .route(
-            "/iq/oauth2/",
-            get(consent_page)
-                .post(consent_decision)
-                .route_layer(from_fn_with_state(state.clone(), consent_coop)),
-        )
+        .route("/iq/oauth2/", coop_while_set(consent, &state, |s| s.coop))
         // No CORS here: the master token is for servers only.
         .route("/iq/tokens/master-token/", post(master_token))
         .method_not_allowed_fallback(method_not_allowed)
@@ -162,17 +157,6 @@ async fn method_not_allowed(method: Method) -> Response {
 // ---------------------------------------------------------------------------------------------
 // Consent popup
 // ---------------------------------------------------------------------------------------------
-
-/// Every answer of `/iq/oauth2/` (consent page, error pages, the deny page, redirects) carries
-/// the COOP header when the setting is on, as a provider sending it site-wide would.
-async fn consent_coop(
-    State(fr): State<Arc<FitRankings>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let coop = fr.core.settings.get().coop;
-    with_coop(next.run(request).await, coop)
-}
 
 fn error_page(message: &str) -> Response {
     pages::error_page(BRAND, "Cannot connect", message)

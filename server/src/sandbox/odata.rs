@@ -26,6 +26,7 @@ pub enum Kind {
 }
 
 /// A filterable, sortable property; names match case-insensitively, as PerfectGym's do.
+#[derive(Clone, Copy)]
 pub struct Field {
     pub name: &'static str,
     pub kind: Kind,

@@ -1,11 +1,18 @@
 //! What the sandboxes send a browser other than JSON: the small HTML pages of consent and
-//! error screens, redirects (and building their query), `Cross-Origin-Opener-Policy`, and
+//! error screens, redirects (and building their query), `Cross-Origin-Opener-Policy` (on a
+//! consent page's routes while the provider's `coop` setting is on: [`coop_while_set`]), and
 //! empty answers.
 
-use axum::body::Body;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use std::sync::Arc;
 
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::MethodRouter;
+
+use super::control::HasCore;
 use crate::http_util::no_store;
 
 /// 302 to `location`; a location that cannot be a header value becomes a 400 page.
@@ -157,6 +164,29 @@ pub fn with_coop(mut response: Response, on: bool) -> Response {
         );
     }
     response
+}
+
+/// Reads a provider's `coop` setting.
+pub type CoopSetting<P> = fn(&<P as HasCore>::Settings) -> bool;
+
+/// A consent page's `routes` with the COOP header on every answer (the page, its form's decision,
+/// the error and deny pages, the redirects) while the provider's `coop` setting is on, as a
+/// provider sending it site-wide would.
+pub fn coop_while_set<P: HasCore>(
+    routes: MethodRouter<Arc<P>>,
+    state: &Arc<P>,
+    coop: CoopSetting<P>,
+) -> MethodRouter<Arc<P>> {
+    routes.route_layer(from_fn_with_state((state.clone(), coop), coop_layer::<P>))
+}
+
+async fn coop_layer<P: HasCore>(
+    State((p, coop)): State<(Arc<P>, CoopSetting<P>)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let on = coop(&p.core().settings.get());
+    with_coop(next.run(request).await, on)
 }
 
 /// An empty-bodied response with a status, for the rare cases where providers send nothing.

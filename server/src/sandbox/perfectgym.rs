@@ -506,10 +506,14 @@ async fn client_headers(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-const MEMBER_FIELDS: &[Field] = &[
+/// The fields every v2 entity has, besides its own.
+const ENTITY_FIELDS: &[Field] = &[
     Field::new("id", Kind::Number),
     Field::new("version", Kind::Number),
     Field::new("isDeleted", Kind::Bool),
+];
+
+const MEMBER_FIELDS: &[Field] = &[
     Field::new("email", Kind::Text),
     Field::new("firstName", Kind::Text),
     Field::new("lastName", Kind::Text),
@@ -517,9 +521,6 @@ const MEMBER_FIELDS: &[Field] = &[
 ];
 
 const CLASS_FIELDS: &[Field] = &[
-    Field::new("id", Kind::Number),
-    Field::new("version", Kind::Number),
-    Field::new("isDeleted", Kind::Bool),
     Field::new("startDate", Kind::DateTime),
     Field::new("endDate", Kind::DateTime),
     Field::new("classTypeId", Kind::Number),
@@ -540,25 +541,43 @@ fn odata_error(e: super::odata::QueryError) -> Response {
     )
 }
 
-async fn members(headers: HeaderMap, uri: Uri, RawQuery(query): RawQuery) -> Response {
-    match Query::parse(query.as_deref(), MEMBER_FIELDS, &[]) {
-        Ok(q) => no_store(Json(q.answer(
-            (1..=MEMBER_COUNT).map(member_json),
-            &self_url(&headers, &uri),
-        ))),
+/// A v2 collection's answer to the request's OData query, which may name the entity's `fields`
+/// and [`ENTITY_FIELDS`] and expand `expandable`: the `rows` (made for the parsed query)
+/// filtered, sorted and paged, or the error of a refused query.
+fn collection<I: Iterator<Item = Value>>(
+    headers: &HeaderMap,
+    uri: &Uri,
+    query: Option<&str>,
+    fields: &[Field],
+    expandable: &[&'static str],
+    rows: impl FnOnce(&Query) -> I,
+) -> Response {
+    let fields: Vec<Field> = ENTITY_FIELDS.iter().chain(fields).copied().collect();
+    match Query::parse(query, &fields, expandable) {
+        Ok(q) => no_store(Json(q.answer(rows(&q), &self_url(headers, uri)))),
         Err(e) => odata_error(e),
     }
 }
 
+async fn members(headers: HeaderMap, uri: Uri, RawQuery(query): RawQuery) -> Response {
+    collection(&headers, &uri, query.as_deref(), MEMBER_FIELDS, &[], |_| {
+        (1..=MEMBER_COUNT).map(member_json)
+    })
+}
+
 async fn classes(headers: HeaderMap, uri: Uri, RawQuery(query): RawQuery) -> Response {
-    match Query::parse(query.as_deref(), CLASS_FIELDS, &["classType"]) {
-        Ok(q) => {
-            let expand = q.expands("classType");
-            let rows = classes_iter().map(|c| v2_class_json(&c, expand));
-            no_store(Json(q.answer(rows, &self_url(&headers, &uri))))
-        }
-        Err(e) => odata_error(e),
-    }
+    let rows = |q: &Query| {
+        let expand = q.expands("classType");
+        classes_iter().map(move |c| v2_class_json(&c, expand))
+    };
+    collection(
+        &headers,
+        &uri,
+        query.as_deref(),
+        CLASS_FIELDS,
+        &["classType"],
+        rows,
+    )
 }
 
 #[derive(Deserialize)]
