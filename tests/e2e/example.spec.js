@@ -73,7 +73,9 @@ test('the built app loads the package: classes construct and every button render
   expect(wasm[0]).toMatch(/\/assets\/fitconnect_bg-[\w-]+\.wasm$/);
 });
 
-test('FitRankings: the button opens the popup, Allow connects, both buttons share the session', async ({ page }) => {
+test('FitRankings: the button opens the popup, Allow connects, both buttons share the session', async ({ page, context }) => {
+  const referers = [];
+  context.on('request', (req) => referers.push(req.headers().referer ?? ''));
   await open(page);
   const listed = card(page, 'fitrankings').locator('fitconnect-button');
   const header = page.locator('#header-fitrankings');
@@ -97,6 +99,9 @@ test('FitRankings: the button opens the popup, Allow connects, both buttons shar
   expect(await events(page)).toEqual([{ type: 'fitconnect:connected', provider: 'fitrankings', code: undefined, hasToken: true }]);
   // The app then called the API with its own FitRankings instance.
   await expect(card(page, 'fitrankings').locator('output')).toHaveText(/^\d+ items? from \/iq\/activities\//);
+  // The callback page (its script, the wasm) sent no request with the token in a Referer.
+  const token = await page.evaluate(() => JSON.parse(Object.entries(sessionStorage).find(([k]) => k.startsWith('fitconnect:session:fitrankings'))[1]).accessToken);
+  expect(referers.filter((r) => r.includes(token))).toEqual([]);
 
   // Disconnect from the other button: both return to idle, one event from the one clicked.
   await header.getByRole('button', { name: 'Disconnect FitRankings' }).click();
