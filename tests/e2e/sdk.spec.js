@@ -25,6 +25,23 @@ test.beforeEach(async ({ page }) => {
   }, { FITRANKINGS, PERFECTGYM });
 });
 
+test("the demo's pages preload the SDK: one download of the wasm, which init() uses", async ({ page }) => {
+  for (const path of ['/', '/callback.html']) {
+    const wasm = [];
+    page.on('request', (req) => { if (req.url().endsWith('/fitconnect_bg.wasm')) wasm.push(req.url()); });
+    const preloaded = [];
+    page.on('console', (m) => { if (/preload/i.test(m.text())) preloaded.push(m.text()); });
+    await page.goto(`${APP}${path}`);
+    // The demo has loaded the SDK (the callback page, without an opener, has handled its address).
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/fitconnect_bg.wasm') && e.responseEnd > 0));
+    await page.waitForLoadState('networkidle');
+    expect(wasm, `${path} fetches the wasm once`).toHaveLength(1);
+    expect(preloaded, `${path}: no unused preload`).toEqual([]);
+    page.removeAllListeners('request');
+    page.removeAllListeners('console');
+  }
+});
+
 test('session round trip and change events, shared by every instance', async ({ page }) => {
   const out = await page.evaluate(() => {
     const fr = fitrankings();
