@@ -27,7 +27,18 @@ fn settle(
     provider: &'static str,
     future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>,
 ) -> js_sys::Promise {
-    future_to_promise(async move { future.await.map_err(|e| to_js(e.for_provider(provider))) })
+    to_promise(Box::pin(async move {
+        future.await.map_err(|e| to_js(e.for_provider(provider)))
+    }))
+}
+
+/// A future of JavaScript values, boxed: the one type every Promise is made from.
+pub type JsTask = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// A Promise that settles with `future`'s outcome: the only caller of `future_to_promise`, which
+/// is generic, so that the wasm holds one copy of its driver.
+pub fn to_promise(future: JsTask) -> js_sys::Promise {
+    future_to_promise(future)
 }
 
 /// A Promise rejected with `e`.
