@@ -23,14 +23,25 @@ use crate::web::{self, http, json};
 pub use store::session_object;
 
 /// A provider client: one per class instance; instances configured alike (the same
-/// [`Binding`]) share the session.
+/// [`Binding`]) share the session. Cloned into every future it starts: one reference count.
 #[derive(Clone)]
-pub struct Client {
-    config: Rc<Config>,
-    binding: Rc<Binding>,
+pub struct Client(Rc<Parts>);
+
+/// What a [`Client`] holds (its fields, through `Deref`).
+pub struct Parts {
+    config: Config,
+    binding: Binding,
     /// The API base URL with a trailing slash, what request paths resolve against.
-    api_base: Rc<str>,
-    api_origin: Rc<str>,
+    api_base: String,
+    api_origin: String,
+}
+
+impl std::ops::Deref for Client {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
 }
 
 impl Client {
@@ -65,12 +76,12 @@ impl Client {
             &config.client_id,
         );
         refresh::listen_for_rotations();
-        Ok(Client {
-            binding: Rc::new(binding),
-            api_base: [config.base_url.as_str(), "/"].concat().into(),
-            config: Rc::new(config),
-            api_origin: api_origin.into(),
-        })
+        Ok(Client(Rc::new(Parts {
+            binding,
+            api_base: [config.base_url.as_str(), "/"].concat(),
+            config,
+            api_origin,
+        })))
     }
 
     /// The configuration.
@@ -179,7 +190,7 @@ impl Client {
         let url = Url::new_with_base(&path, &self.api_base)
             .map_err(|_| invalid_config("the request URL is not valid"))?;
         // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
-        if url.origin() != *self.api_origin {
+        if url.origin() != self.api_origin {
             return Err(invalid_config(
                 "Refusing to send the provider's token to another origin",
             ));
