@@ -17,19 +17,16 @@ pub fn promise<T: Into<JsValue>>(
     provider: &'static str,
     future: impl Future<Output = Result<T, Error>> + 'static,
 ) -> js_sys::Promise {
-    settle(
-        provider,
-        Box::pin(async move { future.await.map(Into::into) }),
-    )
-}
-
-fn settle(
-    provider: &'static str,
-    future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>,
-) -> js_sys::Promise {
-    to_promise(Box::pin(async move {
-        future.await.map_err(|e| to_js(e.for_provider(provider)))
-    }))
+    // Adapted by a poll function rather than an async block: an async block would be one more
+    // state machine per instance, around the one `future` already is.
+    let mut future = Box::pin(future);
+    to_promise(Box::pin(std::future::poll_fn(move |cx| {
+        future.as_mut().poll(cx).map(|outcome| {
+            outcome
+                .map(Into::into)
+                .map_err(|e| to_js(e.for_provider(provider)))
+        })
+    })))
 }
 
 /// A future of JavaScript values, boxed: the one type every Promise is made from.
