@@ -60,7 +60,9 @@ async fn fetch_sends_the_token_to_the_api_origin_only() {
             "nothing was sent for a refused URL"
         );
 
-        // The API's own origin: a path, a relative path and an absolute URL.
+        // The API's own origin: a path, a relative path and an absolute URL; each twice (the
+        // second call takes the URL the client kept from the first), and a refused URL in between
+        // is still refused.
         for (path, sent) in [
             ("/iq/users/", "https://api.example/iq/users/"),
             ("iq/users/2", "https://api.example/iq/users/2"),
@@ -69,14 +71,20 @@ async fn fetch_sends_the_token_to_the_api_origin_only() {
                 "https://api.example/iq/x?y=1",
             ),
         ] {
-            let response = settle(client.fetch(path.into(), None))
+            for _ in 0..2 {
+                let response = settle(client.fetch(path.into(), None))
+                    .await
+                    .map_err(|e| format!("{path}: {e:?}"))?;
+                let response: web_sys::Response = response.dyn_into().unwrap();
+                assert_eq!(response.status(), 200);
+                let last = get(log, "calls").unchecked_into::<Array>().pop();
+                assert_eq!(text(&last, "url").as_deref(), Some(sent));
+                assert_eq!(text(&last, "authorization").as_deref(), Some("Bearer tok"));
+            }
+            let error = settle(client.fetch("//evil.example/x".into(), None))
                 .await
-                .map_err(|e| format!("{path}: {e:?}"))?;
-            let response: web_sys::Response = response.dyn_into().unwrap();
-            assert_eq!(response.status(), 200);
-            let last = get(log, "calls").unchecked_into::<Array>().pop();
-            assert_eq!(text(&last, "url").as_deref(), Some(sent));
-            assert_eq!(text(&last, "authorization").as_deref(), Some("Bearer tok"));
+                .expect_err("refused after a kept URL");
+            assert_error(&error, "invalid_config");
         }
 
         // The app's RequestInit is used, and its own Authorization header is replaced.

@@ -6,6 +6,7 @@ mod options;
 mod refresh;
 mod store;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -23,14 +24,28 @@ use crate::web::{self, http, json};
 pub use store::session_object;
 
 /// A provider client: one per class instance; instances configured alike (the same
-/// [`Binding`]) share the session.
+/// [`Binding`]) share the session. Cloned into every future it starts: one reference count.
 #[derive(Clone)]
-pub struct Client {
-    config: Rc<Config>,
-    binding: Rc<Binding>,
+pub struct Client(Rc<Parts>);
+
+/// What a [`Client`] holds (its fields, through `Deref`).
+pub struct Parts {
+    config: Config,
+    binding: Binding,
     /// The API base URL with a trailing slash, what request paths resolve against.
-    api_base: Rc<str>,
-    api_origin: Rc<str>,
+    api_base: String,
+    api_origin: String,
+    /// The last request path resolved and checked, and its URL: an app that calls the same path
+    /// again (most do) costs no URL parsing.
+    last_url: RefCell<Option<(String, String)>>,
+}
+
+impl std::ops::Deref for Client {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
 }
 
 impl Client {
@@ -65,12 +80,13 @@ impl Client {
             &config.client_id,
         );
         refresh::listen_for_rotations();
-        Ok(Client {
-            binding: Rc::new(binding),
-            api_base: [config.base_url.as_str(), "/"].concat().into(),
-            config: Rc::new(config),
-            api_origin: api_origin.into(),
-        })
+        Ok(Client(Rc::new(Parts {
+            binding,
+            api_base: [config.base_url.as_str(), "/"].concat(),
+            config,
+            api_origin,
+            last_url: RefCell::default(),
+        })))
     }
 
     /// The configuration.
@@ -176,14 +192,7 @@ impl Client {
         let path = path_or_url
             .as_string()
             .ok_or_else(|| invalid_config("fetch takes a path or a URL string"))?;
-        let url = Url::new_with_base(&path, &self.api_base)
-            .map_err(|_| invalid_config("the request URL is not valid"))?;
-        // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
-        if url.origin() != *self.api_origin {
-            return Err(invalid_config(
-                "Refusing to send the provider's token to another origin",
-            ));
-        }
+        let url = self.api_url(&path)?;
         let mut session = self.current()?;
         if session.expires_within(web::now_ms(), self.config.skew_ms) {
             if !self.can_refresh(&session) {
@@ -193,7 +202,7 @@ impl Client {
             self.refresh().await?;
             session = self.current()?;
         }
-        let request = http::request(&url.href(), init.as_ref())?;
+        let request = http::request(&url, init.as_ref())?;
         // Copied before sending: the body of a sent request cannot be read again.
         let retry = self
             .can_refresh(&session)
@@ -221,6 +230,27 @@ impl Client {
                 http::send(retry).await
             }
         }
+    }
+
+    /// `path` resolved against the API base URL, on the API's origin.
+    ///
+    /// # Errors
+    /// `invalid_config` when it is not a valid URL or is on another origin.
+    fn api_url(&self, path: &str) -> Result<String, Error> {
+        if let Some((_, url)) = self.last_url.borrow().as_ref().filter(|(p, _)| p == path) {
+            return Ok(url.clone());
+        }
+        let url = Url::new_with_base(path, &self.api_base)
+            .map_err(|_| invalid_config("the request URL is not valid"))?;
+        // Another host, `http:` for an `https:` API, a protocol-relative `//host`: never the token.
+        if url.origin() != self.api_origin {
+            return Err(invalid_config(
+                "Refusing to send the provider's token to another origin",
+            ));
+        }
+        let url = url.href();
+        *self.last_url.borrow_mut() = Some((path.into(), url.clone()));
+        Ok(url)
     }
 
     pub(crate) async fn token_request(

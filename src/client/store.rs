@@ -104,7 +104,10 @@ pub fn subscribe(binding: &Binding, callback: js_sys::Function) -> js_sys::Funct
             callback,
         })
     });
-    let unsubscribe =
-        Closure::<dyn Fn()>::new(move || SUBSCRIBERS.with_borrow_mut(|s| s.retain(|s| s.id != id)));
+    // `FnMut`, the closure type the popup's timers have too: each closure type costs the wasm and
+    // the glue a shim of its own.
+    let unsubscribe = Closure::<dyn FnMut()>::new(move || {
+        SUBSCRIBERS.with_borrow_mut(|s| s.retain(|s| s.id != id))
+    });
     unsubscribe.into_js_value().unchecked_into()
 }

@@ -120,9 +120,14 @@ pub const SECRET_OPTION: &str =
 /// The message for options that are not an object.
 pub const NOT_AN_OBJECT: &str = "options must be an object";
 
+const SECRET: &[u8] = b"secret";
+
 fn secret_named(options: &Options) -> bool {
     options.iter().any(|(name, value)| {
-        name.to_ascii_lowercase().contains("secret")
+        // Bytes compared without case: no lowercased copy, and no substring searcher in the wasm.
+        name.as_bytes()
+            .windows(SECRET.len())
+            .any(|w| w.eq_ignore_ascii_case(SECRET))
             || matches!(value, Value::Object(inner) if secret_named(inner))
     })
 }

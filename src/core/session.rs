@@ -65,9 +65,10 @@ impl Binding {
     pub fn new(provider: &str, api_origin: &str, token_endpoint: &str, client_id: &str) -> Binding {
         // A newline cannot occur in an origin or a URL: the parts cannot run into each other.
         let parts = [provider, api_origin, token_endpoint, client_id].join("\n");
-        let fingerprint = super::pkce::fingerprint(&parts);
+        let mut fingerprint = super::pkce::fingerprint(&parts);
+        fingerprint.truncate(16);
         Binding {
-            id: [provider, ":", &fingerprint[..16]].concat(),
+            id: [provider, ":", &fingerprint].concat(),
         }
     }
 

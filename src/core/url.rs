@@ -111,11 +111,18 @@ pub fn check_endpoint(name: &str, url: &str) -> Result<()> {
 
 /// The origin of a URL that passed [`normalize_base_url`]: scheme and host, lowercased.
 pub fn origin(base_url: &str) -> String {
-    let scheme_end = base_url.find("://").map_or(0, |i| i + 3);
-    let end = base_url[scheme_end..]
-        .find('/')
-        .map_or(base_url.len(), |i| scheme_end + i);
-    base_url[..end].to_ascii_lowercase()
+    // Searched and split without panicking paths: a substring search and a string slice would
+    // bring core's searcher and its formatted panics into the wasm.
+    let scheme_end = base_url
+        .as_bytes()
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |i| i + 3);
+    let (scheme, rest) = base_url
+        .split_at_checked(scheme_end)
+        .unwrap_or(("", base_url));
+    let host = rest.split_once('/').map_or(rest, |(host, _)| host);
+    [scheme, host].concat().to_ascii_lowercase()
 }
 
 #[cfg(test)]

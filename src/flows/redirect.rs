@@ -112,10 +112,13 @@ pub fn complete(client: &Client) -> js_sys::Promise {
         .and_then(|t| t.checked(provider, web::now_ms()));
     storage::remove(&key);
     if let Ok(history) = window.history() {
+        let (path, hash) = (location.pathname(), location.hash());
+        // Joined as `&str`s, the one `concat` the rest of the SDK uses (a `String` array would be
+        // another copy of it in the wasm).
         let clean = [
-            location.pathname().unwrap_or_default(),
-            seen.clean.clone(),
-            location.hash().unwrap_or_default(),
+            path.as_deref().unwrap_or_default(),
+            &seen.clean,
+            hash.as_deref().unwrap_or_default(),
         ]
         .concat();
         let _ = history.replace_state_with_url(

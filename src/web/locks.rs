@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::LockOptions;
 
 use crate::core::Error;
@@ -81,11 +81,11 @@ pub async fn with_lock(name: &str, if_available: bool, task: Task) -> Result<boo
         Closure::once(move |lock: JsValue| -> js_sys::Promise {
             let acquired = !lock.is_null();
             // The lock is held until this promise settles.
-            future_to_promise(async move {
+            super::promise::to_promise(Box::pin(async move {
                 let result = task(acquired).await;
                 *outcome.borrow_mut() = Some(result);
                 Ok(JsValue::UNDEFINED)
-            })
+            }))
         })
     };
     let options = LockOptions::new();

@@ -17,17 +17,25 @@ pub fn promise<T: Into<JsValue>>(
     provider: &'static str,
     future: impl Future<Output = Result<T, Error>> + 'static,
 ) -> js_sys::Promise {
-    settle(
-        provider,
-        Box::pin(async move { future.await.map(Into::into) }),
-    )
+    // Adapted by a poll function rather than an async block: an async block would be one more
+    // state machine per instance, around the one `future` already is.
+    let mut future = Box::pin(future);
+    to_promise(Box::pin(std::future::poll_fn(move |cx| {
+        future.as_mut().poll(cx).map(|outcome| {
+            outcome
+                .map(Into::into)
+                .map_err(|e| to_js(e.for_provider(provider)))
+        })
+    })))
 }
 
-fn settle(
-    provider: &'static str,
-    future: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>,
-) -> js_sys::Promise {
-    future_to_promise(async move { future.await.map_err(|e| to_js(e.for_provider(provider))) })
+/// A future of JavaScript values, boxed: the one type every Promise is made from.
+pub type JsTask = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// A Promise that settles with `future`'s outcome: the only caller of `future_to_promise`, which
+/// is generic, so that the wasm holds one copy of its driver.
+pub fn to_promise(future: JsTask) -> js_sys::Promise {
+    future_to_promise(future)
 }
 
 /// A Promise rejected with `e`.
