@@ -1,14 +1,11 @@
 //! HTTP through gloo-net: Bearer requests (the app gets the browser's own `Response`) and token
 //! requests (a form to a provider's endpoint, JSON to the app's server), bounded in time and size.
-//! Both are web-sys `Request`s (the app's `RequestInit`, or the token request's own), which
-//! gloo-net sends; gloo-net's request builder is not used, since its URL and query handling
-//! (parsing the URL twice, formatting a query string) is code the wasm would carry for nothing.
 
 use gloo_net::http::Request;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortSignal, Headers, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestInit,
+    AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestInit,
     UrlSearchParams,
 };
 
@@ -63,25 +60,6 @@ pub async fn send(request: web_sys::Request) -> Result<web_sys::Response, Error>
         .map_err(|_| network_error("The request got no HTTP answer"))
 }
 
-/// `POST url` with `body`, JSON accepted, abandoned when `signal` aborts: a `web_sys::Request`
-/// that [`send`] hands to gloo-net, like a Bearer request.
-fn token_post(
-    url: &str,
-    content_type: &str,
-    body: &JsValue,
-    signal: &AbortSignal,
-) -> Result<web_sys::Request, JsValue> {
-    let headers = Headers::new()?;
-    headers.set("Content-Type", content_type)?;
-    headers.set("Accept", "application/json")?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(body);
-    init.set_signal(Some(signal));
-    web_sys::Request::new_with_str_and_init(url, &init)
-}
-
 fn body(request: &TokenRequest, style: TokenStyle) -> Result<JsValue, JsValue> {
     Ok(match style {
         TokenStyle::Form => {
@@ -120,17 +98,24 @@ pub async fn post_token(
         TokenStyle::Form => "application/x-www-form-urlencoded",
         TokenStyle::Json => "application/json",
     };
+    let body =
+        body(request, style).map_err(|_| invalid_config("The token request cannot be written"))?;
     let signal = AbortSignal::timeout_with_u32(TOKEN_TIMEOUT_MS);
-    let request = body(request, style)
-        .and_then(|body| token_post(url, content_type, &body, &signal))
-        .map_err(|_| invalid_config("The token request cannot be written"))?;
-    let response = send(request).await.map_err(|e| {
-        if signal.aborted() {
-            network_error("The token request timed out")
-        } else {
-            e
-        }
-    })?;
+    let response = Request::post(url)
+        .header("Content-Type", content_type)
+        .header("Accept", "application/json")
+        .abort_signal(Some(&signal))
+        .body(body)
+        .map_err(|_| invalid_config("The token request cannot be written"))?
+        .send()
+        .await
+        .map_err(|_| {
+            if signal.aborted() {
+                network_error("The token request timed out")
+            } else {
+                network_error("The request got no HTTP answer")
+            }
+        })?;
     let status = response.status();
     let too_large = || {
         Error::new(
@@ -139,7 +124,7 @@ pub async fn post_token(
         )
         .with_status(status)
     };
-    let body = read_at_most(&response, MAX_TOKEN_RESPONSE)
+    let body = read_at_most(&web_sys::Response::from(response), MAX_TOKEN_RESPONSE)
         .await
         .map_err(|_| network_error("The response body could not be read"))?
         .ok_or_else(too_large)?;
