@@ -21,9 +21,6 @@
 import './text-codec.js';
 import initGlue, * as glue from './glue.js';
 import { FitConnectError } from './snippets/SNIPPETS/js/error.js';
-// Imported by the glue; named here too so that the browser fetches it with the glue instead of
-// after it (one round trip less before init() can start fetching the wasm).
-import './snippets/SNIPPETS/js/button.js';
 
 export { FitConnectError };
 
@@ -37,12 +34,13 @@ function notInitialized(what) {
   );
 }
 
-// A class whose construction before init() throws a FitConnectError. A Proxy, so that the class,
-// its statics and `instanceof` stay the glue's own.
-function guardClass(Class) {
+// A class whose construction before init() throws a FitConnectError naming it (by `name`, since a
+// minifier may rename the class itself). A Proxy, so that the class, its statics and `instanceof`
+// stay the glue's own.
+function guardClass(Class, name) {
   return new Proxy(Class, {
     construct(target, args, newTarget) {
-      if (!loaded) throw notInitialized(`new ${target.name}()`);
+      if (!loaded) throw notInitialized(`new ${name}()`);
       return Reflect.construct(target, args, newTarget);
     },
   });

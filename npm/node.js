@@ -16,10 +16,10 @@ function browserOnly(what) {
 }
 
 // The browser entry's class, refusing construction where there is no DOM.
-function browserClass(Class) {
+function browserClass(Class, name) {
   return new Proxy(Class, {
     construct(target, args, newTarget) {
-      if (!hasDom()) throw browserOnly(`new ${target.name}()`);
+      if (!hasDom()) throw browserOnly(`new ${name}()`);
       return Reflect.construct(target, args, newTarget);
     },
   });

@@ -10,9 +10,9 @@
 #             inline-wasm.js, written here), node.js (the `node` condition: import-safe for
 #             server-side rendering; its class exports filled in likewise), their .d.ts files, the package's README and package.json
 #             (npm/package.mjs).
-#   pkg/      the same entry, glue, wasm and snippets for a page without a bundler, served to the
-#             demo at /pkg/. Minified file by file unless --dev (the npm package stays readable:
-#             the app's bundler minifies it).
+#   pkg/      for a page without a bundler, served to the demo at /pkg/: the same entry, glue and
+#             snippets bundled into one module by esbuild (minified unless --dev; the npm package
+#             stays readable: the app's bundler minifies it), and the wasm beside it.
 # Usage: scripts/build.sh [--dev]   (--dev: unoptimised wasm, JavaScript not minified)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,13 +37,14 @@ snippets=${dirs[0]#pkg-npm/snippets/}
 # The provider classes the glue declares: one per line of the provider registry (src/providers/mod.rs).
 classes=$(sed -n 's/^export class \([A-Za-z0-9_$]*\) .*/\1/p' pkg-npm/glue.js | tr '\n' ' ')
 [ -n "$classes" ] || { echo "build: the glue declares no class" >&2; exit 1; }
-# An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped; and the
+# An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped (with the
+# class's name, which a minifier may take from the class itself); and the
 # snippet directory's name goes into its imports.
 entry() {
   awk -v classes="$classes" '
     $1 == "//@classes" {
       n = split(classes, c, " ")
-      for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s);\n", c[i], $2, $3, c[i]
+      for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s, \"%s\");\n", c[i], $2, $3, c[i], c[i]
       next
     }
     { print }' "npm/$1" | sed "s#/snippets/SNIPPETS/#/snippets/$snippets/#" > "pkg-npm/$1"
@@ -57,13 +58,14 @@ printf '// The wasm of fitconnect_bg.wasm, base64 (written by scripts/build.sh f
   "$(base64 -w0 pkg-npm/fitconnect_bg.wasm)" > pkg-npm/inline-wasm.js
 node npm/package.mjs pkg-npm
 
-# What a page without a bundler loads at /pkg/.
+# What a page without a bundler loads at /pkg/: the package's entry, glue and snippets bundled into
+# one module (as an app's bundler would: one request instead of a chain of them before init()
+# can fetch the wasm), the wasm beside it, and the types.
 mkdir pkg
-cp -r pkg-npm/fitconnect.js pkg-npm/text-codec.js pkg-npm/glue.js pkg-npm/fitconnect_bg.wasm pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts pkg-npm/snippets pkg/
-if [ "$profile" = --release ]; then
-  while IFS= read -r -d '' file; do
-    esbuild "$file" --minify --legal-comments=none --log-level=warning --allow-overwrite --outfile="$file"
-  done < <(find pkg -name '*.js' -print0)
-fi
+minify=(--minify --legal-comments=none)
+[ "$profile" = --release ] || minify=()
+esbuild pkg-npm/fitconnect.js --bundle --format=esm --platform=browser "${minify[@]}" --log-level=warning \
+  --outfile=pkg/fitconnect.js
+cp pkg-npm/fitconnect_bg.wasm pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts pkg/
 
 cargo build --quiet -p fitconnect-server

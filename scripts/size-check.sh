@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fails when what an app ships (pkg/, the build for pages without a bundler) grows past the budget in
-# bench/size-budget.json: gzip -9 of pkg/fitconnect_bg.wasm plus every JavaScript file in pkg/ (the
-# entry fitconnect.js, text-codec.js, the generated glue glue.js and the snippets it imports: the
-# button and the error class), each file compressed on its own as a server sends it. Prints each part.
+# bench/size-budget.json: gzip -9 of pkg/fitconnect_bg.wasm plus every JavaScript file in pkg/ (one
+# module, fitconnect.js: the entry, text-codec.js, the generated glue and the snippets it imports,
+# the button and the error class, bundled), each file compressed on its own as a server sends it.
+# Prints each part.
 # Run after scripts/build.sh (release). Raising the budget is a deliberate change: say why.
 set -euo pipefail
 cd "$(dirname "$0")/.."

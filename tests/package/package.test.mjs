@@ -1,6 +1,6 @@
 // The npm package (pkg-npm/, built by scripts/build.sh): its package.json, its files, its public
 // types, its entry's init() and guards evaluated in Node with the wasm, importing it in Node as
-// server-side rendering would; and the demo's minified copy (pkg/) evaluated in Node with its wasm.
+// server-side rendering would; and the demo's copy (pkg/, one minified module) evaluated in Node with its wasm.
 // Run: node --test tests/package/package.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -246,6 +246,8 @@ test("the demo's copy (pkg/) exports the public API; its button refuses to regis
       console.log(JSON.stringify({ exports: Object.keys(fc).sort(), error }));
     `),
   );
+  // One module: no request for another module stands between the page's import and init().
+  assert.doesNotMatch(readFileSync(join(root, 'pkg', 'fitconnect.js'), 'utf8'), /(?:\bfrom|\bimport)\s*\(?\s*["']\.\.?\//);
   // initSync: wasm-bindgen's synchronous init of the web build.
   assert.deepEqual(out.exports, PUBLIC);
   assert.equal(out.error?.ok, true, JSON.stringify(out.error));
