@@ -7,9 +7,9 @@
 /// Declares each provider's class (its constructor, the members every class has and its
 /// flow's methods) and `create(provider, options)`, which the connect button uses to make a
 /// client. One line per provider, as `registry!` lists them: `Class, module in src/providers, flow
-/// (popup, redirect or password), "its TypeScript options type", "constructor doc"`.
+/// (popup, redirect or password), "its TypeScript options type"`.
 macro_rules! classes {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal, $new_doc:literal;)*) => {
+    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         $(
             #[doc = concat!("The ", stringify!($class), " client; see the README for its flow.")]
             #[wasm_bindgen]
@@ -19,10 +19,14 @@ macro_rules! classes {
 
             #[wasm_bindgen]
             impl $class {
-                #[doc = $new_doc]
-                #[doc = ""]
-                #[doc = "# Errors"]
-                #[doc = "Throws a `FitConnectError` with code `invalid_config`, naming the provider, when `options` is not an object; an option is missing, has another type or breaks its rule (a URL that is not `https:` outside a loopback host, for example); a member, at any depth, is named like a secret; or there is no browser window."]
+                /// `options`: this provider's options object, whose type lists and documents
+                /// each option.
+                ///
+                /// # Errors
+                /// Throws a `FitConnectError` with code `invalid_config`, naming the provider, when
+                /// `options` is not an object; an option is missing, has another type or breaks its
+                /// rule (a URL that is not `https:` outside a loopback host, for example); a member,
+                /// at any depth, is named like a secret; or there is no browser window.
                 #[wasm_bindgen(constructor)]
                 pub fn new(
                     #[wasm_bindgen(unchecked_param_type = $options)] options: JsValue,

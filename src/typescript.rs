@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 /// `ProviderId` union (each provider's module is named by its id), each provider's options type
 /// and class by id, and each provider's own declarations (its options type, from its file).
 macro_rules! provider_types {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal, $doc:literal;)*) => {
+    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         #[wasm_bindgen(typescript_custom_section)]
         const PROVIDERS: &'static str = concat!(
             "\n/**\n * Provider ids, as in `Session.provider` and `FitConnectError.provider`.",

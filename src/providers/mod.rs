@@ -12,26 +12,23 @@ pub use crate::core::config::{configure, Config, Flow, Provider};
 
 /// The registered providers, one line each:
 /// `Class, module (its file in src/providers/, named by its id), flow (popup, redirect or
-/// password), "its TypeScript options type", "the constructor's doc"`.
+/// password), "its TypeScript options type"` (declared and documented in the provider's file).
 /// Expands `$then! { ...the lines... }`, for the macros that declare what follows from the list.
 macro_rules! registry {
     ($then:ident) => {
         $then! {
-            FitRankings, fitrankings, popup, "FitRankingsOptions",
-                "`options`: `{ clientId, callbackUri, baseUrl?, timeoutMs? }`.";
-            FitBark, fitbark, redirect, "FitBarkOptions",
-                "`options`: `{ clientId, redirectUri, tokenEndpoint, baseUrl?, scope?, pkce?, issuer? }`.";
-            PerfectGym, perfectgym, password, "PerfectGymOptions", "`options`: `{ baseUrl }`, the club's host.";
-            OpenFit, openfit, password, "OpenFitOptions",
-                "`options`: `{ clientId, environment?, refreshSkewSeconds? }`.";
-            Fisikal, fisikal, password, "FisikalOptions", "`options`: `{ baseUrl, tokenEndpoint }`.";
+            FitRankings, fitrankings, popup, "FitRankingsOptions";
+            FitBark, fitbark, redirect, "FitBarkOptions";
+            PerfectGym, perfectgym, password, "PerfectGymOptions";
+            OpenFit, openfit, password, "OpenFitOptions";
+            Fisikal, fisikal, password, "FisikalOptions";
         }
     };
 }
 
 /// Declares the provider modules, [`ALL`] and [`Id`] from the registry.
 macro_rules! providers {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal, $doc:literal;)*) => {
+    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         $(
             pub mod $module;
         )*
