@@ -2,7 +2,7 @@
 // base 24080 (playwright.example.config.js serves it on 24090). Drives <fitconnect-button> the way a
 // user does and checks the events the app receives.
 const base = require('@playwright/test');
-const { answerConsent, closeAfterProviderPage } = require('./helpers');
+const { answerConsent, closeAfterProviderPage, storedSession } = require('./helpers');
 
 const { expect } = base;
 
@@ -100,7 +100,7 @@ test('FitRankings: the button opens the popup, Allow connects, both buttons shar
   // The app then called the API with its own FitRankings instance.
   await expect(card(page, 'fitrankings').locator('output')).toHaveText(/^\d+ items? from \/iq\/activities\//);
   // The callback page (its script, the wasm) sent no request with the token in a Referer.
-  const token = await page.evaluate(() => JSON.parse(Object.entries(sessionStorage).find(([k]) => k.startsWith('fitconnect:session:fitrankings'))[1]).accessToken);
+  const { accessToken: token } = await storedSession(page, 'fitrankings');
   expect(referers.filter((r) => r.includes(token))).toEqual([]);
 
   // Disconnect from the other button: both return to idle, one event from the one clicked.
