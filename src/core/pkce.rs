@@ -17,10 +17,10 @@ pub const RANDOM_LEN: usize = 32;
 
 /// Base64url without padding (RFC 4648 §5), as RFC 7636 §3 requires.
 pub fn base64url(bytes: &[u8]) -> String {
-    // Encoded into a buffer (room for the padded length) and taken as text without `expect`:
-    // `Engine::encode` expects its output to be UTF-8, which would bring `FromUtf8Error`'s Debug
-    // (and the formatting it needs) into the wasm.
-    let mut text = vec![0; bytes.len().div_ceil(3) * 4];
+    // Encoded into a buffer and taken as text without `expect`: `Engine::encode` expects its
+    // output to be UTF-8, which would bring `FromUtf8Error`'s Debug (and the formatting it needs)
+    // into the wasm.
+    let mut text = vec![0; base64::encoded_len(bytes.len(), false).unwrap_or(0)];
     let written = URL_SAFE_NO_PAD.encode_slice(bytes, &mut text).unwrap_or(0);
     text.truncate(written);
     String::from_utf8(text).unwrap_or_default()
