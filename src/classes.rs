@@ -9,14 +9,16 @@
 /// client. One line per provider, as `registry!` lists them: `Class, module in src/providers, flow
 /// (popup, redirect or password), "its TypeScript options type"`.
 macro_rules! classes {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
+    ($(#[$cfg:meta] $class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         $(
             #[doc = concat!("The ", stringify!($class), " client; see the README for its flow.")]
+            #[$cfg]
             #[wasm_bindgen]
             pub struct $class {
                 client: Client,
             }
 
+            #[$cfg]
             #[wasm_bindgen]
             impl $class {
                 /// `options`: this provider's options object, whose type lists and documents
@@ -117,13 +119,14 @@ macro_rules! classes {
                 }
             }
 
+            #[$cfg]
             flow_methods!($flow, $class, $module);
         )*
 
         /// A new client of `provider`'s class, for the connect button.
         fn create(provider: &str, options: JsValue) -> Result<JsValue, JsValue> {
             match providers::Id::parse(provider) {
-                $(Some(providers::Id::$class) => $class::new(options).map(Into::into),)*
+                $(#[$cfg] Some(providers::Id::$class) => $class::new(options).map(Into::into),)*
                 None => Err(to_js(invalid_config(["Unknown provider \"", provider, "\""].concat()))),
             }
         }

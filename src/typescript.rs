@@ -7,25 +7,30 @@
 //! that, and `examples/vite-app` type-checks against the result.
 use wasm_bindgen::prelude::*;
 
-/// What the provider registry (`registry!` in `src/providers/mod.rs`) says in TypeScript: the
-/// `ProviderId` union (each provider's module is named by its id), each provider's options type
-/// and class by id, and each provider's own declarations (its options type, from its file).
+/// What the provider registry (`registry!` in `src/providers/mod.rs`) says in TypeScript: each
+/// provider's options type and class by id (one declaration per provider, which TypeScript merges:
+/// a build with some providers declares only theirs), the `ProviderId` union of their ids (each
+/// provider's module is named by its id), and each provider's own declarations (its options type,
+/// from its file).
 macro_rules! provider_types {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
+    ($(#[$cfg:meta] $class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         #[wasm_bindgen(typescript_custom_section)]
-        const PROVIDERS: &'static str = concat!(
+        const PROVIDER_ID: &'static str = concat!(
             "\n/**\n * Provider ids, as in `Session.provider` and `FitConnectError.provider`.",
-            "\n * @example\n * const id: ProviderId = \"fitbark\";\n */\nexport type ProviderId =",
-            $("\n  | \"", stringify!($module), "\"",)*
-            ";\n\n/** Each provider's options type, by provider id. */\nexport interface ProviderOptions {",
-            $("\n  ", stringify!($module), ": ", $options, ";",)*
-            "\n}\n\n/** Each provider's class, by provider id. */\nexport interface ProviderClients {",
-            $("\n  ", stringify!($module), ": ", stringify!($class), ";",)*
-            "\n}\n"
+            "\n * @example\n * const id: ProviderId = \"fitbark\";\n */\nexport type ProviderId = keyof ProviderOptions;\n"
         );
 
         $(
+            #[$cfg]
             const _: () = {
+                #[wasm_bindgen(typescript_custom_section)]
+                const BY_ID: &'static str = concat!(
+                    "\n/** Each provider's options type, by provider id. */\nexport interface ProviderOptions {\n  ",
+                    stringify!($module), ": ", $options,
+                    ";\n}\n\n/** Each provider's class, by provider id. */\nexport interface ProviderClients {\n  ",
+                    stringify!($module), ": ", stringify!($class), ";\n}\n"
+                );
+
                 #[wasm_bindgen(typescript_custom_section)]
                 const OPTIONS: &'static str = crate::providers::$module::TYPESCRIPT;
             };

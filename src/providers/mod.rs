@@ -17,42 +17,43 @@ pub use crate::core::config::{configure, Config, Flow, Provider};
 macro_rules! registry {
     ($then:ident) => {
         $then! {
-            FitRankings, fitrankings, popup, "FitRankingsOptions";
-            FitBark, fitbark, redirect, "FitBarkOptions";
-            PerfectGym, perfectgym, password, "PerfectGymOptions";
-            OpenFit, openfit, password, "OpenFitOptions";
-            Fisikal, fisikal, password, "FisikalOptions";
+            #[cfg(feature = "fitrankings")] FitRankings, fitrankings, popup, "FitRankingsOptions";
+            #[cfg(feature = "fitbark")] FitBark, fitbark, redirect, "FitBarkOptions";
+            #[cfg(feature = "perfectgym")] PerfectGym, perfectgym, password, "PerfectGymOptions";
+            #[cfg(feature = "openfit")] OpenFit, openfit, password, "OpenFitOptions";
+            #[cfg(feature = "fisikal")] Fisikal, fisikal, password, "FisikalOptions";
         }
     };
 }
 
 /// Declares the provider modules, [`ALL`] and [`Id`] from the registry.
 macro_rules! providers {
-    ($($class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
+    ($(#[$cfg:meta] $class:ident, $module:ident, $flow:ident, $options:literal;)*) => {
         $(
             pub mod $module;
         )*
 
         /// Every provider, in registration order.
-        pub const ALL: &[&Provider] = &[$(&$module::PROVIDER),*];
+        pub const ALL: &[&Provider] = &[$(#[$cfg] &$module::PROVIDER),*];
 
         /// A registered provider.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Id {
             $(
                 #[doc = concat!("`", stringify!($module), "`: the `", stringify!($class), "` class.")]
+                #[$cfg]
                 $class,
             )*
         }
 
         impl Id {
             /// Every provider id, in registration order.
-            pub const ALL: &[Id] = &[$(Id::$class),*];
+            pub const ALL: &[Id] = &[$(#[$cfg] Id::$class),*];
 
             /// The provider's description.
             pub fn provider(self) -> &'static Provider {
                 match self {
-                    $(Id::$class => &$module::PROVIDER,)*
+                    $(#[$cfg] Id::$class => &$module::PROVIDER,)*
                 }
             }
 
@@ -64,13 +65,17 @@ macro_rules! providers {
 
             /// Where each provider's file is: its module's name, which is its id.
             #[cfg(test)]
-            const MODULES: &[&str] = &[$(stringify!($module)),*];
+            const MODULES: &[&str] = &[$(#[$cfg] stringify!($module)),*];
+
+            /// What includes it in a build: its line's `cfg`.
+            #[cfg(test)]
+            const CFGS: &[&str] = &[$(#[$cfg] stringify!($cfg)),*];
 
             /// Its flow, as registered.
             #[cfg(test)]
             fn registered_flow(self) -> Flow {
                 match self {
-                    $(Id::$class => flow!($flow),)*
+                    $(#[$cfg] Id::$class => flow!($flow),)*
                 }
             }
 
@@ -78,7 +83,7 @@ macro_rules! providers {
             #[cfg(test)]
             fn typescript(self) -> (&'static str, &'static str) {
                 match self {
-                    $(Id::$class => ($options, $module::TYPESCRIPT),)*
+                    $(#[$cfg] Id::$class => ($options, $module::TYPESCRIPT),)*
                 }
             }
         }
@@ -122,6 +127,11 @@ mod tests {
                 "{id:?}'s module is named by its id"
             );
             assert_eq!(id.registered_flow(), id.provider().flow, "{id:?}'s flow");
+            assert_eq!(
+                Id::CFGS[i],
+                ["cfg(feature = \"", Id::MODULES[i], "\")"].concat(),
+                "{id:?} is built with the Cargo feature named by its id"
+            );
         }
     }
 

@@ -64,7 +64,7 @@ test('every file the package declares is there, and nothing it needs is left out
 
 // The provider classes, as the registry in src/providers/mod.rs lists them (`Class, module, flow, …`).
 const registry = readFileSync(join(root, 'src', 'providers', 'mod.rs'), 'utf8');
-const CLASSES = [...registry.matchAll(/^ +([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "/gm)].map((m) => m[1]);
+const CLASSES = [...registry.matchAll(/^ +#\[cfg\(feature = "[a-z]\w*"\)\] ([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "/gm)].map((m) => m[1]);
 const PUBLIC = [...CLASSES, 'FitConnectError', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'].sort();
 
 // The names an ES module exports, read from its source (wasm-bindgen's output: `export class X`,
