@@ -17,6 +17,7 @@ import { categorize } from './categories.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
 const PKG = join(ROOT, 'pkg');
+const PKG_NPM = join(ROOT, 'pkg-npm');
 const DIST = join(BENCH, 'dist');
 
 const args = Object.fromEntries(
@@ -123,6 +124,19 @@ async function bundles() {
   // For reference only: the SDK's JS bundled and minified again, as an app's bundler would (pkg/ is
   // already one module; the wasm stays a separate file).
   await build({ ...common, entryPoints: [join(PKG, 'fitconnect.js')], outfile: join(DIST, 'fitconnect.min.js') });
+  // Each provider alone (the npm package's `fitconnect/<id>` entries): its entry, glue and snippets
+  // bundled and minified as an app's bundler would.
+  for (const id of providerIds()) {
+    await build({ ...common, entryPoints: [join(PKG_NPM, id, 'fitconnect.js')], outfile: join(DIST, `one-${id}.min.js`) });
+  }
+}
+
+// The provider directories of the npm package (pkg-npm/<id>/, one per provider).
+function providerIds() {
+  return readdirSync(PKG_NPM, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'snippets')
+    .map((e) => e.name)
+    .sort();
 }
 
 async function measureSizes() {
@@ -137,6 +151,12 @@ async function measureSizes() {
     sdk: { wasm: sdkWasm, js: sdkJs, total },
     oidcClientTs: { ...oidc, version: JSON.parse(readFileSync(join(BENCH, 'node_modules/oidc-client-ts/package.json'), 'utf8')).version },
     sdkJsMinifiedForReference: sdkJsMinified,
+    // What an app that imports one provider's entry ships: that directory's wasm and its bundled JS.
+    oneProvider: providerIds().map((id) => {
+      const wasm = sizeOf([join(PKG_NPM, id, 'fitconnect_bg.wasm')]);
+      const js = sizeOf([join(DIST, `one-${id}.min.js`)]);
+      return { id, wasm, js, total: add(wasm, js) };
+    }),
     gzipRatioSdkToOidc: round(total.gzip / oidc.gzip, 2),
     categories: CATEGORIES_CSV ? categorize(readFileSync(CATEGORIES_CSV, 'utf8')) : null,
   };
@@ -294,6 +314,9 @@ function table(r) {
     row(`oidc-client-ts ${size.oidcClientTs.version} app (esbuild, minified)`, size.oidcClientTs),
     row('SDK JS bundled + minified by esbuild (reference)', size.sdkJsMinifiedForReference),
     `  SDK/oidc gzip ${size.gzipRatioSdkToOidc}x; target ${TARGETS.gzipTotalBytes} B gzip: ${ok(r.targets.size)}`,
+    '',
+    `  one provider alone (fitconnect/<id>: its wasm + its JS bundled and minified by esbuild), gzip -9`,
+    ...size.oneProvider.map((p) => `    ${pad(p.id, 14)} wasm ${lpad(p.wasm.gzip, 6)} + JS ${lpad(p.js.gzip, 6)} = ${lpad(p.total.gzip, 6)} B  ${p.total.gzip <= TARGETS.gzipTotalBytes ? 'meets' : 'misses'} the ${TARGETS.gzipTotalBytes} B target`),
     ...(size.categories
       ? ['', '  where the wasm\'s bytes go (raw, before wasm-opt; the name section left out)',
         ...size.categories.map((c) => `    ${pad(c.category, 50)}${lpad(c.raw, 8)} B ${lpad(c.share, 5)} %`)]

@@ -11,7 +11,8 @@
 //   - a class constructed, or a function called, before init() has resolved throws a
 //     FitConnectError (code invalid_config) that says so, instead of the glue's TypeError;
 //   - in Vite's dev server, whose dependency pre-bundling moves this module to
-//     node_modules/.vite/deps/ (away from the wasm), init() fetches node_modules/fitconnect/'s wasm;
+//     node_modules/.vite/deps/ (away from the wasm), init() fetches node_modules/fitconnect/'s wasm
+//     (node_modules/fitconnect/<id>/'s for a `fitconnect/<id>` entry);
 //   - under Node (a DOM emulated by jsdom in Vitest or Jest), where fetch() cannot read a file:
 //     URL, init() reads the wasm file next to this module;
 //   - a Content-Security-Policy without 'wasm-unsafe-eval' makes init() reject with a
@@ -70,6 +71,9 @@ export function initSync(module) {
 }
 
 const WASM = 'fitconnect_bg.wasm';
+// This entry's directory in the package: '' for every provider, '<id>/' for `fitconnect/<id>`
+// (filled in by scripts/build.sh).
+const HOME = '';
 
 // Where the wasm is when the glue's own URL is not usable, or undefined to let the glue decide.
 async function defaultInput() {
@@ -81,7 +85,7 @@ async function defaultInput() {
   }
   // Vite's dev server: the pre-bundled copy of this module lives in node_modules/.vite/deps/.
   const vite = typeof here === 'string' ? here.match(/^(.*\/node_modules)\/\.vite\/deps(?:_temp_[^/]*)?\//) : null;
-  if (vite) return `${vite[1]}/fitconnect/${WASM}`;
+  if (vite) return `${vite[1]}/fitconnect/${HOME}${WASM}`;
   return undefined;
 }
 

@@ -21,42 +21,67 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 profile=--release
 [ "${1:-}" = "--dev" ] && profile=--dev
 
-rm -rf pkg pkg-npm pkg-bundler
-wasm-pack --quiet build . --target web "$profile" --out-dir pkg-npm --out-name fitconnect \
-  2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
-# The generated glue keeps its contents and takes another name: fitconnect.js is the entry.
-mv pkg-npm/fitconnect.js pkg-npm/glue.js
-mv pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts
-rm -f pkg-npm/fitconnect_bg.wasm.d.ts pkg-npm/.gitignore
+rm -rf pkg pkg-npm pkg-bundler target/pkg-parts
 
-# The one snippet directory wasm-bindgen made for this crate (js/button.js, js/error.js).
-dirs=(pkg-npm/snippets/fitconnect-*)
-[ "${#dirs[@]}" -eq 1 ] && [ -f "${dirs[0]}/js/error.js" ] \
-  || { echo "build: expected one pkg-npm/snippets/fitconnect-*/js/error.js, found: ${dirs[*]}" >&2; exit 1; }
-snippets=${dirs[0]#pkg-npm/snippets/}
-# The provider classes the glue declares: one per line of the provider registry (src/providers/mod.rs).
-classes=$(sed -n 's/^export class \([A-Za-z0-9_$]*\) .*/\1/p' pkg-npm/glue.js | tr '\n' ' ')
-[ -n "$classes" ] || { echo "build: the glue declares no class" >&2; exit 1; }
-# An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped (with the
-# class's name, which a minifier may take from the class itself); and the
-# snippet directory's name goes into its imports.
-entry() {
-  awk -v classes="$classes" '
-    $1 == "//@classes" {
-      n = split(classes, c, " ")
-      for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s, \"%s\");\n", c[i], $2, $3, c[i], c[i]
-      next
-    }
-    { print }' "npm/$1" | sed "s#/snippets/SNIPPETS/#/snippets/$snippets/#" > "pkg-npm/$1"
-  grep -q '^export const' "pkg-npm/$1" || { echo "build: no class exports in $1" >&2; exit 1; }
+# One package layout (entry, glue, wasm, snippets, Node entry, types) in directory $1, for the
+# Cargo features after it (none: the default, every provider).
+layout() {
+  local out=$1 home=${1#pkg-npm}
+  shift
+  home=${home#/}
+  wasm-pack --quiet build . --target web "$profile" --out-dir "$out" --out-name fitconnect -- "$@" \
+    2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
+  # The generated glue keeps its contents and takes another name: fitconnect.js is the entry.
+  mv "$out/fitconnect.js" "$out/glue.js"
+  mv "$out/fitconnect.d.ts" "$out/glue.d.ts"
+  rm -f "$out/fitconnect_bg.wasm.d.ts" "$out/.gitignore"
+  # A provider's directory is part of the root's package: no package.json (or README) of its own.
+  [ -z "$home" ] || rm -f "$out/package.json" "$out/README.md" "$out"/LICENSE*
+
+  # The one snippet directory wasm-bindgen made for this crate (js/button.js, js/error.js).
+  local dirs=("$out"/snippets/fitconnect-*)
+  [ "${#dirs[@]}" -eq 1 ] && [ -f "${dirs[0]}/js/error.js" ] \
+    || { echo "build: expected one $out/snippets/fitconnect-*/js/error.js, found: ${dirs[*]}" >&2; exit 1; }
+  local snippets=${dirs[0]#"$out"/snippets/}
+  # The provider classes the glue declares: one per line of the provider registry
+  # (src/providers/mod.rs) this build's features include.
+  local classes
+  classes=$(sed -n 's/^export class \([A-Za-z0-9_$]*\) .*/\1/p' "$out/glue.js" | tr '\n' ' ')
+  [ -n "$classes" ] || { echo "build: the glue in $out declares no class" >&2; exit 1; }
+  # An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped (with
+  # the class's name, which a minifier may take from the class itself); the snippet directory's
+  # name goes into its imports, and the entry's directory in the package into its HOME.
+  local file
+  for file in fitconnect.js node.js; do
+    awk -v classes="$classes" '
+      $1 == "//@classes" {
+        n = split(classes, c, " ")
+        for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s, \"%s\");\n", c[i], $2, $3, c[i], c[i]
+        next
+      }
+      { print }' "npm/$file" \
+      | sed -e "s#/snippets/SNIPPETS/#/snippets/$snippets/#" -e "s#^const HOME = '';#const HOME = '${home:+$home/}';#" \
+      > "$out/$file"
+    grep -q '^export const' "$out/$file" || { echo "build: no class exports in $out/$file" >&2; exit 1; }
+  done
+  grep -q "/snippets/$snippets/js/error.js" "$out/fitconnect.js" || { echo "build: the entry does not import the error class" >&2; exit 1; }
+  cp npm/fitconnect.d.ts npm/text-codec.js "$out/"
 }
-entry fitconnect.js
-entry node.js
-grep -q "/snippets/$snippets/js/error.js" pkg-npm/fitconnect.js || { echo "build: the entry does not import the error class" >&2; exit 1; }
-cp npm/fitconnect.d.ts npm/inline.js npm/inline.d.ts npm/text-codec.js npm/README.md pkg-npm/
+
+# The package: every provider at its root; each provider alone in a directory named by its id
+# (the `fitconnect/<id>` entries), as the registry's lines name their Cargo features.
+layout pkg-npm
+providers=$(sed -n 's/^ *#\[cfg(feature = "\([a-z0-9]*\)")\] [A-Z].*/\1/p' src/providers/mod.rs | tr '\n' ' ')
+[ -n "$providers" ] || { echo "build: the registry in src/providers/mod.rs lists no provider" >&2; exit 1; }
+for id in $providers; do
+  layout "pkg-npm/$id" --no-default-features --features "$id"
+done
+
+cp npm/inline.js npm/inline.d.ts npm/README.md pkg-npm/
 printf '// The wasm of fitconnect_bg.wasm, base64 (written by scripts/build.sh for inline.js).\nexport default "%s";\n' \
   "$(base64 -w0 pkg-npm/fitconnect_bg.wasm)" > pkg-npm/inline-wasm.js
-node npm/package.mjs pkg-npm
+# shellcheck disable=SC2086 # one argument per provider id
+node npm/package.mjs pkg-npm $providers
 
 # What a page without a bundler loads at /pkg/: the package's entry, glue and snippets bundled into
 # one module (as an app's bundler would: one request instead of a chain of them before init()

@@ -3,8 +3,8 @@
 # and installed from the tarball, as a user installs it, into each app of examples/consumers/
 # (pinned toolchain versions). Each app builds with its toolchain's defaults (plus the one line the
 # app's package.json names as `consumer.line`, if any) and passes the smoke test
-# (examples/consumers/shared/smoke.js: init(), every class, FitBark's authorizeUrl(), a
-# <fitconnect-button>) in headless Chromium (tests/consumers/browser.mjs), in Vitest's jsdom, or
+# (examples/consumers/shared/smoke.js: init(), every class the app's entry exports, FitBark's
+# authorizeUrl(), a <fitconnect-button>) in headless Chromium (tests/consumers/browser.mjs), in Vitest's jsdom, or
 # in Node (server-side rendering). publint and @arethetypeswrong/cli check the tarball first.
 # A browser app's page is examples/consumers/shared/index.html, loading the script its
 # package.json names as `consumer.page`.
@@ -105,6 +105,7 @@ run_app() {
     local builds; builds=$(field "$src" builds); builds=${builds:-build}
     local extra=(); [ -n "$(field "$src" csp)" ] && extra=(--csp)
     [ -n "$(field "$src" check)" ] && extra=(--check "$(field "$src" check)")
+    [ -n "$(field "$src" classes)" ] && extra+=(--classes "$(field "$src" classes)")
     for build in ${builds//,/ }; do
       local label=$name; [ "$build" != build ] && label="$name ${build#build:}"
       start=$SECONDS
@@ -129,6 +130,7 @@ drive() { # label dir command how [check]
   local pid=$!
   for _ in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
   local check=(); [ -n "$5" ] && check=(--check "$5")
+  [ -n "$(field "$src" classes)" ] && check+=(--classes "$(field "$src" classes)")
   if step "$2" 120 node "$root/tests/consumers/browser.mjs" --url "http://127.0.0.1:$port/" "${check[@]}"; then
     report "$1" 0 "$4 ($((SECONDS - start))s)"
   else report "$1" 1 "$note"; fi
@@ -136,7 +138,7 @@ drive() { # label dir command how [check]
 }
 
 apps=("$@")
-[ ${#apps[@]} -eq 0 ] && apps=(checks vite webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html html next next-app react-app vitest-jsdom jest-jsdom node-ssr)
+[ ${#apps[@]} -eq 0 ] && apps=(checks vite vite-fitbark webpack-5.108 webpack-latest esbuild esbuild-inline rollup rollup-inline parcel plain-html html next next-app react-app vitest-jsdom jest-jsdom node-ssr)
 begin=$SECONDS
 for app in "${apps[@]}"; do run_app "$app"; done
 echo "(details in ${log#"$root"/}; apps in $work; $((SECONDS - begin))s)"

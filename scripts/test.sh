@@ -39,7 +39,11 @@ label_totals() { awk -v l="^$2: [0-9]+ passed" '$0 ~ l {gsub(",", ""); p=$2; f=$
 stage_lint() {
   cargo fmt --all --check &&
     cargo clippy --quiet --workspace --all-targets -- -D warnings &&
-    cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings
+    cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings &&
+    # Each provider alone, as scripts/build.sh builds the `fitconnect/<id>` entries.
+    for id in $(sed -n 's/^ *#\[cfg(feature = "\([a-z0-9]*\)")\] [A-Z].*/\1/p' src/providers/mod.rs); do
+      cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --lib --no-default-features --features "$id" -- -D warnings || return 1
+    done
 }
 
 stage_native() {

@@ -17,7 +17,7 @@ macro_rules! provider_types {
         #[wasm_bindgen(typescript_custom_section)]
         const PROVIDER_ID: &'static str = concat!(
             "\n/**\n * Provider ids, as in `Session.provider` and `FitConnectError.provider`.",
-            "\n * @example\n * const id: ProviderId = \"fitbark\";\n */\nexport type ProviderId = keyof ProviderOptions;\n"
+            "\n * @example\n * const id: ProviderId = session.provider;\n */\nexport type ProviderId = keyof ProviderOptions;\n"
         );
 
         $(

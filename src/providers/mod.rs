@@ -5,14 +5,17 @@
 //! `registry!` is the one list of them. This module declares their files, [`ALL`] and [`Id`]
 //! from it; `lib.rs` the exported classes and the connect button's client factory; `typescript.rs`
 //! the `ProviderId` union and the per-provider TypeScript maps; the npm entries' class exports
-//! follow the classes (`scripts/build.sh`). Adding a provider means one file here and its line in
-//! `registry!`.
+//! follow the classes (`scripts/build.sh`). Adding a provider means one file here, its line in
+//! `registry!` and its Cargo feature (a line's feature that `Cargo.toml` lacks is an
+//! `unexpected_cfgs` warning).
 
 pub use crate::core::config::{configure, Config, Flow, Provider};
 
 /// The registered providers, one line each:
-/// `Class, module (its file in src/providers/, named by its id), flow (popup, redirect or
-/// password), "its TypeScript options type"` (declared and documented in the provider's file).
+/// `#[cfg(feature = "<id>")] Class, module (its file in src/providers/, named by its id), flow
+/// (popup, redirect or password), "its TypeScript options type"` (declared and documented in the
+/// provider's file). The `cfg` names the Cargo feature that includes the provider's class (all of
+/// them by default; a build with one is the npm package's `fitconnect/<id>` entry).
 /// Expands `$then! { ...the lines... }`, for the macros that declare what follows from the list.
 macro_rules! registry {
     ($then:ident) => {

@@ -1,8 +1,10 @@
 // Drives one consumer app in headless Chromium (scripts/consumers.sh): opens its page, waits for
 // the smoke test's result (window.__smoke, set by examples/consumers/shared/smoke.js) and checks it.
 // Prints `ok` or what went wrong; exits non-zero on failure.
-// Usage: node tests/consumers/browser.mjs --serve DIR --port PORT [--csp | --check react]   (serves DIR)
-//        node tests/consumers/browser.mjs --url URL                         (a running dev server)
+// Usage: node tests/consumers/browser.mjs --serve DIR --port PORT [--csp | --check react] [--classes A,B]
+//          (serves DIR)
+//        node tests/consumers/browser.mjs --url URL [--classes A,B]          (a running dev server)
+// --classes: the classes the app's entry exports (default: all five; `fitconnect/<id>` has one).
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +20,7 @@ const EXPECTED_URL_PREFIX =
 const args = process.argv.slice(2);
 const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const csp = args.includes('--csp');
+const classes = opt('--classes')?.split(',') ?? ['FitRankings', 'FitBark', 'PerfectGym', 'OpenFit', 'Fisikal'];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -66,7 +69,7 @@ function check(out) {
   if (out.error) return [`smoke failed: ${out.error}`];
   if (out.beforeInit !== 'invalid_config') problems.push(`before init(): ${out.beforeInit}`);
   if (typeof out.url !== 'string' || !out.url.startsWith(EXPECTED_URL_PREFIX)) problems.push(`authorizeUrl(): ${out.url}`);
-  if (JSON.stringify(out.classes) !== JSON.stringify(['FitRankings', 'FitBark', 'PerfectGym', 'OpenFit', 'Fisikal'])) problems.push(`classes: ${out.classes}`);
+  if (JSON.stringify(out.classes) !== JSON.stringify(classes)) problems.push(`classes: ${out.classes} (expected ${classes})`);
   if (!out.button) problems.push('no <fitconnect-button> rendered');
   // Next.js: what its server component rendered.
   if ('ssr' in out && out.ssr !== 'invalid_config') problems.push(`server component: ${out.ssr}`);

@@ -25,9 +25,16 @@ test('package.json has the fields a registry and a bundler need', () => {
   assert.equal(pkg.types, './fitconnect.d.ts');
   assert.deepEqual(pkg.exports['.'], { types: './fitconnect.d.ts', browser: './fitconnect.js', node: './node.js', default: './fitconnect.js' });
   assert.deepEqual(pkg.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
+  // Each provider alone, in a directory named by its id.
+  for (const { id } of LINES) {
+    assert.deepEqual(pkg.exports[`./${id}`], {
+      types: `./${id}/fitconnect.d.ts`, browser: `./${id}/fitconnect.js`, node: `./${id}/node.js`, default: `./${id}/fitconnect.js`,
+    });
+    assert.ok(pkg.files.includes(`${id}/`), `${id}/ is in files`);
+  }
   // Importing the package registers nothing (a bundler may drop what an app does not use), except
   // text-codec.js, which only fills in a missing TextDecoder.
-  assert.deepEqual(pkg.sideEffects, ['./text-codec.js']);
+  assert.deepEqual(pkg.sideEffects, ['./text-codec.js', ...LINES.map(({ id }) => `./${id}/text-codec.js`)]);
 });
 
 // Every file under a package directory, as a relative POSIX path.
@@ -64,8 +71,11 @@ test('every file the package declares is there, and nothing it needs is left out
 
 // The provider classes, as the registry in src/providers/mod.rs lists them (`Class, module, flow, …`).
 const registry = readFileSync(join(root, 'src', 'providers', 'mod.rs'), 'utf8');
-const CLASSES = [...registry.matchAll(/^ +#\[cfg\(feature = "[a-z]\w*"\)\] ([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "/gm)].map((m) => m[1]);
-const PUBLIC = [...CLASSES, 'FitConnectError', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'].sort();
+const LINES = [...registry.matchAll(/^ +#\[cfg\(feature = "([a-z]\w*)"\)\] ([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "(\w+)"/gm)]
+  .map(([, feature, name, id, options]) => ({ feature, name, id, options }));
+const CLASSES = LINES.map((l) => l.name);
+const SHARED = ['FitConnectError', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'];
+const PUBLIC = [...CLASSES, ...SHARED].sort();
 
 // The names an ES module exports, read from its source (wasm-bindgen's output: `export class X`,
 // `export function f`, `export { a, b as c } from './m.js'`, `export * from './m.js'`, which is
@@ -180,6 +190,47 @@ test('fitconnect/inline loads its inlined wasm', () => {
     try { new fc.FitBark({ clientId: 'x' }); } catch (e) { console.log(e.message); }
   `);
   assert.match(out, /needs a browser window/);
+});
+
+test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, types and Node entry', () => {
+  const full = readFileSync(join(dir, 'fitconnect_bg.wasm')).length;
+  for (const { name, id, options } of LINES) {
+    const home = join(dir, id);
+    for (const file of ['fitconnect.js', 'fitconnect.d.ts', 'glue.js', 'glue.d.ts', 'fitconnect_bg.wasm', 'node.js', 'text-codec.js']) {
+      assert.ok(existsSync(join(home, file)), `${id}/${file} exists`);
+    }
+    // Part of the root's package: no package.json of its own (which would change how Node reads it).
+    assert.ok(!existsSync(join(home, 'package.json')), `${id}/ has no package.json`);
+    const own = [name, ...SHARED].sort();
+    assert.deepEqual(exportedNames(join(home, 'fitconnect.js')), own, id);
+    assert.deepEqual(exportedNames(join(home, 'node.js')), own, id);
+    // Vite's dev server pre-bundles the entry away from its wasm: the entry knows its directory.
+    assert.match(readFileSync(join(home, 'fitconnect.js'), 'utf8'), new RegExp(`^const HOME = '${id}/';$`, 'm'));
+    // Its types name it alone: ProviderId is keyof ProviderOptions.
+    const types = readFileSync(join(home, 'glue.d.ts'), 'utf8');
+    const ids = [...types.matchAll(/^export interface ProviderOptions \{\n +(\w+): (\w+);$/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(ids, [[id, options]], `${id}'s ProviderOptions`);
+    assert.match(types, /^export type ProviderId = keyof ProviderOptions;$/m);
+    assert.match(types, new RegExp(`^export class ${name} \\{$`, 'm'));
+    const size = readFileSync(join(home, 'fitconnect_bg.wasm')).length;
+    assert.ok(size < full * 0.95, `${id}'s wasm (${size} B) is smaller than every provider's (${full} B)`);
+  }
+  // Under Node: the package's `node` condition for fitconnect/<id>, then the browser entry, whose
+  // init() reads that directory's wasm (another wasm would not link with its glue).
+  const { id, name } = LINES[1];
+  const out = JSON.parse(
+    node(`
+      const fc = await import('fitconnect/${id}');
+      const entry = await import(${JSON.stringify(pathToFileURL(join(dir, id, 'fitconnect.js')).href)});
+      await entry.default();
+      let late = null;
+      try { new entry.${name}({}); } catch (e) { late = { ok: e instanceof entry.FitConnectError, code: e.code, message: e.message }; }
+      console.log(JSON.stringify({ exports: Object.keys(fc).sort(), late }));
+    `),
+  );
+  assert.deepEqual(out.exports, [name, ...SHARED].sort());
+  assert.equal(out.late?.ok, true, JSON.stringify(out.late));
+  assert.match(out.late.message, /needs a browser window/);
 });
 
 test('no `any` in the public types', () => {

@@ -1,6 +1,9 @@
 // The smoke test every consumer app runs (scripts/consumers.sh copies this file into each app's
-// src/): what an app does first with the package. Returns a plain object the driver compares.
-import init, { Fisikal, FitBark, FitConnectError, FitRankings, OpenFit, PerfectGym, defineConnectButtons } from 'fitconnect';
+// src/, importing the entry the app names: 'fitconnect', or 'fitconnect/<id>' for one provider
+// alone): what an app does first with the package. Returns a plain object the driver compares.
+import init, * as fitconnect from 'fitconnect';
+
+const { FitBark, FitConnectError, defineConnectButtons } = fitconnect;
 
 const fitbarkOptions = {
   clientId: 'smoke',
@@ -19,21 +22,25 @@ export async function smoke() {
   }
   await Promise.all([init(), init()]);
   out.url = new FitBark(fitbarkOptions).authorizeUrl();
-  const clients = {
-    FitRankings: [FitRankings, { clientId: 'smoke', callbackUri: 'https://app.example/callback' }],
-    FitBark: [FitBark, fitbarkOptions],
-    PerfectGym: [PerfectGym, { baseUrl: 'https://club.example' }],
-    OpenFit: [OpenFit, { clientId: 'smoke' }],
-    Fisikal: [Fisikal, { baseUrl: 'https://club.example', tokenEndpoint: 'https://app.example/broker/fisikal/token' }],
+  const options = {
+    FitRankings: { clientId: 'smoke', callbackUri: 'https://app.example/callback' },
+    FitBark: fitbarkOptions,
+    PerfectGym: { baseUrl: 'https://club.example' },
+    OpenFit: { clientId: 'smoke' },
+    Fisikal: { baseUrl: 'https://club.example', tokenEndpoint: 'https://app.example/broker/fisikal/token' },
   };
-  // (Names from this list: a minifier renames the classes themselves.)
-  out.classes = Object.entries(clients)
-    .filter(([, [Class, options]]) => new Class(options) instanceof Class)
-    .map(([name]) => name);
+  // The classes the entry exports, each constructed (names from this list: a minifier renames the
+  // classes themselves).
+  out.classes = Object.keys(options).filter((name) => {
+    const Class = fitconnect[name];
+    return typeof Class === 'function' && new Class(options[name]) instanceof Class;
+  });
   if (typeof customElements !== 'undefined') {
-    defineConnectButtons({ providers: { fitrankings: { clientId: 'smoke', callbackUri: 'https://app.example/callback' } } });
+    // A FitRankings button, or a FitBark one where the entry has FitBark alone.
+    const [provider, id] = fitconnect.FitRankings ? ['FitRankings', 'fitrankings'] : ['FitBark', 'fitbark'];
+    defineConnectButtons({ providers: { [id]: options[provider] } });
     const button = document.createElement('fitconnect-button');
-    button.setAttribute('provider', 'fitrankings');
+    button.setAttribute('provider', id);
     document.body.append(button);
     await customElements.whenDefined('fitconnect-button');
     out.button = button.shadowRoot?.querySelector('button')?.textContent?.trim() ?? null;
