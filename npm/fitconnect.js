@@ -58,10 +58,14 @@ export function defineConnectButtons(options) {
   return glue.defineConnectButtons(options);
 }
 
+// Only where the glue has it (builds with a popup provider): scripts/build.sh keeps the lines
+// between `//@if <name>` and `//@end` when the glue exports the function <name>.
+//@if handleCallback
 export function handleCallback(...args) {
   if (!loaded) return Promise.reject(notInitialized('handleCallback()'));
   return glue.handleCallback(...args);
 }
+//@end
 
 /** wasm-bindgen's synchronous init: compiles and instantiates the given module or bytes at once. */
 export function initSync(module) {

@@ -29,9 +29,11 @@ function browserClass(Class, name) {
 // browser entry, wrapped by browserClass().
 //@classes browserClass browser
 
+//@if handleCallback
 export function handleCallback(...args) {
   return hasDom() ? browser.handleCallback(...args) : Promise.reject(browserOnly('handleCallback()'));
 }
+//@end
 
 export function defineConnectButtons(options) {
   if (!hasDom()) throw browserOnly('defineConnectButtons()');

@@ -45,21 +45,26 @@ layout() {
   local snippets=${dirs[0]#"$out"/snippets/}
   # The provider classes the glue declares: one per line of the provider registry
   # (src/providers/mod.rs) this build's features include.
-  local classes
+  local classes functions
   classes=$(sed -n 's/^export class \([A-Za-z0-9_$]*\) .*/\1/p' "$out/glue.js" | tr '\n' ' ')
   [ -n "$classes" ] || { echo "build: the glue in $out declares no class" >&2; exit 1; }
+  # ...and the functions it exports (handleCallback only with a popup provider).
+  functions=$(sed -n 's/^export function \([A-Za-z0-9_$]*\)(.*/\1/p' "$out/glue.js" | tr '\n' ' ')
   # An entry's `//@classes <wrapper> <namespace>` line becomes one export per class, wrapped (with
-  # the class's name, which a minifier may take from the class itself); the snippet directory's
-  # name goes into its imports, and the entry's directory in the package into its HOME.
+  # the class's name, which a minifier may take from the class itself); its lines between
+  # `//@if <function>` and `//@end` stay only where the glue exports that function; the snippet
+  # directory's name goes into its imports, and the entry's directory in the package into its HOME.
   local file
   for file in fitconnect.js node.js; do
-    awk -v classes="$classes" '
+    awk -v classes="$classes" -v functions=" $functions " '
       $1 == "//@classes" {
         n = split(classes, c, " ")
         for (i = 1; i <= n; i++) printf "export const %s = /* @__PURE__ */ %s(%s.%s, \"%s\");\n", c[i], $2, $3, c[i], c[i]
         next
       }
-      { print }' "npm/$file" \
+      $1 == "//@if" { skip = index(functions, " " $2 " ") == 0; next }
+      $1 == "//@end" { skip = 0; next }
+      !skip { print }' "npm/$file" \
       | sed -e "s#/snippets/SNIPPETS/#/snippets/$snippets/#" -e "s#^const HOME = '';#const HOME = '${home:+$home/}';#" \
       > "$out/$file"
     grep -q '^export const' "$out/$file" || { echo "build: no class exports in $out/$file" >&2; exit 1; }

@@ -100,18 +100,21 @@ macro_rules! classes {
                 }
 
                 /// The checked configuration (for tests and debugging).
+                #[cfg(feature = "test-hooks")]
                 #[wasm_bindgen(getter, js_name = _config, skip_typescript)]
                 pub fn config(&self) -> JsValue {
                     self.client.config_object()
                 }
 
                 /// Where this client's session and pending sign-in are stored (for tests).
+                #[cfg(feature = "test-hooks")]
                 #[wasm_bindgen(getter, js_name = _storageKeys, skip_typescript)]
                 pub fn storage_keys(&self) -> JsValue {
                     self.client.storage_keys()
                 }
 
                 /// Refreshes the session now (for tests).
+                #[cfg(feature = "test-hooks")]
                 #[wasm_bindgen(js_name = _refresh, skip_typescript)]
                 pub fn refresh(&self) -> js_sys::Promise {
                     let client = self.client.clone();

@@ -48,7 +48,12 @@ mod exports {
 
     use crate::client::Client;
     use crate::core::error::invalid_config;
-    use crate::flows::{password, popup, redirect};
+    #[cfg(feature = "password")]
+    use crate::flows::password;
+    #[cfg(feature = "popup")]
+    use crate::flows::popup;
+    #[cfg(feature = "redirect")]
+    use crate::flows::redirect;
     use crate::providers;
     use crate::web::error::to_js;
 
@@ -72,7 +77,7 @@ mod exports {
         }
     }
 
-    /// For the callback page: hands the callback's query and fragment to the window that opened
+    /// For the popup's callback page (in builds with a popup provider): hands the callback's query and fragment to the window that opened
     /// this popup, then closes it. The address bar is cleaned first, before anything is awaited.
     /// The message goes to the opener with this page's own origin as the target; without an
     /// opener (`Cross-Origin-Opener-Policy`, `noopener`), over a BroadcastChannel of this origin,
@@ -81,6 +86,7 @@ mod exports {
     /// # Errors
     /// Rejects with a `FitConnectError` with code `invalid_config` where there is no browser
     /// window.
+    #[cfg(feature = "popup")]
     #[wasm_bindgen(js_name = handleCallback, unchecked_return_type = "Promise<void>")]
     pub fn handle_callback() -> js_sys::Promise {
         match crate::web::callback::handle() {

@@ -4,8 +4,12 @@
 //! - [`password`]: the password grant (PerfectGym, OpenFIT, Fisikal) and PerfectGym's Facebook
 //!   token.
 //!
-//! The exported classes in `lib.rs` only call these.
+//! The exported classes in `lib.rs` only call these. Each is built with its Cargo feature, which
+//! the providers that use it turn on.
 
+#[cfg(feature = "password")]
 pub mod password;
+#[cfg(feature = "popup")]
 pub mod popup;
+#[cfg(feature = "redirect")]
 pub mod redirect;

@@ -71,8 +71,8 @@ test('every file the package declares is there, and nothing it needs is left out
 
 // The provider classes, as the registry in src/providers/mod.rs lists them (`Class, module, flow, …`).
 const registry = readFileSync(join(root, 'src', 'providers', 'mod.rs'), 'utf8');
-const LINES = [...registry.matchAll(/^ +#\[cfg\(feature = "([a-z]\w*)"\)\] ([A-Z]\w*), ([a-z]\w*), (?:popup|redirect|password), "(\w+)"/gm)]
-  .map(([, feature, name, id, options]) => ({ feature, name, id, options }));
+const LINES = [...registry.matchAll(/^ +#\[cfg\(feature = "([a-z]\w*)"\)\] ([A-Z]\w*), ([a-z]\w*), (popup|redirect|password), "(\w+)"/gm)]
+  .map(([, feature, name, id, flow, options]) => ({ feature, name, id, flow, options }));
 const CLASSES = LINES.map((l) => l.name);
 const SHARED = ['FitConnectError', 'default', 'defineConnectButtons', 'handleCallback', 'initSync'];
 const PUBLIC = [...CLASSES, ...SHARED].sort();
@@ -194,14 +194,15 @@ test('fitconnect/inline loads its inlined wasm', () => {
 
 test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, types and Node entry', () => {
   const full = readFileSync(join(dir, 'fitconnect_bg.wasm')).length;
-  for (const { name, id, options } of LINES) {
+  for (const { name, id, flow, options } of LINES) {
     const home = join(dir, id);
     for (const file of ['fitconnect.js', 'fitconnect.d.ts', 'glue.js', 'glue.d.ts', 'fitconnect_bg.wasm', 'node.js', 'text-codec.js']) {
       assert.ok(existsSync(join(home, file)), `${id}/${file} exists`);
     }
     // Part of the root's package: no package.json of its own (which would change how Node reads it).
     assert.ok(!existsSync(join(home, 'package.json')), `${id}/ has no package.json`);
-    const own = [name, ...SHARED].sort();
+    // handleCallback() is for the popup's callback page: only a popup provider's entry has it.
+    const own = [name, ...SHARED.filter((f) => f !== 'handleCallback' || flow === 'popup')].sort();
     assert.deepEqual(exportedNames(join(home, 'fitconnect.js')), own, id);
     assert.deepEqual(exportedNames(join(home, 'node.js')), own, id);
     // Vite's dev server pre-bundles the entry away from its wasm: the entry knows its directory.
@@ -212,12 +213,14 @@ test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, ty
     assert.deepEqual(ids, [[id, options]], `${id}'s ProviderOptions`);
     assert.match(types, /^export type ProviderId = keyof ProviderOptions;$/m);
     assert.match(types, new RegExp(`^export class ${name} \\{$`, 'm'));
+    // The members for the project's tests (the `test-hooks` feature) are not in it.
+    assert.doesNotMatch(readFileSync(join(home, 'glue.js'), 'utf8'), /\b_(config|storageKeys|refresh)\b/, id);
     const size = readFileSync(join(home, 'fitconnect_bg.wasm')).length;
     assert.ok(size < full * 0.95, `${id}'s wasm (${size} B) is smaller than every provider's (${full} B)`);
   }
   // Under Node: the package's `node` condition for fitconnect/<id>, then the browser entry, whose
   // init() reads that directory's wasm (another wasm would not link with its glue).
-  const { id, name } = LINES[1];
+  const { id, name } = LINES.find((l) => l.flow !== 'popup');
   const out = JSON.parse(
     node(`
       const fc = await import('fitconnect/${id}');
@@ -228,7 +231,7 @@ test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, ty
       console.log(JSON.stringify({ exports: Object.keys(fc).sort(), late }));
     `),
   );
-  assert.deepEqual(out.exports, [name, ...SHARED].sort());
+  assert.deepEqual(out.exports, [name, ...SHARED.filter((f) => f !== 'handleCallback')].sort());
   assert.equal(out.late?.ok, true, JSON.stringify(out.late));
   assert.match(out.late.message, /needs a browser window/);
 });
