@@ -39,6 +39,9 @@ if ! command -v twiggy > /dev/null; then
   cargo install -q twiggy --version 0.8.0
 fi
 rm -rf target/bench-names
+# The build with every provider (scripts/build.sh builds the one-provider entries after it, so the
+# last wasm cargo linked may be one of theirs): unchanged code makes this a re-link.
+cargo build --quiet --release --target wasm32-unknown-unknown --lib
 wasm-bindgen --target web --out-dir target/bench-names target/wasm32-unknown-unknown/release/fitconnect.wasm
 twiggy top -n 100000 -f csv target/bench-names/fitconnect_bg.wasm > target/bench-twiggy.csv
 

@@ -79,7 +79,11 @@ impl Client {
             config.token_url().unwrap_or_default(),
             &config.client_id,
         );
-        refresh::listen_for_rotations();
+        // Only a client that can refresh can hold a session another tab rotates: a FitRankings
+        // page opens no channel.
+        if config.token.is_some() {
+            refresh::listen_for_rotations();
+        }
         Ok(Client(Rc::new(Parts {
             binding,
             api_base: [config.base_url.as_str(), "/"].concat(),

@@ -377,3 +377,27 @@ test('token request bodies: forms to the providers, JSON to the app server, for 
     ['application/json', '{"grant_type":"refresh_token","refresh_token":"rt5","client_id":""}'],
   ]);
 });
+
+test('a client that cannot refresh opens no channel at start; the first that can opens the one rotation channel', async ({ page }) => {
+  // A fresh page: the module, and its once-per-page listener, not yet loaded.
+  await page.goto(PAGE);
+  const out = await page.evaluate(async (FITRANKINGS) => {
+    const opened = [];
+    const Native = window.BroadcastChannel;
+    window.BroadcastChannel = class extends Native {
+      constructor(name) {
+        super(name);
+        opened.push(name);
+      }
+    };
+    const sdk = await import(`/pkg/fitconnect.js?fresh=${Date.now()}`);
+    await sdk.default();
+    new sdk.FitRankings({ clientId: 'fitconnect-demo', callbackUri: `${location.origin}/callback.html`, baseUrl: FITRANKINGS });
+    const afterFitRankings = [...opened];
+    new sdk.OpenFit({ clientId: 'fitconnect-demo' });
+    new sdk.OpenFit({ clientId: 'fitconnect-demo' });
+    return { afterFitRankings, afterOpenFit: [...opened] };
+  }, FITRANKINGS);
+  expect(out.afterFitRankings).toEqual([]);
+  expect(out.afterOpenFit).toEqual(['fitconnect:rotation']);
+});
