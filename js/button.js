@@ -1,8 +1,9 @@
 // <fitconnect-button>: a connect button any page can embed, with or without a framework.
-// A wasm-bindgen snippet: the Rust export `defineConnectButtons(options)` calls `define(options,
-// create)`, where `create(provider, options)` returns a new client of the provider's class (or
-// throws a FitConnectError). So this module imports no SDK class, and its stylesheet lives here
-// as a string: wasm-bindgen copies only the snippet files Rust names (this one and ./error.js).
+// The package's entry (npm/fitconnect.js) imports it, and its `defineConnectButtons(options)` calls
+// `define(options, create, providers)` with two Rust exports: `create(provider, options)` returns a
+// new client of the provider's class (or throws a FitConnectError) and `providers` is their table.
+// So this module imports no SDK class, and no Rust code imports it: an app that defines no buttons
+// ships none of it. scripts/build.sh puts it beside the wasm-bindgen snippet ./error.js.
 //
 // Nothing here touches window, HTMLElement or customElements when the module is evaluated:
 // server-side rendering may import the package in Node.
@@ -496,7 +497,7 @@ function createButtonClass() {
 }
 
 /**
- * Registers the `<fitconnect-button>` custom element and returns its class; the Rust export
+ * Registers the `<fitconnect-button>` custom element and returns its class; the entry's
  * `defineConnectButtons(options)` calls it with `create(provider, options)`, which makes a client.
  * Calling it again does nothing more than merge new `providers` defaults. Throws a
  * `FitConnectError` with code `invalid_config` outside a browser.

@@ -22,6 +22,9 @@
 import './text-codec.js';
 import initGlue, * as glue from './glue.js';
 import { FitConnectError } from './snippets/SNIPPETS/js/error.js';
+// The connect button: imported here rather than by the glue, so that a bundler drops it from an
+// app that never calls defineConnectButtons() (scripts/build.sh puts it beside the error class).
+import { define } from './snippets/SNIPPETS/js/button.js';
 
 export { FitConnectError };
 
@@ -53,9 +56,10 @@ function guardClass(Class, name) {
 // not use).
 //@classes guardClass glue
 
+// Registers <fitconnect-button> with the providers' table and the client factory from Rust.
 export function defineConnectButtons(options) {
   if (!loaded) throw notInitialized('defineConnectButtons()');
-  return glue.defineConnectButtons(options);
+  return define(options, glue._createClient, glue._buttonProviders());
 }
 
 // Only where the glue has it (builds with a popup provider): scripts/build.sh keeps the lines

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the SDK (one wasm-pack build, --target web) and the server binary:
+# Builds the SDK (wasm-pack, --target web: every provider, then each provider alone) and the server
+# binary:
 #   pkg-npm/  the npm package. wasm-bindgen's glue (renamed glue.js / glue.d.ts: its default
 #             export init() fetches fitconnect_bg.wasm next to it, the `new URL(…, import.meta.url)`
-#             pattern bundlers copy), the wasm, snippets/fitconnect-<hash>/js/ (the button and the
-#             error class), and the hand-written modules of npm/: fitconnect.js (the entry: it
-#             re-exports the glue, wraps init() and guards the classes until init() resolves; this
-#             script fills in the snippet directory's name and one export per class of the glue),
+#             pattern bundlers copy), the wasm, snippets/fitconnect-<hash>/js/ (the error class,
+#             wasm-bindgen's snippet, and the button, copied beside it), and the hand-written modules
+#             of npm/: fitconnect.js (the entry: it re-exports the glue, wraps init(), guards the
+#             classes until init() resolves and defines the buttons; this script fills in the
+#             snippet directory's name and one export per class of the glue),
 #             text-codec.js (which the entry imports first), inline.js (`fitconnect/inline`: the same API with the wasm inlined, from
 #             inline-wasm.js, written here), node.js (the `node` condition: import-safe for
 #             server-side rendering; its class exports filled in likewise), their .d.ts files, the package's README and package.json
@@ -43,6 +45,9 @@ layout() {
   [ "${#dirs[@]}" -eq 1 ] && [ -f "${dirs[0]}/js/error.js" ] \
     || { echo "build: expected one $out/snippets/fitconnect-*/js/error.js, found: ${dirs[*]}" >&2; exit 1; }
   local snippets=${dirs[0]#"$out"/snippets/}
+  # The connect button, beside the error class it imports: the entry imports it (the Rust does not),
+  # so that a bundler can leave it out of an app that defines no buttons.
+  cp js/button.js "${dirs[0]}/js/button.js"
   # The provider classes the glue declares: one per line of the provider registry
   # (src/providers/mod.rs) this build's features include.
   local classes functions
@@ -70,6 +75,7 @@ layout() {
     grep -q '^export const' "$out/$file" || { echo "build: no class exports in $out/$file" >&2; exit 1; }
   done
   grep -q "/snippets/$snippets/js/error.js" "$out/fitconnect.js" || { echo "build: the entry does not import the error class" >&2; exit 1; }
+  grep -q "/snippets/$snippets/js/button.js" "$out/fitconnect.js" || { echo "build: the entry does not import the button" >&2; exit 1; }
   cp npm/fitconnect.d.ts npm/text-codec.js "$out/"
 }
 

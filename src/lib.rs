@@ -10,7 +10,9 @@
 //!   fetches, token requests and the refresh protocol.
 //! - `flows` (wasm32 only): the popup, redirect and password sign-ins.
 //! - This file: the exported classes (`FitRankings`, `FitBark`, `PerfectGym`, `OpenFit`,
-//!   `Fisikal`), `handleCallback` and `defineConnectButtons`, each a thin layer over the above.
+//!   `Fisikal`), `handleCallback`, and what `defineConnectButtons` (the package's entry, beside the
+//!   button's JavaScript, so that an app without buttons ships none) takes from Rust: the
+//!   providers' table and a client factory. Each is a thin layer over the above.
 #![deny(missing_docs)]
 #![deny(clippy::missing_errors_doc)]
 // A build with some providers (the npm subpath entries) leaves the other flows unused; the default
@@ -41,7 +43,8 @@ pub use exports::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// The JavaScript API: the five classes, `handleCallback` and `defineConnectButtons`.
+/// The JavaScript API: the five classes, `handleCallback`, and the connect button's client factory
+/// and providers' table.
 #[cfg(target_arch = "wasm32")]
 mod exports {
     use wasm_bindgen::prelude::*;
@@ -95,36 +98,22 @@ mod exports {
         }
     }
 
-    #[wasm_bindgen(module = "/js/button.js")]
-    extern "C" {
-        #[wasm_bindgen(catch)]
-        fn define(
-            options: &JsValue,
-            create: &JsValue,
-            providers: &JsValue,
-        ) -> Result<JsValue, JsValue>;
-    }
-
-    /// Registers `<fitconnect-button>` (once; a later call only updates the defaults) with
-    /// default options per provider, and returns the element's class.
+    /// The connect button's client factory: `defineConnectButtons()` (in the package's entry,
+    /// with the button, `js/button.js`) hands it to the button, which calls it with a provider id
+    /// and the button's options.
     ///
     /// # Errors
-    /// Throws a `FitConnectError` with code `invalid_config` outside a browser (no `window`,
-    /// `customElements` or `HTMLElement`). A `tagName` that is not a valid custom element name
-    /// makes `customElements.define` throw the browser's own error, passed on as it is.
-    #[wasm_bindgen(js_name = defineConnectButtons, unchecked_return_type = "FitConnectButtonConstructor")]
-    pub fn define_connect_buttons(
-        #[wasm_bindgen(unchecked_optional_param_type = "ConnectButtonsOptions")] options: Option<
-            js_sys::Object,
-        >,
-    ) -> Result<JsValue, JsValue> {
-        let create = Closure::<dyn Fn(String, JsValue) -> Result<JsValue, JsValue>>::new(
-            |provider: String, options: JsValue| create(&provider, options),
-        );
-        define(
-            &options.map_or(JsValue::UNDEFINED, Into::into),
-            &create.into_js_value(),
-            &crate::web::json::to_object(&providers::ALL),
-        )
+    /// Throws a `FitConnectError` with code `invalid_config` for a provider this build does not
+    /// have, and as the provider's constructor does.
+    #[wasm_bindgen(js_name = _createClient, skip_typescript)]
+    pub fn create_client(provider: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        create(provider, options)
+    }
+
+    /// The providers as the connect button reads them (id, name, flow and attributes each), for
+    /// `defineConnectButtons()` in the package's entry.
+    #[wasm_bindgen(js_name = _buttonProviders, skip_typescript)]
+    pub fn button_providers() -> JsValue {
+        crate::web::json::to_object(&providers::ALL)
     }
 }

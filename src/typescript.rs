@@ -169,6 +169,19 @@ export interface FitConnectButtonConstructor {
   prototype: FitConnectButtonElement;
 }
 
+/**
+ * Registers `<fitconnect-button>` (once; a later call only updates the defaults) with default options
+ * per provider, and returns the element's class. An app that never calls it ships none of the button's
+ * code (its bundler leaves it out).
+ *
+ * Throws a `FitConnectError` with code `invalid_config` outside a browser (no `window`,
+ * `customElements` or `HTMLElement`), or before `init()` has resolved. A `tagName` that is not a valid
+ * custom element name makes `customElements.define` throw the browser's own error, passed on as it is.
+ * @example
+ * defineConnectButtons({ providers: { perfectgym: { baseUrl: "https://yourclub.perfectgym.com" } } });
+ */
+export declare function defineConnectButtons(options?: ConnectButtonsOptions): FitConnectButtonConstructor;
+
 declare global {
   interface HTMLElementTagNameMap {
     "fitconnect-button": FitConnectButtonElement;

@@ -96,7 +96,9 @@ function exportedNames(file) {
 
 test("the entries' class list follows the provider registry: the glue exports one class per registered provider, and the build wrote an export for each into the entries", () => {
   assert.ok(CLASSES.length >= 5, `the registry lists the providers: ${CLASSES}`);
-  assert.deepEqual([...exportedNames(join(dir, 'glue.js')), 'FitConnectError'].sort(), PUBLIC);
+  // The glue: the classes, handleCallback, init and what the entry's defineConnectButtons() takes.
+  const glue = [...CLASSES, '_buttonProviders', '_createClient', 'default', 'handleCallback', 'initSync'].sort();
+  assert.deepEqual(exportedNames(join(dir, 'glue.js')), glue);
   assert.deepEqual(exportedNames(join(dir, 'node.js')), PUBLIC);
 });
 
@@ -234,6 +236,26 @@ test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, ty
   assert.deepEqual(out.exports, [name, ...SHARED.filter((f) => f !== 'handleCallback')].sort());
   assert.equal(out.late?.ok, true, JSON.stringify(out.late));
   assert.match(out.late.message, /needs a browser window/);
+});
+
+test("an app that defines no buttons ships none of the button's code; one that does gets it", async () => {
+  const { build } = await import(pathToFileURL(join(root, 'node_modules', 'esbuild', 'lib', 'main.js')).href);
+  const { id, name, options } = LINES.find((l) => l.flow === 'password');
+  const bundle = async (code) => {
+    const out = await build({
+      stdin: { contents: code, resolveDir: join(dir, id), loader: 'js' },
+      bundle: true, format: 'esm', platform: 'browser', minify: true, write: false, logLevel: 'silent',
+    });
+    return out.outputFiles[0].text;
+  };
+  const bare = await bundle(`import init, { ${name} } from './fitconnect.js'; await init(); export const c = new ${name}({});`);
+  const buttons = await bundle(`import init, { defineConnectButtons } from './fitconnect.js'; await init(); defineConnectButtons();`);
+  // The element's tag and its stylesheet's custom properties live only in js/button.js.
+  for (const mark of ['fitconnect-button', '--fitconnect-button-bg']) {
+    assert.ok(!bare.includes(mark), `${options}: no ${mark} in an app without buttons`);
+    assert.ok(buttons.includes(mark), `${mark} in an app with buttons`);
+  }
+  assert.ok(bare.length < buttons.length - 10_000, `${bare.length} B without buttons, ${buttons.length} B with`);
 });
 
 test('no `any` in the public types', () => {
