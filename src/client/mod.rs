@@ -3,6 +3,7 @@
 //! the refresh protocol and the reading of JavaScript options have modules of their own.
 
 mod options;
+#[cfg(feature = "token-endpoint")]
 mod refresh;
 mod store;
 
@@ -81,6 +82,7 @@ impl Client {
         );
         // Only a client that can refresh can hold a session another tab rotates: a FitRankings
         // page opens no channel.
+        #[cfg(feature = "token-endpoint")]
         if config.token.is_some() {
             refresh::listen_for_rotations();
         }
@@ -171,8 +173,12 @@ impl Client {
             .ok_or_else(|| Error::new(ErrorCode::NotConnected, "Not connected to this provider"))
     }
 
+    /// Whether `session` can be refreshed: it has a refresh token, and the client a token
+    /// endpoint (never in a build without the `token-endpoint` feature).
     pub(crate) fn can_refresh(&self, session: &Session) -> bool {
-        self.config.token.is_some() && session.refresh_token.is_some()
+        cfg!(feature = "token-endpoint")
+            && self.config.token.is_some()
+            && session.refresh_token.is_some()
     }
 
     /// `fetch` to the provider's API with the user's Bearer token. Relative paths resolve against
@@ -282,6 +288,19 @@ impl Client {
             tokens,
             None,
             None,
+        ))
+    }
+
+    /// Without the `token-endpoint` feature (a build for FitRankings alone) no client can refresh,
+    /// and the refresh protocol ([`refresh`]'s module) is left out of the build.
+    ///
+    /// # Errors
+    /// `not_connected`, always.
+    #[cfg(not(feature = "token-endpoint"))]
+    pub async fn refresh(&self) -> Result<(), Error> {
+        Err(Error::new(
+            ErrorCode::NotConnected,
+            "The session expired and cannot be refreshed",
         ))
     }
 

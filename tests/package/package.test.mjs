@@ -217,6 +217,9 @@ test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, ty
     assert.match(types, new RegExp(`^export class ${name} \\{$`, 'm'));
     // The members for the project's tests (the `test-hooks` feature) are not in it.
     assert.doesNotMatch(readFileSync(join(home, 'glue.js'), 'utf8'), /\b_(config|storageKeys|refresh)\b/, id);
+    // Refresh across tabs holds Web Locks: only a flow with a token endpoint (`token-endpoint`)
+    // builds it in; the popup flow (FitRankings: no token endpoint, nothing to refresh) does not.
+    assert.equal(/__wbg_locks_/.test(readFileSync(join(home, 'glue.js'), 'utf8')), flow !== 'popup', `${id}: Web Locks in its glue`);
     const size = readFileSync(join(home, 'fitconnect_bg.wasm')).length;
     assert.ok(size < full * 0.95, `${id}'s wasm (${size} B) is smaller than every provider's (${full} B)`);
   }
