@@ -3,7 +3,7 @@
 # next to an oidc-client-ts app: bytes shipped (raw, gzip -9, brotli), ready time, Bearer fetch
 # overhead and click to popup, in headless Chromium. Prints a table and writes it as JSON to
 # bench/results/<UTC time>.json and bench/results/latest.json.
-# Usage: scripts/bench.sh [--no-build]   (--no-build: measure pkg/ as it is)
+# Usage: scripts/bench.sh [--no-build]   (--no-build: measure pkg-npm/ and pkg/ as they are)
 # Ports: fitconnect-server on 26080-26086, the bench pages on 26090; all on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +39,11 @@ if ! command -v twiggy > /dev/null; then
   cargo install -q twiggy --version 0.8.0
 fi
 rm -rf target/bench-names
-# The build with every provider (scripts/build.sh builds the one-provider entries after it, so the
-# last wasm cargo linked may be one of theirs): unchanged code makes this a re-link.
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
+# The npm package's build with every provider (its features: the registry's provider ids, no test
+# members; scripts/build.sh builds others after it, so the last wasm cargo linked may be another):
+# unchanged code makes this a re-link.
+. scripts/lib/providers.sh
+cargo build --quiet --release --target wasm32-unknown-unknown --lib --no-default-features --features "$(provider_ids | paste -sd,)"
 wasm-bindgen --target web --out-dir target/bench-names target/wasm32-unknown-unknown/release/fitconnect.wasm
 twiggy top -n 100000 -f csv target/bench-names/fitconnect_bg.wasm > target/bench-twiggy.csv
 

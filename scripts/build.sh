@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the SDK (wasm-pack, --target web: every provider, then each provider alone) and the server
-# binary:
-#   pkg-npm/  the npm package. wasm-bindgen's glue (renamed glue.js / glue.d.ts: its default
+# Builds the SDK (wasm-pack, --target web: every provider, each provider alone, then the demo's
+# copy) and the server binary:
+#   pkg-npm/  the npm package, without the members only the project's tests read (the `test-hooks`
+#             feature). wasm-bindgen's glue (renamed glue.js / glue.d.ts: its default
 #             export init() fetches fitconnect_bg.wasm next to it, the `new URL(…, import.meta.url)`
 #             pattern bundlers copy), the wasm, snippets/fitconnect-<hash>/js/ (the error class,
 #             wasm-bindgen's snippet, and the button, copied beside it), and the hand-written modules
@@ -12,9 +13,10 @@
 #             inline-wasm.js, written here), node.js (the `node` condition: import-safe for
 #             server-side rendering; its class exports filled in likewise), their .d.ts files, the package's README and package.json
 #             (npm/package.mjs).
-#   pkg/      for a page without a bundler, served to the demo at /pkg/: the same entry, glue and
-#             snippets bundled into one module by esbuild (minified unless --dev; the npm package
-#             stays readable: the app's bundler minifies it), and the wasm beside it.
+#   pkg/      the demo's and the project's tests' copy, served to the demo at /pkg/: a build with the
+#             default features (every provider and the test members), its entry, glue and snippets
+#             bundled into one module by esbuild (minified unless --dev; the npm package stays
+#             readable: the app's bundler minifies it), and the wasm beside it.
 # Usage: scripts/build.sh [--dev]   (--dev: unoptimised wasm, JavaScript not minified)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,14 +25,14 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 profile=--release
 [ "${1:-}" = "--dev" ] && profile=--dev
 
-rm -rf pkg pkg-npm pkg-bundler target/pkg-parts
+rm -rf pkg pkg-npm pkg-bundler target/pkg-parts target/pkg-demo
 
 # One package layout (entry, glue, wasm, snippets, Node entry, types) in directory $1, for the
-# Cargo features after it (none: the default, every provider).
+# Cargo features after it (none: the default, every provider and the test members).
 layout() {
-  local out=$1 home=${1#pkg-npm}
+  local out=$1 home=
+  case $out in pkg-npm/*) home=${out#pkg-npm/} ;; esac
   shift
-  home=${home#/}
   wasm-pack --quiet build . --target web "$profile" --out-dir "$out" --out-name fitconnect -- "$@" \
     2> >(grep -v -e 'failed to get wasm-pack version' -e 'License key is set' >&2)
   # The generated glue keeps its contents and takes another name: fitconnect.js is the entry.
@@ -80,10 +82,12 @@ layout() {
 }
 
 # The package: every provider at its root; each provider alone in a directory named by its id
-# (the `fitconnect/<id>` entries), as the registry's lines name their Cargo features.
-layout pkg-npm
-providers=$(sed -n 's/^ *#\[cfg(feature = "\([a-z0-9]*\)")\] [A-Z].*/\1/p' src/providers/mod.rs | tr '\n' ' ')
+# (the `fitconnect/<id>` entries), as the registry's lines name their Cargo features. Neither has
+# the `test-hooks` feature: the members the project's tests read are not in what users install.
+. scripts/lib/providers.sh
+providers=$(provider_ids | tr '\n' ' ')
 [ -n "$providers" ] || { echo "build: the registry in src/providers/mod.rs lists no provider" >&2; exit 1; }
+layout pkg-npm --no-default-features --features "$(provider_ids | paste -sd,)"
 for id in $providers; do
   layout "pkg-npm/$id" --no-default-features --features "$id"
 done
@@ -94,14 +98,16 @@ printf '// The wasm of fitconnect_bg.wasm, base64 (written by scripts/build.sh f
 # shellcheck disable=SC2086 # one argument per provider id
 node npm/package.mjs pkg-npm $providers
 
-# What a page without a bundler loads at /pkg/: the package's entry, glue and snippets bundled into
+# The demo's and the project's tests' copy at /pkg/: the default features (every provider and the
+# test members, `_config`, `_storageKeys`, `_refresh`), the entry, glue and snippets bundled into
 # one module (as an app's bundler would: one request instead of a chain of them before init()
 # can fetch the wasm), the wasm beside it, and the types.
+layout target/pkg-demo
 mkdir pkg
 minify=(--minify --legal-comments=none)
 [ "$profile" = --release ] || minify=()
-esbuild pkg-npm/fitconnect.js --bundle --format=esm --platform=browser "${minify[@]}" --log-level=warning \
+esbuild target/pkg-demo/fitconnect.js --bundle --format=esm --platform=browser "${minify[@]}" --log-level=warning \
   --outfile=pkg/fitconnect.js
-cp pkg-npm/fitconnect_bg.wasm pkg-npm/fitconnect.d.ts pkg-npm/glue.d.ts pkg/
+cp target/pkg-demo/fitconnect_bg.wasm target/pkg-demo/fitconnect.d.ts target/pkg-demo/glue.d.ts pkg/
 
 cargo build --quiet -p fitconnect-server

@@ -23,6 +23,7 @@
 # the exit status is 1 if any stage failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/providers.sh
 scripts/setup.sh || exit 1
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 mkdir -p target
@@ -40,9 +41,10 @@ stage_lint() {
   cargo fmt --all --check &&
     cargo clippy --quiet --workspace --all-targets -- -D warnings &&
     cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings &&
-    # Each provider alone, as scripts/build.sh builds the `fitconnect/<id>` entries.
-    for id in $(sed -n 's/^ *#\[cfg(feature = "\([a-z0-9]*\)")\] [A-Z].*/\1/p' src/providers/mod.rs); do
-      cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --lib --no-default-features --features "$id" -- -D warnings || return 1
+    # The npm package's builds, as scripts/build.sh makes them: every provider without the test
+    # members (the `fitconnect` entry), and each provider alone (the `fitconnect/<id>` entries).
+    for features in "$(provider_ids | paste -sd,)" $(provider_ids); do
+      cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --lib --no-default-features --features "$features" -- -D warnings || return 1
     done
 }
 

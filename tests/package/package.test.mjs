@@ -111,6 +111,10 @@ test('the entry exports the public API; it wraps the generated glue, which fetch
   assert.match(entry, /^import \{ FitConnectError \} from '\.\/snippets\/fitconnect-[^/]+\/js\/error\.js';$/m);
   // The URL bundlers recognise, in the glue as wasm-bindgen wrote it.
   assert.match(readFileSync(join(dir, 'glue.js'), 'utf8'), /new URL\('fitconnect_bg\.wasm', import\.meta\.url\)/);
+  // The members only the project's tests read (the `test-hooks` feature) are not in what users
+  // install; the demo's copy (pkg/) has them.
+  assert.doesNotMatch(readFileSync(join(dir, 'glue.js'), 'utf8'), /\b_(config|storageKeys|refresh)\b/);
+  assert.match(readFileSync(join(root, 'pkg', 'fitconnect.js'), 'utf8'), /\b_storageKeys\b/);
   const types = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8');
   assert.match(types, /^export \* from '\.\/glue\.js';$/m);
   assert.match(types, /^export default function init\(\n\s+input\?: InitInput \| Promise<InitInput> \| \{ module_or_path: InitInput \| Promise<InitInput> \},\n\): Promise<void>;$/m);
