@@ -31,6 +31,7 @@ const CLICKS = Math.max(20, Number(args.clicks ?? 20));
 // twiggy's CSV of a build with names (scripts/bench.sh makes it): the size by category.
 const CATEGORIES_CSV = args.categories;
 const FETCH_BLOCK = 50; // fetch pairs per page.evaluate call
+const TRACED = 300; // calls of each kind taken apart into stages
 const SANDBOX = `http://127.0.0.1:${PORT_BASE + 1}`;
 const PAGES = `http://127.0.0.1:${STATIC_PORT}`;
 
@@ -244,8 +245,17 @@ async function measureFetch(browser, session) {
     const sdk = summary(samples.sdk);
     const plain = summary(samples.plain);
     const stubbed = await tab.evaluate((n) => window.bench.stubbed(n), 5000);
+    // Each call taken apart: until fetch() is called, in flight, after the answer (medians, µs).
+    const traced = await tab.evaluate((n) => window.bench.traced(['sdk', 'plain', 'request'], n), TRACED);
+    const stages = Object.fromEntries(
+      Object.entries(traced).map(([kind, calls]) => [
+        kind,
+        { calls: calls.length, ...Object.fromEntries(['beforeFetchUs', 'inFlightUs', 'afterUs'].map((name, i) => [name, Math.round(median(calls.map((c) => c[i])) * 1000)])) },
+      ]),
+    );
     return {
       stubbed: { calls: 5000, sdkUs: round(stubbed.sdkUs, 1), plainUs: round(stubbed.plainUs, 1) },
+      stages,
       request: { call: 'fetch(new Request(url, { headers: { Authorization } }))', ...summary(samples.request) },
       url: `${SANDBOX}/iq/users/`,
       perKind: samples.sdk.length,
@@ -352,6 +362,10 @@ function table(r) {
     `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
     `  ${pad('plain fetch of a Request object (as the SDK sends)', 52)}${lpad(f.request.medianMs.toFixed(3), 8)} ms  (p10 ${f.request.p10Ms.toFixed(3)}, p90 ${f.request.p90Ms.toFixed(3)}); ratio to plain ${(f.request.medianMs / f.plain.medianMs).toFixed(3)}`,
     `  the SDK's own work, with fetch answering at once (${f.stubbed.calls} calls each): ${f.stubbed.sdkUs} µs per call, plain ${f.stubbed.plainUs} µs`,
+    `  each call taken apart (${f.stages.sdk.calls} of each, interleaved; medians): until fetch() is called / in flight / after the answer`,
+    ...[['sdk', 'SDK'], ['plain', 'plain fetch'], ['request', 'plain fetch of a Request object']].map(
+      ([k, name]) => `    ${pad(name, 34)}${lpad(f.stages[k].beforeFetchUs, 6)} µs / ${lpad(f.stages[k].inFlightUs, 6)} µs / ${lpad(f.stages[k].afterUs, 5)} µs`,
+    ),
     '',
     `click to popup, ${c.clicks} trusted clicks on ${c.element}`,
     `  median ${c.medianMs.toFixed(2)} ms, max ${c.maxMs.toFixed(2)} ms (clock step ${c.clockStepMs} ms); target < ${TARGETS.clickMs} ms: ${ok(r.targets.click)}`,
