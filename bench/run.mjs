@@ -5,7 +5,7 @@
 // node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 40] [--fetches 1000] [--clicks 20]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,8 +119,11 @@ function demoFiles() {
 async function bundles() {
   mkdirSync(DIST, { recursive: true });
   const common = { bundle: true, format: 'esm', platform: 'browser', minify: true, treeShaking: true, logLevel: 'error', legalComments: 'none' };
-  // The comparison app.
+  // The comparison apps: oidc-client-ts's, and the SDK's (its wasm beside it, as an app's bundler
+  // copies it).
   await build({ ...common, entryPoints: [join(BENCH, 'oidc-app.js')], outfile: join(DIST, 'oidc-app.js') });
+  await build({ ...common, entryPoints: [join(BENCH, 'sdk-app.js')], outfile: join(DIST, 'sdk-app.js') });
+  copyFileSync(join(PKG_NPM, 'fitconnect_bg.wasm'), join(DIST, 'fitconnect_bg.wasm'));
   // The npm package's `fitconnect` entry (every provider): its entry, glue and snippets bundled and
   // minified as an app's bundler would, as scripts/size-check.sh counts it.
   await build({ ...common, entryPoints: [join(PKG_NPM, 'fitconnect.js')], outfile: join(DIST, 'fitconnect.min.js') });
@@ -204,12 +207,16 @@ async function loadOnce(browser, page) {
 }
 
 async function measureReady(browser) {
-  const pages = { sdk: 'ready-sdk.html', oidc: 'ready-oidc.html' };
+  // The SDK's app bundle against oidc-client-ts's (both bundled, tree-shaken and minified by
+  // esbuild); pkg/, the demo's copy (every provider, the button and the test members in one module),
+  // for reference.
+  const pages = { sdk: 'ready-sdk-app.html', oidc: 'ready-oidc.html', demo: 'ready-sdk.html' };
   for (let i = 0; i < 2; i++) for (const p of Object.values(pages)) await loadOnce(browser, p); // warm-up, discarded
-  const samples = { sdk: [], oidc: [] };
-  // Alternating, and swapping which goes first, so drift on a shared machine hits both alike.
+  const samples = { sdk: [], oidc: [], demo: [] };
+  // In turns, each kind first in one turn of three, so drift on a shared machine hits all alike.
+  const kinds = Object.keys(pages);
   for (let i = 0; i < LOADS; i++) {
-    const order = i % 2 ? ['oidc', 'sdk'] : ['sdk', 'oidc'];
+    const order = [...kinds.slice(i % 3), ...kinds.slice(0, i % 3)];
     for (const k of order) samples[k].push(await loadOnce(browser, pages[k]));
   }
   const sdk = summary(samples.sdk);
@@ -217,6 +224,7 @@ async function measureReady(browser) {
   return {
     loads: LOADS,
     sdk: { step: 'import + await init() + new FitRankings()', ...sdk, samplesMs: samples.sdk.map((x) => round(x, 2)) },
+    demoCopy: { step: 'the same with pkg/', ...summary(samples.demo), samplesMs: samples.demo.map((x) => round(x, 2)) },
     oidcClientTs: { step: 'import + new UserManager()', ...oidc, samplesMs: samples.oidc.map((x) => round(x, 2)) },
     ratio: round(sdk.medianMs / oidc.medianMs, 3),
     // Each SDK load against the oidc load next to it in time: less exposed to load spikes.
@@ -352,9 +360,10 @@ function table(r) {
       : []),
     '',
     `ready time, median of ${ready.loads} cold loads each (fresh context per load)`,
-    `  ${pad('SDK: ' + ready.sdk.step, 52)}${lpad(ready.sdk.medianMs.toFixed(2), 8)} ms  (p10 ${ready.sdk.p10Ms.toFixed(2)}, p90 ${ready.sdk.p90Ms.toFixed(2)})`,
+    `  ${pad('SDK app: ' + ready.sdk.step, 52)}${lpad(ready.sdk.medianMs.toFixed(2), 8)} ms  (p10 ${ready.sdk.p10Ms.toFixed(2)}, p90 ${ready.sdk.p90Ms.toFixed(2)})`,
     `  ${pad('oidc-client-ts: ' + ready.oidcClientTs.step, 52)}${lpad(ready.oidcClientTs.medianMs.toFixed(2), 8)} ms  (p10 ${ready.oidcClientTs.p10Ms.toFixed(2)}, p90 ${ready.oidcClientTs.p90Ms.toFixed(2)})`,
     `  ratio of medians ${ready.ratio.toFixed(2)} (median of per-pair ratios ${ready.medianPairRatio.toFixed(2)}); target <= ${TARGETS.readyRatio}: ${ok(r.targets.ready)}`,
+    `  ${pad("pkg/, the demo's copy (reference)", 52)}${lpad(ready.demoCopy.medianMs.toFixed(2), 8)} ms  (p10 ${ready.demoCopy.p10Ms.toFixed(2)}, p90 ${ready.demoCopy.p90Ms.toFixed(2)}); ratio ${(ready.demoCopy.medianMs / ready.oidcClientTs.medianMs).toFixed(2)}`,
     '',
     `fetch overhead, ${f.perKind} + ${f.perKind} sequential GET /iq/users/, interleaved (SDK, plain / plain, SDK)${f.crossOriginIsolated ? '' : ' (coarse clock: page not cross-origin isolated)'}`,
     `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
@@ -385,7 +394,7 @@ try {
   const size = await measureSizes();
   browser = await chromium.launch(LAUNCH);
   const session = await issueToken();
-  log(`ready time: ${LOADS} + ${LOADS} page loads`);
+  log(`ready time: ${LOADS} page loads of each of 3 pages`);
   const ready = await measureReady(browser);
   log(`fetch overhead: ${FETCHES} + ${FETCHES} fetches`);
   const fetchResult = await measureFetch(browser, session);
