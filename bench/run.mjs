@@ -196,7 +196,7 @@ async function loadOnce(browser, page) {
   const context = await browser.newContext();
   try {
     const tab = await context.newPage();
-    await tab.goto(`${PAGES}/${page}?sandbox=${encodeURIComponent(SANDBOX)}`, { timeout: 15_000 });
+    await tab.goto(`${PAGES}/${page}${page.includes('?') ? '&' : '?'}sandbox=${encodeURIComponent(SANDBOX)}`, { timeout: 15_000 });
     await tab.waitForFunction(() => window.benchReady, null, { timeout: 15_000 });
     const r = await tab.evaluate(() => window.benchReady);
     if (r.error) throw new Error(`${page}: ${r.error}`);
@@ -210,7 +210,11 @@ async function measureReady(browser) {
   // The SDK's app bundle against oidc-client-ts's (both bundled, tree-shaken and minified by
   // esbuild); pkg/, the demo's copy (every provider, the button and the test members in one module),
   // for reference.
-  const pages = { sdk: 'ready-sdk-app.html', oidc: 'ready-oidc.html', demo: 'ready-sdk.html' };
+  const pages = {
+    sdk: 'ready-sdk.html?module=/dist/sdk-app.js',
+    oidc: 'ready-oidc.html',
+    demo: 'ready-sdk.html?module=/pkg/fitconnect.js',
+  };
   for (let i = 0; i < 2; i++) for (const p of Object.values(pages)) await loadOnce(browser, p); // warm-up, discarded
   const samples = { sdk: [], oidc: [], demo: [] };
   // In turns, each kind first in one turn of three, so drift on a shared machine hits all alike.

@@ -4,7 +4,7 @@
 // package's, copied beside the bundle (where the entry's `new URL(…, import.meta.url)` points).
 import init, { FitRankings } from '../pkg-npm/fitconnect.js';
 
-export { init, FitRankings };
+export { init as default, FitRankings };
 
 export function connectButton(button, options) {
   const client = new FitRankings(options);
