@@ -25,7 +25,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 profile=--release
 [ "${1:-}" = "--dev" ] && profile=--dev
 
-rm -rf pkg pkg-npm pkg-bundler target/pkg-parts target/pkg-demo
+rm -rf pkg pkg-npm pkg-bundler target/pkg-demo
 
 # One package layout (entry, glue, wasm, snippets, Node entry, types) in directory $1, for the
 # Cargo features after it (none: the default, every provider and the test members).
