@@ -1,13 +1,12 @@
 //! PKCE (RFC 7636) and `state` values, from randomness the caller supplies.
 //!
 //! The browser layer fills the bytes from `crypto.getRandomValues`; tests pass fixed bytes.
-//! SHA-256 comes from `sha2` and base64url from `base64`, so the challenge is computed
+//! SHA-256 comes from `sha2` and base64url from `base64ct` (constant-time), so the challenge is computed
 //! synchronously, inside the click, without the asynchronous `crypto.subtle`.
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+use base64ct::{Base64UrlUnpadded, Encoding as _};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -17,13 +16,7 @@ pub const RANDOM_LEN: usize = 32;
 
 /// Base64url without padding (RFC 4648 §5), as RFC 7636 §3 requires.
 pub fn base64url(bytes: &[u8]) -> String {
-    // Encoded into a buffer and taken as text without `expect`: `Engine::encode` expects its
-    // output to be UTF-8, which would bring `FromUtf8Error`'s Debug (and the formatting it needs)
-    // into the wasm.
-    let mut text = vec![0; base64::encoded_len(bytes.len(), false).unwrap_or(0)];
-    let written = URL_SAFE_NO_PAD.encode_slice(bytes, &mut text).unwrap_or(0);
-    text.truncate(written);
-    String::from_utf8(text).unwrap_or_default()
+    Base64UrlUnpadded::encode_string(bytes)
 }
 
 /// SHA-256 of `data`.
