@@ -55,7 +55,9 @@ pub async fn is_held(name: &str) -> Result<bool, Error> {
     let Some(locks) = lock_manager()? else {
         return Ok(false);
     };
-    let Ok(snapshot) = JsFuture::from(locks.query()).await else {
+    // Awaited as an untyped promise, as every other promise here: one `JsFuture` type in the wasm.
+    let query: js_sys::Promise = locks.query().unchecked_into();
+    let Ok(snapshot) = JsFuture::from(query).await else {
         return Ok(false);
     };
     let snapshot: web_sys::LockManagerSnapshot = snapshot.unchecked_into();
