@@ -103,6 +103,9 @@ node npm/package.mjs pkg-npm $providers
 # one module (as an app's bundler would: one request instead of a chain of them before init()
 # can fetch the wasm), the wasm beside it, and the types.
 layout target/pkg-demo
+# wasm-pack's package.json there marks only the snippets as having side effects, which made
+# esbuild drop (and warn about) the entry's bare import of text-codec.js: not a package, so gone.
+rm target/pkg-demo/package.json
 mkdir pkg
 minify=(--minify --legal-comments=none)
 [ "$profile" = --release ] || minify=()
