@@ -2,7 +2,7 @@
 // the SDK side by side with an oidc-client-ts app. Expects pkg-npm/ and pkg/ built and fitconnect-server
 // running on --port-base; serves the bench pages itself on --static-port.
 //
-// node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 40] [--fetches 1000] [--clicks 20]
+// node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 42] [--fetches 1000] [--clicks 20]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ const args = Object.fromEntries(
 );
 const PORT_BASE = Number(args['port-base'] ?? 26080);
 const STATIC_PORT = Number(args['static-port'] ?? 26090);
-const LOADS = Math.max(30, Number(args.loads ?? 40));
+const LOADS = Math.max(30, Number(args.loads ?? 42)); // a multiple of the 7 ready pages
 const FETCHES = Math.max(1000, Number(args.fetches ?? 1000));
 const CLICKS = Math.max(20, Number(args.clicks ?? 20));
 // twiggy's CSV of a build with names (scripts/bench.sh makes it): the size by category.
@@ -242,7 +242,8 @@ async function measureReady(browser) {
   };
   for (let i = 0; i < 2; i++) for (const p of Object.values(pages)) await loadOnce(browser, p); // warm-up, discarded
   const samples = Object.fromEntries(Object.keys(pages).map((k) => [k, []]));
-  // In turns, each kind first in one turn of seven, so drift on a shared machine hits all alike.
+  // In turns, each kind first in one turn of every kinds.length, so drift on a shared machine hits
+  // all alike.
   const kinds = Object.keys(pages);
   for (let i = 0; i < LOADS; i++) {
     const at = i % kinds.length;
@@ -315,7 +316,7 @@ async function measureFetch(browser, session) {
       replica: { call: "the SDK call's browser work in JavaScript (microtask, session read, Request, header, fetch, microtask)", ...summary(samples.replica) },
       url: `${SANDBOX}/iq/users/`,
       perKind: samples.sdk.length,
-      interleaving: 'pairs, order alternating',
+      interleaving: 'turns of one call of each kind, each kind first in one turn of four',
       crossOriginIsolated: setup.isolated,
       sdk: { call: "fitrankings.fetch('/iq/users/')", ...sdk },
       plain: { call: 'fetch(url, { headers: { Authorization } })', ...plain },
@@ -419,7 +420,7 @@ function table(r) {
       ([name, x]) => `    ${pad(name, 50)}${lpad(x.medianMs.toFixed(2), 8)} ms  (p10 ${x.p10Ms.toFixed(2)}, p90 ${x.p90Ms.toFixed(2)})${x.ratio ? `; ratio ${x.ratio.toFixed(2)} (per pair ${x.medianPairRatio.toFixed(2)})` : ''}`,
     ),
     '',
-    `fetch overhead, ${f.perKind} + ${f.perKind} sequential GET /iq/users/, interleaved (SDK, plain / plain, SDK)${f.crossOriginIsolated ? '' : ' (coarse clock: page not cross-origin isolated)'}`,
+    `fetch overhead, ${f.perKind} + ${f.perKind} sequential GET /iq/users/, in turns of one call of each kind${f.crossOriginIsolated ? '' : ' (coarse clock: page not cross-origin isolated)'}`,
     `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
     `  ${pad('plain fetch with the same header', 52)}${lpad(f.plain.medianMs.toFixed(3), 8)} ms  (p10 ${f.plain.p10Ms.toFixed(3)}, p90 ${f.plain.p90Ms.toFixed(3)})`,
     `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
