@@ -18,7 +18,7 @@ const CATEGORIES = [
   ['formatting and panics', (n) => /fmt|panic|Debug|Display|escape_|printable|slice_error|unwrap_failed|assert_failed/.test(n)],
   ['serde and serde-wasm-bindgen', (n) => /serde/.test(n)],
   ['wasm-bindgen, js-sys, web-sys, gloo', (n) => /wasm_bindgen|js_sys|web_sys|gloo|__wbg|__wbindgen/.test(n)],
-  ['sha2, base64, percent-encoding, subtle, zeroize', (n) => /sha2|base64|percent_encoding|subtle|zeroize/.test(n)],
+  ['sha2, base64ct, percent-encoding, subtle, zeroize', (n) => /sha2|base64|percent_encoding|subtle|zeroize/.test(n)],
   ['std, core and alloc', (n) => /^(core|alloc|std)\b|^<(core|alloc|std)|core\[|alloc\[|std\[/.test(n)],
   ['tables, imports, exports and the rest', () => true],
 ];
