@@ -1,8 +1,8 @@
 //! PKCE (RFC 7636) and `state` values, from randomness the caller supplies.
 //!
 //! The browser layer fills the bytes from `crypto.getRandomValues`; tests pass fixed bytes.
-//! SHA-256 comes from `sha2` and base64url from `base64ct` (constant-time), so the challenge is computed
-//! synchronously, inside the click, without the asynchronous `crypto.subtle`.
+//! SHA-256 comes from `sha2` and base64url from `base64ct` (constant-time), so the challenge is
+//! computed synchronously, inside the click, without the asynchronous `crypto.subtle`.
 
 use std::fmt;
 

@@ -55,7 +55,8 @@ pub async fn is_held(name: &str) -> Result<bool, Error> {
     let Some(locks) = lock_manager()? else {
         return Ok(false);
     };
-    // Awaited as an untyped promise, as every other promise here: one `JsFuture` type in the wasm.
+    // Awaited as an untyped promise, like every other promise the SDK awaits: one `JsFuture` type
+    // in the wasm.
     let query: js_sys::Promise = locks.query().unchecked_into();
     let Ok(snapshot) = JsFuture::from(query).await else {
         return Ok(false);
