@@ -43,7 +43,7 @@ rm -rf target/bench-names
 # members; scripts/build.sh builds others after it, so the last wasm cargo linked may be another):
 # unchanged code makes this a re-link.
 . scripts/lib/providers.sh
-cargo build --quiet --release --target wasm32-unknown-unknown --lib --no-default-features --features "$(provider_ids | paste -sd,)"
+cargo build --quiet --release --target wasm32-unknown-unknown --lib --no-default-features --features "$(package_features)"
 wasm-bindgen --target web --out-dir target/bench-names target/wasm32-unknown-unknown/release/fitconnect.wasm
 twiggy top -n 100000 -f csv target/bench-names/fitconnect_bg.wasm > target/bench-twiggy.csv
 

@@ -87,7 +87,7 @@ layout() {
 . scripts/lib/providers.sh
 providers=$(provider_ids | tr '\n' ' ')
 [ -n "$providers" ] || { echo "build: the registry in src/providers/mod.rs lists no provider" >&2; exit 1; }
-layout pkg-npm --no-default-features --features "$(provider_ids | paste -sd,)"
+layout pkg-npm --no-default-features --features "$(package_features)"
 for id in $providers; do
   layout "pkg-npm/$id" --no-default-features --features "$id"
 done

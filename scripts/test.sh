@@ -43,7 +43,7 @@ stage_lint() {
     cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --all-targets -- -D warnings &&
     # The npm package's builds, as scripts/build.sh makes them: every provider without the test
     # members (the `fitconnect` entry), and each provider alone (the `fitconnect/<id>` entries).
-    for features in "$(provider_ids | paste -sd,)" $(provider_ids); do
+    for features in "$(package_features)" $(provider_ids); do
       cargo clippy --quiet -p fitconnect --target wasm32-unknown-unknown --lib --no-default-features --features "$features" -- -D warnings || return 1
     done
 }
