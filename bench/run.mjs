@@ -245,6 +245,7 @@ async function measureReady(browser) {
   // In turns, each kind first in one turn of every kinds.length, so drift on a shared machine hits
   // all alike.
   const kinds = Object.keys(pages);
+  log(`ready time: ${LOADS} page loads of each of ${kinds.length} pages`);
   for (let i = 0; i < LOADS; i++) {
     const at = i % kinds.length;
     const order = [...kinds.slice(at), ...kinds.slice(0, at)];
@@ -383,6 +384,8 @@ function git(...a) {
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 const ok = (pass) => (pass ? 'meets target' : 'misses target');
+// A timing summary's median and spread, to `digits` decimals: `  52.55 ms  (p10 43.21, p90 60.47)`.
+const timing = (x, digits) => `${lpad(x.medianMs.toFixed(digits), 8)} ms  (p10 ${x.p10Ms.toFixed(digits)}, p90 ${x.p90Ms.toFixed(digits)})`;
 
 function table(r) {
   const { size, ready, fetch: f, click: c } = r;
@@ -409,23 +412,23 @@ function table(r) {
       : []),
     '',
     `ready time, median of ${ready.loads} cold loads each (fresh context per load)`,
-    `  ${pad('SDK app: ' + ready.sdk.step, 52)}${lpad(ready.sdk.medianMs.toFixed(2), 8)} ms  (p10 ${ready.sdk.p10Ms.toFixed(2)}, p90 ${ready.sdk.p90Ms.toFixed(2)})`,
-    `  ${pad('oidc-client-ts: ' + ready.oidcClientTs.step, 52)}${lpad(ready.oidcClientTs.medianMs.toFixed(2), 8)} ms  (p10 ${ready.oidcClientTs.p10Ms.toFixed(2)}, p90 ${ready.oidcClientTs.p90Ms.toFixed(2)})`,
+    `  ${pad('SDK app: ' + ready.sdk.step, 52)}${timing(ready.sdk, 2)}`,
+    `  ${pad('oidc-client-ts: ' + ready.oidcClientTs.step, 52)}${timing(ready.oidcClientTs, 2)}`,
     `  ratio of medians ${ready.ratio.toFixed(2)} (median of per-pair ratios ${ready.medianPairRatio.toFixed(2)}); target <= ${TARGETS.readyRatio}: ${ok(r.targets.ready)}`,
-    `  ${pad(`one provider (${ready.oneProvider.entry})`, 52)}${lpad(ready.oneProvider.medianMs.toFixed(2), 8)} ms  (p10 ${ready.oneProvider.p10Ms.toFixed(2)}, p90 ${ready.oneProvider.p90Ms.toFixed(2)})`,
+    `  ${pad(`one provider (${ready.oneProvider.entry})`, 52)}${timing(ready.oneProvider, 2)}`,
     `  ratio of medians ${ready.oneProvider.ratio.toFixed(2)} (median of per-pair ratios ${ready.oneProvider.medianPairRatio.toFixed(2)}); target <= ${TARGETS.readyRatio}: ${ok(ready.oneProvider.ratio <= TARGETS.readyRatio)}`,
-    `  ${pad("pkg/, the demo's copy (reference)", 52)}${lpad(ready.demoCopy.medianMs.toFixed(2), 8)} ms  (p10 ${ready.demoCopy.p10Ms.toFixed(2)}, p90 ${ready.demoCopy.p90Ms.toFixed(2)}); ratio ${ready.demoCopy.ratio.toFixed(2)}`,
+    `  ${pad("pkg/, the demo's copy (reference)", 52)}${timing(ready.demoCopy, 2)}; ratio ${ready.demoCopy.ratio.toFixed(2)}`,
     `  with the README's preload hints on each page (the downloads start with the HTML):`,
     ...[['SDK app', ready.hinted.sdk], [`one provider (${ready.oneProvider.entry})`, ready.hinted.oneProvider], ['oidc-client-ts', ready.hinted.oidcClientTs]].map(
-      ([name, x]) => `    ${pad(name, 50)}${lpad(x.medianMs.toFixed(2), 8)} ms  (p10 ${x.p10Ms.toFixed(2)}, p90 ${x.p90Ms.toFixed(2)})${x.ratio ? `; ratio ${x.ratio.toFixed(2)} (per pair ${x.medianPairRatio.toFixed(2)})` : ''}`,
+      ([name, x]) => `    ${pad(name, 50)}${timing(x, 2)}${x.ratio ? `; ratio ${x.ratio.toFixed(2)} (per pair ${x.medianPairRatio.toFixed(2)})` : ''}`,
     ),
     '',
     `fetch overhead, ${f.perKind} + ${f.perKind} sequential GET /iq/users/, in turns of one call of each kind${f.crossOriginIsolated ? '' : ' (coarse clock: page not cross-origin isolated)'}`,
-    `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${lpad(f.sdk.medianMs.toFixed(3), 8)} ms  (p10 ${f.sdk.p10Ms.toFixed(3)}, p90 ${f.sdk.p90Ms.toFixed(3)})`,
-    `  ${pad('plain fetch with the same header', 52)}${lpad(f.plain.medianMs.toFixed(3), 8)} ms  (p10 ${f.plain.p10Ms.toFixed(3)}, p90 ${f.plain.p90Ms.toFixed(3)})`,
+    `  ${pad("SDK: fitrankings.fetch('/iq/users/')", 52)}${timing(f.sdk, 3)}`,
+    `  ${pad('plain fetch with the same header', 52)}${timing(f.plain, 3)}`,
     `  ratio of medians ${f.ratio.toFixed(3)} (median of per-pair ratios ${f.medianPairRatio.toFixed(3)}); target <= ${TARGETS.fetchRatio}: ${ok(r.targets.fetch)}`,
-    `  ${pad('plain fetch of a Request object (as the SDK sends)', 52)}${lpad(f.request.medianMs.toFixed(3), 8)} ms  (p10 ${f.request.p10Ms.toFixed(3)}, p90 ${f.request.p90Ms.toFixed(3)}); ratio to plain ${(f.request.medianMs / f.plain.medianMs).toFixed(3)}`,
-    `  ${pad("the SDK's browser work, written in JavaScript", 52)}${lpad(f.replica.medianMs.toFixed(3), 8)} ms  (p10 ${f.replica.p10Ms.toFixed(3)}, p90 ${f.replica.p90Ms.toFixed(3)}); ratio to plain ${(f.replica.medianMs / f.plain.medianMs).toFixed(3)}`,
+    `  ${pad('plain fetch of a Request object (as the SDK sends)', 52)}${timing(f.request, 3)}; ratio to plain ${(f.request.medianMs / f.plain.medianMs).toFixed(3)}`,
+    `  ${pad("the SDK's browser work, written in JavaScript", 52)}${timing(f.replica, 3)}; ratio to plain ${(f.replica.medianMs / f.plain.medianMs).toFixed(3)}`,
     `  the SDK's own work, with fetch answering at once (${f.stubbed.calls} calls each): ${f.stubbed.sdkUs} µs per call, plain ${f.stubbed.plainUs} µs`,
     `  each call taken apart (${f.stages.sdk.calls} of each, interleaved; medians): until fetch() is called / in flight / after the answer`,
     ...[['sdk', 'SDK'], ['plain', 'plain fetch'], ['request', 'plain fetch of a Request object'], ['replica', 'its browser work in JavaScript']].map(
@@ -450,7 +453,6 @@ try {
   const size = await measureSizes();
   browser = await chromium.launch(LAUNCH);
   const session = await issueToken();
-  log(`ready time: ${LOADS} page loads of each of 7 pages`);
   const ready = await measureReady(browser);
   log(`fetch overhead: ${FETCHES} + ${FETCHES} fetches`);
   const fetchResult = await measureFetch(browser, session);
