@@ -112,10 +112,11 @@ test('the entry exports the public API; it wraps the generated glue, which fetch
   // FitConnectError is the snippet's class, the one the glue throws.
   assert.match(entry, /^import \{ FitConnectError \} from '\.\/snippets\/fitconnect-[^/]+\/js\/error\.js';$/m);
   // The URL bundlers recognise, in the glue as wasm-bindgen wrote it.
-  assert.match(readFileSync(join(dir, 'glue.js'), 'utf8'), /new URL\('fitconnect_bg\.wasm', import\.meta\.url\)/);
+  const glue = readFileSync(join(dir, 'glue.js'), 'utf8');
+  assert.match(glue, /new URL\('fitconnect_bg\.wasm', import\.meta\.url\)/);
   // The members only the project's tests read (the `test-hooks` feature) are not in what users
   // install; the demo's copy (pkg/) has them.
-  assert.doesNotMatch(readFileSync(join(dir, 'glue.js'), 'utf8'), TEST_MEMBERS);
+  assert.doesNotMatch(glue, TEST_MEMBERS);
   assert.match(readFileSync(join(root, 'pkg', 'fitconnect.js'), 'utf8'), /\b_storageKeys\b/);
   const types = readFileSync(join(dir, 'fitconnect.d.ts'), 'utf8');
   assert.match(types, /^export \* from '\.\/glue\.js';$/m);
@@ -222,10 +223,11 @@ test('fitconnect/<id>: each provider alone, with its own smaller wasm, class, ty
     assert.match(types, /^export type ProviderId = keyof ProviderOptions;$/m);
     assert.match(types, new RegExp(`^export class ${name} \\{$`, 'm'));
     // The members for the project's tests (the `test-hooks` feature) are not in it.
-    assert.doesNotMatch(readFileSync(join(home, 'glue.js'), 'utf8'), TEST_MEMBERS, id);
+    const glue = readFileSync(join(home, 'glue.js'), 'utf8');
+    assert.doesNotMatch(glue, TEST_MEMBERS, id);
     // Refresh across tabs holds Web Locks: only a flow with a token endpoint (`token-endpoint`)
     // builds it in; the popup flow (FitRankings: no token endpoint, nothing to refresh) does not.
-    assert.equal(/__wbg_locks_/.test(readFileSync(join(home, 'glue.js'), 'utf8')), flow !== 'popup', `${id}: Web Locks in its glue`);
+    assert.equal(/__wbg_locks_/.test(glue), flow !== 'popup', `${id}: Web Locks in its glue`);
     const size = readFileSync(join(home, 'fitconnect_bg.wasm')).length;
     assert.ok(size < full * 0.95, `${id}'s wasm (${size} B) is smaller than every provider's (${full} B)`);
   }
