@@ -6,12 +6,9 @@
 // For wasm function names, put a wasm-opt output made with -g in pkg/ first (wasm-opt drops them).
 //
 // node bench/profile-fetch.mjs [--port-base 26080] [--static-port 26090] [--calls 1000]
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startStatic } from './serve.mjs';
+import { chromium, LAUNCH } from './browser.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
@@ -20,13 +17,6 @@ const STATIC_PORT = Number(args['static-port'] ?? 26090);
 const CALLS = Number(args.calls ?? 1000);
 const SANDBOX = `http://127.0.0.1:${PORT_BASE + 1}`;
 
-const { chromium } = createRequire(join(ROOT, 'package.json'))('@playwright/test');
-const LAUNCH = {
-  headless: true,
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-};
 
 // Stages of one SDK call, medians in µs: the exported method's synchronous part; from its return
 // to the microtask that polls the future; from there to `fetch()` (URL, session, Request, header);

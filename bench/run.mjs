@@ -4,7 +4,6 @@
 //
 // node bench/run.mjs [--port-base 26080] [--static-port 26090] [--loads 42] [--fetches 1000] [--clicks 20]
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zc } from 'node:zlib';
 import { build } from 'esbuild';
 import { startStatic } from './serve.mjs';
+import { chromium, LAUNCH } from './browser.mjs';
 import { categorize } from './categories.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -42,21 +42,6 @@ const PAGES = `http://127.0.0.1:${STATIC_PORT}`;
 // within 1.05x a plain fetch.
 const TARGETS = { gzipTotalBytes: 64_000, readyRatio: 1.2, fetchRatio: 1.05, clickMs: 5 };
 
-// Playwright from the repository's own dev dependencies (never a browser download).
-const rootRequire = createRequire(join(ROOT, 'package.json'));
-const { chromium } = (() => {
-  try {
-    return rootRequire('playwright-core');
-  } catch {
-    return rootRequire('@playwright/test');
-  }
-})();
-const LAUNCH = {
-  headless: true,
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-};
 
 const log = (...a) => console.error('[bench]', ...a);
 
