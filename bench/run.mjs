@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { startStatic } from './serve.mjs';
 import { chromium, LAUNCH } from './browser.mjs';
 import { categorize } from './categories.mjs';
+import { minimalApp } from './minimal-app.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
@@ -135,18 +136,12 @@ async function bundles() {
   }
 }
 
-// A minimal app, as the SDKs it is compared with were measured: it imports init() and one class
-// from an entry of the npm package (no connect buttons), bundled, tree-shaken and minified by
-// esbuild. `home`: '' for the `fitconnect` entry, '<id>/' for `fitconnect/<id>`.
-async function minimalApp(home) {
-  const entry = join(PKG_NPM, home, 'fitconnect.js');
-  const [, cls] = readFileSync(entry, 'utf8').match(/^export const (\w+) = /m);
+// A minimal app (bench/minimal-app.mjs) with an entry of the npm package, bundled, tree-shaken and
+// minified by esbuild. `home`: '' for the `fitconnect` entry, '<id>/' for `fitconnect/<id>`.
+async function measureMinimalApp(home) {
+  const { cls, source } = minimalApp(join(PKG_NPM, home, 'fitconnect.js'), './fitconnect.js');
   const outfile = join(DIST, `minimal-${home.replace('/', '') || 'all'}.js`);
-  await build({
-    ...common,
-    stdin: { contents: `import init, { ${cls} } from './fitconnect.js'; await init(); window.client = ${cls};`, resolveDir: join(PKG_NPM, home), loader: 'js' },
-    outfile,
-  });
+  await build({ ...common, stdin: { contents: source, resolveDir: join(PKG_NPM, home), loader: 'js' }, outfile });
   const wasm = sizeOf([join(PKG_NPM, home, 'fitconnect_bg.wasm')]);
   const js = sizeOf([outfile]);
   return { entry: home ? `fitconnect/${home.replace('/', '')}` : 'fitconnect', cls, wasm, js, total: add(wasm, js) };
@@ -174,7 +169,7 @@ async function measureSizes() {
     oidcClientTs: { ...oidc, version: JSON.parse(readFileSync(join(BENCH, 'node_modules/oidc-client-ts/package.json'), 'utf8')).version },
     demoCopy: { wasm: demoWasm, js: demoJs, total: add(demoWasm, demoJs) },
     // What an app that imports one provider's entry ships: that directory's wasm and its bundled JS.
-    minimalApps: [await minimalApp(''), ...(await Promise.all(providerIds().map((id) => minimalApp(`${id}/`))))],
+    minimalApps: [await measureMinimalApp(''), ...(await Promise.all(providerIds().map((id) => measureMinimalApp(`${id}/`))))],
     oneProvider: providerIds().map((id) => {
       const wasm = sizeOf([join(PKG_NPM, id, 'fitconnect_bg.wasm')]);
       const js = sizeOf([join(DIST, `one-${id}.min.js`)]);
@@ -278,17 +273,14 @@ async function measureFetch(browser, session) {
     const samples = { sdk: [], plain: [], request: [], replica: [] };
     for (let done = 0; done < FETCHES; done += FETCH_BLOCK) {
       const r = await pairs(Math.min(FETCH_BLOCK, FETCHES - done), done);
-      samples.sdk.push(...r.sdk);
-      samples.plain.push(...r.plain);
-      samples.request.push(...r.request);
-      samples.replica.push(...r.replica);
+      for (const kind of Object.keys(samples)) samples[kind].push(...r[kind]);
     }
     const pairRatios = samples.sdk.map((x, i) => x / samples.plain[i]);
     const sdk = summary(samples.sdk);
     const plain = summary(samples.plain);
     const stubbed = await tab.evaluate((n) => window.bench.stubbed(n), 5000);
     // Each call taken apart: until fetch() is called, in flight, after the answer (medians, µs).
-    const traced = await tab.evaluate((n) => window.bench.traced(['sdk', 'plain', 'request', 'replica'], n), TRACED);
+    const traced = await tab.evaluate(([kinds, n]) => window.bench.traced(kinds, n), [Object.keys(samples), TRACED]);
     const stages = Object.fromEntries(
       Object.entries(traced).map(([kind, calls]) => [
         kind,
